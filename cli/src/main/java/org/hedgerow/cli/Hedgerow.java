@@ -13,7 +13,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "hedgerow 0.1.0",
     description = "Federated, privacy-preserving preference learning.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        DemoCommand.class,
+        SimulateCommand.class,
+        ClientCommand.class,
+        CoordinatorCommand.class,
+    })
 public final class Hedgerow implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,62 @@
+package org.hedgerow.coordinator;
+
+import org.hedgerow.aggregation.model.ModelSpec;
+import org.hedgerow.aggregation.strategy.FitConfig;
+
+/**
+ * Settings of one federation run, with Vert.x-style {@code DEFAULT_*} constants.
+ *
+ * @param host address to bind (loopback by default)
+ * @param port port to bind; 0 picks a free one
+ * @param spec the model every client must train
+ * @param targetRounds rounds to run before the federation is finished
+ * @param expectedClients clients to wait for before the first round opens
+ * @param minClients fewest updates with which a round may close at its deadline
+ * @param roundDeadlineMillis time from a round's opening after which it closes with what it has
+ * @param fit what each round asks clients to do
+ * @param seed seed of the initial model
+ * @param maxUploadBytes largest request body accepted
+ */
+public record CoordinatorOptions(
+    String host,
+    int port,
+    ModelSpec spec,
+    int targetRounds,
+    int expectedClients,
+    int minClients,
+    long roundDeadlineMillis,
+    FitConfig fit,
+    long seed,
+    long maxUploadBytes) {
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final long DEFAULT_ROUND_DEADLINE_MILLIS = 600_000;
+  public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 20;
+
+  public CoordinatorOptions {
+    if (targetRounds < 1) {
+      throw new IllegalArgumentException("rounds must be >= 1. Provided value: " + targetRounds);
+    }
+    if (expectedClients < 1) {
+      throw new IllegalArgumentException("expected clients must be >= 1. Provided value: " + expectedClients);
+    }
+    if (minClients < 1 || minClients > expectedClients) {
+      throw new IllegalArgumentException("min clients must be in [1, expected clients]. Provided value: " + minClients);
+    }
+    if (roundDeadlineMillis < 1) {
+      throw new IllegalArgumentException("round deadline must be >= 1 ms. Provided value: " + roundDeadlineMillis);
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in [0, 65535]. Provided value: " + port);
+    }
+    long needed = 4L * spec.parameterCount() + 1024;
+    if (maxUploadBytes < needed) {
+      throw new IllegalArgumentException("max upload bytes must hold one update (" + needed + "). Provided value: " + maxUploadBytes);
+    }
+  }
+
+  /** Loopback, any free port, every expected client required, default deadline and body limit. */
+  public static CoordinatorOptions of(ModelSpec spec, int rounds, int clients, FitConfig fit, long seed) {
+    return new CoordinatorOptions(DEFAULT_HOST, 0, spec, rounds, clients, clients, DEFAULT_ROUND_DEADLINE_MILLIS, fit,
+        seed, Math.max(DEFAULT_MAX_UPLOAD_BYTES, 4L * spec.parameterCount() + 1024));
+  }
+}

@@ -1,0 +1,17 @@
+package org.hedgerow.coordinator;
+
+/**
+ * What happened in one closed round.
+ *
+ * @param round round number (1-based)
+ * @param clients updates aggregated
+ * @param examples total training examples behind them
+ * @param bytesUp request bytes of accepted updates
+ * @param bytesDown parameter bytes served while the round was open
+ * @param seconds from opening to the new model
+ * @param aggregationSeconds time spent in the strategy's aggregation
+ * @param clientTrainSeconds local training time the clients reported, summed
+ * @param trainLoss example-weighted mean of the clients' reported training loss (NaN if none reported)
+ */
+public record RoundRecord(int round, int clients, long examples, long bytesUp, long bytesDown, double seconds,
+    double aggregationSeconds, double clientTrainSeconds, double trainLoss) {}

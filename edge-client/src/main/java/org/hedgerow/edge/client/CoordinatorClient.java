@@ -1,0 +1,172 @@
+package org.hedgerow.edge.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.hedgerow.aggregation.wire.ParameterCodec;
+import org.hedgerow.aggregation.wire.Wire;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge's side of the coordinator's HTTP API. Connection failures and 5xx answers are retried
+ * with exponential backoff (the coordinator may be restarting); 4xx answers are the coordinator
+ * refusing something and are raised at once with its message.
+ */
+public final class CoordinatorClient {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorClient.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final HttpClient http;
+  private final int maxAttempts;
+  private String token;
+
+  /** A refusal from the coordinator: its HTTP status and message. */
+  public static final class RefusedException extends RuntimeException {
+    private final int status;
+
+    RefusedException(int status, String message) {
+      super("coordinator refused (" + status + "): " + message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  /** The round state as the coordinator reports it. */
+  public record RoundState(String state, int round, int targetRounds, int modelVersion, int localEpochs,
+      int batchSize, long seed) {
+    public boolean finished() {
+      return state.equals("finished");
+    }
+
+    public boolean training() {
+      return state.equals("training");
+    }
+  }
+
+  /** Global parameters and the version they belong to. */
+  public record GlobalModel(int version, String specHash, float[] parameters) {}
+
+  public CoordinatorClient(URI base, int maxAttempts) {
+    this.base = base;
+    this.maxAttempts = maxAttempts;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  public CoordinatorClient(URI base) {
+    this(base, 8);
+  }
+
+  /** Registers this silo and keeps the bearer token for later calls. */
+  public String register(String silo) {
+    String body = JSON.createObjectNode().put("silo", silo).toString();
+    JsonNode r = json(send(HttpRequest.newBuilder(base.resolve(Wire.CLIENTS))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)), 201));
+    token = r.get("client_id") == null ? null : r.get("token").asText();
+    return r.get("client_id").asText();
+  }
+
+  /** The round state; with {@code afterRound} ≥ 0 the coordinator holds the answer until a later round opens. */
+  public RoundState round(int afterRound) {
+    String q = afterRound >= 0 ? "?after=" + afterRound : "";
+    JsonNode r = json(send(HttpRequest.newBuilder(base.resolve(Wire.ROUND + q)).timeout(Duration.ofSeconds(60)).GET(), 200));
+    JsonNode cfg = r.path("config");
+    return new RoundState(r.get("state").asText(), r.get("round").asInt(), r.get("target_rounds").asInt(),
+        r.get("model_version").asInt(), cfg.path("local_epochs").asInt(1), cfg.path("batch_size").asInt(256),
+        cfg.path("seed").asLong(0));
+  }
+
+  /** Downloads the global parameters. */
+  public GlobalModel model(int expectedCount) {
+    HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve(Wire.MODEL_PARAMETERS)).GET(), 200);
+    int version = Integer.parseInt(r.headers().firstValue(Wire.HEADER_MODEL_VERSION).orElseThrow(
+        () -> new IllegalStateException("coordinator sent parameters without " + Wire.HEADER_MODEL_VERSION)));
+    String hash = r.headers().firstValue(Wire.HEADER_SPEC_HASH).orElse("");
+    return new GlobalModel(version, hash, ParameterCodec.decode(r.body(), expectedCount));
+  }
+
+  /** Uploads a delta for {@code round}, trained from model {@code version}. */
+  public void upload(int round, int version, String specHash, long examples, float[] delta, double trainSeconds,
+      double trainLoss) {
+    if (token == null) {
+      throw new IllegalStateException("register before uploading");
+    }
+    send(HttpRequest.newBuilder(base.resolve(Wire.update(round)))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", Wire.OCTET_STREAM)
+        .header(Wire.HEADER_MODEL_VERSION, Integer.toString(version))
+        .header(Wire.HEADER_SPEC_HASH, specHash)
+        .header(Wire.HEADER_EXAMPLES, Long.toString(examples))
+        .header(Wire.HEADER_TRAIN_SECONDS, Double.toString(trainSeconds))
+        .header(Wire.HEADER_TRAIN_LOSS, Double.toString(trainLoss))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(ParameterCodec.encode(delta))), 202);
+  }
+
+  /** GET of a JSON document (status, model info). */
+  public JsonNode getJson(String path) {
+    return json(send(HttpRequest.newBuilder(base.resolve(path)).GET(), 200));
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest.Builder request, int expectedStatus) {
+    HttpRequest req = request.build();
+    long backoff = 100;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == expectedStatus) {
+          return r;
+        }
+        if (r.statusCode() < 500) {
+          throw new RefusedException(r.statusCode(), errorMessage(r.body()));
+        }
+        if (attempt >= maxAttempts) {
+          throw new IllegalStateException(req.method() + " " + req.uri() + " failed with " + r.statusCode() + ": "
+              + errorMessage(r.body()));
+        }
+        log.warn("{} {} answered {}; retrying in {} ms", req.method(), req.uri().getPath(), r.statusCode(), backoff);
+      } catch (IOException e) {
+        if (attempt >= maxAttempts) {
+          throw new IllegalStateException("cannot reach the coordinator at " + base + " (" + e + ")", e);
+        }
+        log.warn("{} {}: {}; retrying in {} ms", req.method(), req.uri().getPath(), e.toString(), backoff);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      backoff = Math.min(backoff * 2, 5_000);
+    }
+  }
+
+  private static String errorMessage(byte[] body) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      return n.has("error") ? n.get("error").asText() : new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  private static JsonNode json(HttpResponse<byte[]> r) {
+    try {
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException("coordinator sent invalid JSON: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package org.hedgerow.edge.eval;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.hedgerow.edge.features.CustomerHistory;
+import org.hedgerow.edge.task.Basket;
+import org.hedgerow.edge.task.CustomerLog;
+import org.hedgerow.edge.task.SiloData;
+
+/**
+ * Ranks the whole catalogue (every product seen in training; no sampled negatives) for each test
+ * basket and measures where the basket's products land.
+ *
+ * <p>Ties are split: an item tied with {@code k} others sits {@code k/2} places below those strictly
+ * above it, so a ranker cannot gain from ties in either direction. Products first sold in the test
+ * period cannot be ranked; they count as misses in recall and nDCG and are left out of AUC.
+ */
+public final class Evaluator {
+  public static final int K = 10;
+
+  private Evaluator() {}
+
+  /** Evaluates {@code ranker} on every test basket of {@code silo}. */
+  public static MetricSums evaluate(SiloData silo, Ranker ranker) {
+    float[] unseen = ranker.unseenScores();
+    float[] sorted = unseen.clone();
+    Arrays.sort(sorted);
+    MetricSums sums = new MetricSums();
+    for (CustomerLog c : silo.customers()) {
+      if (c.test().isEmpty()) {
+        continue;
+      }
+      CustomerHistory h = new CustomerHistory();
+      c.train().forEach(h::add);
+      int[] own = h.items();
+      float[] ownScores = ranker.historyScores(h, own);
+      Map<Integer, Float> personal = new HashMap<>(own.length * 2);
+      for (int k = 0; k < own.length; k++) {
+        personal.put(own[k], ownScores[k]);
+      }
+      for (Basket b : c.test()) {
+        score(b, unseen, sorted, own, ownScores, personal, sums);
+      }
+    }
+    return sums;
+  }
+
+  private static void score(Basket b, float[] unseen, float[] sorted, int[] own, float[] ownScores,
+      Map<Integer, Float> personal, MetricSums sums) {
+    int basketSize = b.items().length;
+    int known = 0;
+    for (int i : b.items()) {
+      if (i >= 0) {
+        known++;
+      }
+    }
+    int[] pos = new int[known];
+    float[] posScore = new float[known];
+    int k = 0;
+    for (int i : b.items()) {
+      if (i >= 0) {
+        pos[k] = i;
+        Float p = personal.get(i);
+        posScore[k++] = p != null ? p : unseen[i];
+      }
+    }
+    int n = unseen.length;
+    int hits = 0;
+    double dcg = 0;
+    double aucSum = 0;
+    for (int a = 0; a < known; a++) {
+      float s = posScore[a];
+      // Candidates strictly above and tied with s, over the customer's view of the catalogue.
+      long above = n - upperBound(sorted, s);
+      long tied = upperBound(sorted, s) - lowerBound(sorted, s);
+      for (int j = 0; j < own.length; j++) {
+        float u = unseen[own[j]];
+        if (u > s) {
+          above--;
+        } else if (u == s) {
+          tied--;
+        }
+        float p = ownScores[j];
+        if (p > s) {
+          above++;
+        } else if (p == s) {
+          tied++;
+        }
+      }
+      tied--; // the item itself
+      double position = above + tied / 2.0;
+      if (position < K) {
+        hits++;
+        dcg += 1.0 / log2(Math.floor(position) + 2);
+      }
+      // AUC against the non-bought candidates: remove the basket's other products from the counts.
+      long negAbove = above;
+      long negTied = tied;
+      for (int c = 0; c < known; c++) {
+        if (c == a) {
+          continue;
+        }
+        if (posScore[c] > s) {
+          negAbove--;
+        } else if (posScore[c] == s) {
+          negTied--;
+        }
+      }
+      long negatives = n - known;
+      if (negatives > 0) {
+        aucSum += 1.0 - (negAbove + negTied / 2.0) / negatives;
+      }
+    }
+    double idcg = 0;
+    for (int r = 0; r < Math.min(K, basketSize); r++) {
+      idcg += 1.0 / log2(r + 2);
+    }
+    sums.baskets++;
+    sums.hits += hits > 0 ? 1 : 0;
+    sums.recall += (double) hits / basketSize;
+    sums.ndcg += idcg == 0 ? 0 : dcg / idcg;
+    if (known > 0 && n > known) {
+      sums.auc += aucSum / known;
+      sums.aucBaskets++;
+    }
+  }
+
+  private static double log2(double x) {
+    return Math.log(x) / Math.log(2);
+  }
+
+  /** First index with sorted[i] > s. */
+  static int upperBound(float[] sorted, float s) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] > s) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  /** First index with sorted[i] >= s. */
+  static int lowerBound(float[] sorted, float s) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] >= s) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,174 @@
+package org.hedgerow.edge.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.hedgerow.aggregation.model.ModelSpec;
+import org.hedgerow.edge.features.TrainingSet;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The preference MLP, built with DL4J from a {@link ModelSpec}. Parameters go in and out as one
+ * flat float vector in the spec's layout, which is what travels to and from the coordinator.
+ *
+ * <p>Not thread-safe: one instance per training worker.
+ */
+public final class PreferenceModel {
+  private final ModelSpec spec;
+  private final MultiLayerNetwork net;
+
+  public PreferenceModel(ModelSpec spec, long seed) {
+    this.spec = spec;
+    this.net = new MultiLayerNetwork(configuration(spec, seed));
+    net.init();
+    if (net.numParams() != spec.parameterCount()) {
+      throw new IllegalStateException("DL4J built " + net.numParams() + " parameters, the spec says "
+          + spec.parameterCount() + ": the layouts disagree");
+    }
+  }
+
+  static MultiLayerConfiguration configuration(ModelSpec spec, long seed) {
+    if (!spec.loss().equals("binary-cross-entropy") || !spec.outputActivation().equals("sigmoid")) {
+      throw new IllegalArgumentException("only sigmoid outputs with binary cross-entropy are supported. Provided value: "
+          + spec.outputActivation() + "/" + spec.loss());
+    }
+    Activation hidden = Activation.valueOf(spec.hiddenActivation().toUpperCase(java.util.Locale.ROOT));
+    NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .updater(new Adam(spec.learningRate()))
+        .weightInit(WeightInit.XAVIER)
+        .list();
+    List<Integer> sizes = spec.layerSizes();
+    // DL4J applies a layer's dropOut to that layer's *input*. Dropout belongs after each hidden
+    // layer, so it is set on every layer but the first: dropping raw input features of a small
+    // tabular model throws away most of its signal.
+    double retain = 1.0 - spec.dropout(); // DL4J takes the probability of keeping an activation
+    for (int l = 0; l < sizes.size() - 2; l++) {
+      DenseLayer.Builder layer = new DenseLayer.Builder().nIn(sizes.get(l)).nOut(sizes.get(l + 1)).activation(hidden);
+      if (spec.dropout() > 0 && l > 0) {
+        layer.dropOut(retain);
+      }
+      b.layer(layer.build());
+    }
+    OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+        .nIn(sizes.get(sizes.size() - 2)).nOut(sizes.get(sizes.size() - 1))
+        .activation(Activation.SIGMOID);
+    if (spec.dropout() > 0 && sizes.size() > 2) {
+      out.dropOut(retain);
+    }
+    b.layer(out.build());
+    return b.build();
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** A copy of the parameters in the spec's flat layout. */
+  public float[] parameters() {
+    return net.params().dup().data().asFloat();
+  }
+
+  public void setParameters(float[] p) {
+    if (p.length != spec.parameterCount()) {
+      throw new IllegalArgumentException("expected " + spec.parameterCount() + " parameters, got " + p.length);
+    }
+    net.setParams(Nd4j.createFromArray(p).reshape(1, p.length));
+  }
+
+  /** Forgets Adam's moment estimates, so each round starts from the global model alone. */
+  public void resetOptimizer() {
+    INDArray state = net.getUpdater().getStateViewArray();
+    if (state != null) {
+      state.assign(0);
+    }
+  }
+
+  /**
+   * Weighted minibatch training on {@code data} for {@code epochs} passes, shuffled with {@code seed}.
+   * Example weights enter as DL4J's label mask, which multiplies each example's loss and gradient.
+   *
+   * @return mean minibatch loss of the last epoch
+   */
+  public double fit(TrainingSet data, int epochs, int batchSize, long seed) {
+    if (data.size() == 0) {
+      return Double.NaN;
+    }
+    int n = data.size();
+    int width = data.width();
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+    Nd4j.getRandom().setSeed(seed); // dropout masks come from ND4J's generator
+    float[] xs = new float[data.features().length];
+    float[] ys = new float[n];
+    float[] ws = new float[n];
+    double lastLoss = Double.NaN;
+    for (int e = 0; e < epochs; e++) {
+      // Shuffle once per epoch in plain Java, then hand DL4J contiguous row blocks (views, no copies).
+      int[] order = permutation(n, rnd);
+      for (int r = 0; r < n; r++) {
+        int src = order[r];
+        System.arraycopy(data.features(), src * width, xs, r * width, width);
+        ys[r] = data.labels()[src];
+        ws[r] = data.weights()[src];
+      }
+      INDArray x = Nd4j.createFromArray(xs).reshape(n, width);
+      INDArray y = Nd4j.createFromArray(ys).reshape(n, 1);
+      INDArray w = Nd4j.createFromArray(ws).reshape(n, 1);
+      double lossSum = 0;
+      int batches = 0;
+      for (int start = 0; start < n; start += batchSize) {
+        int end = Math.min(n, start + batchSize);
+        INDArrayIndex rows = NDArrayIndex.interval(start, end);
+        net.fit(x.get(rows, NDArrayIndex.all()), y.get(rows, NDArrayIndex.all()), null,
+            w.get(rows, NDArrayIndex.all()));
+        lossSum += net.score();
+        batches++;
+      }
+      lastLoss = lossSum / batches;
+    }
+    return lastLoss;
+  }
+
+  /** Scores {@code rows} feature vectors (row-major); dropout is off at inference. */
+  public float[] predict(float[] features, int rows) {
+    if (rows == 0) {
+      return new float[0];
+    }
+    INDArray x = Nd4j.createFromArray(features).reshape(rows, features.length / rows);
+    return net.output(x, false).data().asFloat();
+  }
+
+  private static int[] permutation(int n, java.util.SplittableRandom rnd) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  /** Names of the DL4J parameter blocks in layout order, for checking against the spec. */
+  List<String> parameterBlocks() {
+    List<String> out = new ArrayList<>();
+    net.paramTable().forEach((k, v) -> out.add(k + ":" + v.length()));
+    return out;
+  }
+}

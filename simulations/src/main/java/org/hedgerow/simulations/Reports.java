@@ -1,0 +1,146 @@
+package org.hedgerow.simulations;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hedgerow.edge.data.DropReason;
+import org.hedgerow.edge.eval.Metrics;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Writes a run's {@code summary.json}, {@code rounds.csv}, {@code hr10_per_round.png} and prints its table. */
+public final class Reports {
+  public static final String SUMMARY = "summary.json";
+  public static final String ROUNDS = "rounds.csv";
+  public static final String PLOT = "hr10_per_round.png";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Reports() {}
+
+  public static void write(SimulationResult r, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    JSON.writeValue(dir.resolve(SUMMARY).toFile(), summary(r));
+    List<String> lines = new ArrayList<>();
+    lines.add(RoundRow.HEADER);
+    r.rounds().forEach(row -> lines.add(row.csv()));
+    Files.write(dir.resolve(ROUNDS), lines, StandardCharsets.UTF_8);
+    plot(r, dir.resolve(PLOT));
+  }
+
+  static ObjectNode summary(SimulationResult r) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode ds = root.putObject("dataset");
+    ds.put("file", r.scenario().data());
+    ds.put("rows_read", r.data().report().rowsRead());
+    ds.put("rows_kept", r.data().report().rowsKept());
+    ds.put("rows_dropped", r.data().report().rowsDropped());
+    ObjectNode by = ds.putObject("dropped_by_reason");
+    for (Map.Entry<DropReason, Long> e : r.data().report().droppedByReason().entrySet()) {
+      by.put(e.getKey().key(), e.getValue());
+    }
+    ds.put("catalogue_products", r.data().catalogue().size());
+    root.put("holdout", r.data().holdout().toString());
+    root.put("partition", r.scenario().partition());
+    var silos = root.putArray("silos");
+    for (SimulationResult.SiloInfo s : r.silos()) {
+      silos.addObject().put("name", s.name()).put("customers", s.customers()).put("train_examples", s.trainExamples())
+          .put("test_baskets", s.testBaskets());
+    }
+    ObjectNode methods = root.putObject("methods");
+    r.methods().forEach((name, m) -> {
+      ObjectNode o = methods.putObject(name);
+      metrics(o, m.overall());
+      ObjectNode per = o.putObject("per_silo");
+      m.perSilo().forEach((silo, sm) -> metrics(per.putObject(silo), sm));
+    });
+    root.put("rounds", r.rounds().size());
+    ObjectNode sec = root.putObject("seconds");
+    sec.put("total", r.seconds());
+    sec.put("training", r.trainingSeconds());
+    sec.put("aggregation", r.aggregationSeconds());
+    sec.put("federated_wall", r.federatedWallSeconds());
+    sec.put("baselines_wall", r.baselineSeconds());
+    sec.put("evaluation", r.evaluationSeconds());
+    root.put("peak_heap_mb", PeakMemory.peakHeapMb());
+    root.put("peak_rss_mb", PeakMemory.peakRssMb());
+    root.set("scenario", r.scenario().toJson());
+    return root;
+  }
+
+  private static void metrics(ObjectNode o, Metrics m) {
+    put(o, "hr@10", m.hr10());
+    put(o, "recall@10", m.recall10());
+    put(o, "ndcg@10", m.ndcg10());
+    put(o, "auc", m.auc());
+    o.put("test_baskets", m.baskets());
+  }
+
+  private static void put(ObjectNode o, String k, double v) {
+    if (Double.isNaN(v)) {
+      o.putNull(k);
+    } else {
+      o.put(k, v);
+    }
+  }
+
+  static void plot(SimulationResult r, Path file) throws IOException {
+    XYChart chart = new XYChartBuilder().width(800).height(500).title("hr@10 per round — " + r.scenario().name())
+        .xAxisTitle("round").yAxisTitle("hr@10").build();
+    int n = Math.max(1, r.rounds().size());
+    double[] x = new double[n];
+    double[] y = new double[n];
+    for (int i = 0; i < r.rounds().size(); i++) {
+      x[i] = r.rounds().get(i).round();
+      y[i] = r.rounds().get(i).hr10();
+    }
+    if (r.rounds().isEmpty()) {
+      x[0] = 1;
+    }
+    chart.addSeries("federated", x, y).setMarker(SeriesMarkers.CIRCLE);
+    for (String flat : List.of("centralized", "local-only", "repeat", "popularity")) {
+      MethodResult m = r.methods().get(flat);
+      if (m == null) {
+        continue;
+      }
+      double[] fx = {1, Math.max(1, r.rounds().size())};
+      double[] fy = {m.overall().hr10(), m.overall().hr10()};
+      XYSeries s = chart.addSeries(flat, fx, fy);
+      s.setMarker(SeriesMarkers.NONE);
+    }
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** The results table printed at the end of a run. */
+  public static void printTable(SimulationResult r, PrintStream out) {
+    out.println();
+    out.printf("%-14s %8s %10s %8s %8s%n", "method", "hr@10", "recall@10", "ndcg@10", "auc");
+    r.methods().forEach((name, m) -> out.printf("%-14s %8.4f %10.4f %8.4f %8.4f%n", name, m.overall().hr10(),
+        m.overall().recall10(), m.overall().ndcg10(), m.overall().auc()));
+    MethodResult fed = r.methods().get("federated");
+    MethodResult local = r.methods().get("local-only");
+    if (fed != null && local != null) {
+      out.println();
+      out.printf("%-16s %9s %9s %12s %12s %8s%n", "silo", "customers", "test", "local-only", "federated", "gain");
+      for (SimulationResult.SiloInfo s : r.silos()) {
+        Metrics f = fed.perSilo().get(s.name());
+        Metrics l = local.perSilo().get(s.name());
+        out.printf("%-16s %9d %9d %12.4f %12.4f %+8.4f%n", s.name(), s.customers(), s.testBaskets(), l.hr10(), f.hr10(),
+            f.hr10() - l.hr10());
+      }
+    }
+    out.printf("%nrounds %d, %.1f s total (federated %.1f s, baselines %.1f s), peak heap %d MB, peak RSS %d MB%n",
+        r.rounds().size(), r.seconds(), r.federatedWallSeconds(), r.baselineSeconds(), PeakMemory.peakHeapMb(),
+        PeakMemory.peakRssMb());
+  }
+}

@@ -1,0 +1,166 @@
+package org.hedgerow.simulations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A federation to simulate, read from a JSON scenario file. Every key is optional; missing keys take
+ * the bundled default's value. Unknown keys are an error, so a typo never silently falls back.
+ *
+ * @param name label for reports
+ * @param data behaviour log (CSV or CSV.gz); relative paths resolve against the Hedgerow home
+ * @param partition {@code region}, {@code region:FILE} or {@code customer}
+ * @param ukShops shops the UK is split into by customer
+ * @param holdout {@code last-invoice} or {@code after=YYYY-MM-DD}
+ * @param rounds federated rounds
+ * @param localEpochs epochs per round at each client
+ * @param batchSize minibatch size
+ * @param hidden hidden layer widths
+ * @param dropout dropout after each hidden layer
+ * @param learningRate Adam learning rate
+ * @param targetsPerCustomer latest training baskets per customer used as targets
+ * @param examplesPerKind examples per stratum per target
+ * @param workers training workers (one DL4J/OpenMP thread each)
+ * @param seed seed of everything that is random in the run
+ */
+public record Scenario(
+    String name,
+    String data,
+    String partition,
+    int ukShops,
+    String holdout,
+    int rounds,
+    int localEpochs,
+    int batchSize,
+    List<Integer> hidden,
+    double dropout,
+    double learningRate,
+    int targetsPerCustomer,
+    int examplesPerKind,
+    int workers,
+    long seed) {
+
+  /** The bundled default scenario on the classpath. */
+  public static final String DEFAULT_RESOURCE = "/org/hedgerow/simulations/default-scenario.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> KEYS = Set.of("name", "data", "partition", "uk_shops", "holdout", "rounds",
+      "local_epochs", "batch_size", "hidden", "dropout", "learning_rate", "targets_per_customer",
+      "examples_per_kind", "workers", "seed");
+
+  public Scenario {
+    hidden = List.copyOf(hidden);
+    positive("rounds", rounds);
+    positive("local_epochs", localEpochs);
+    positive("batch_size", batchSize);
+    positive("uk_shops", ukShops);
+    positive("targets_per_customer", targetsPerCustomer);
+    positive("examples_per_kind", examplesPerKind);
+    positive("workers", workers);
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1). Provided value: " + dropout);
+    }
+    if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+      throw new IllegalArgumentException("learning_rate must be > 0 and finite. Provided value: " + learningRate);
+    }
+  }
+
+  private static void positive(String key, int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(key + " must be >= 1. Provided value: " + v);
+    }
+  }
+
+  public static Scenario bundledDefault() {
+    try (InputStream in = Scenario.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+      return fromJson((ObjectNode) JSON.readTree(in), "bundled default scenario");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the bundled default scenario", e);
+    }
+  }
+
+  /** Reads a scenario file; its keys override the bundled default. */
+  public static Scenario load(Path file) {
+    JsonNode n;
+    try {
+      n = JSON.readTree(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read scenario " + file + ": " + e.getMessage());
+    }
+    if (!(n instanceof ObjectNode o)) {
+      throw new IllegalArgumentException("scenario " + file + " must be a JSON object");
+    }
+    return bundledDefault().with(o, file.toString());
+  }
+
+  /** This scenario with the keys of {@code o} overriding. */
+  public Scenario with(ObjectNode o, String source) {
+    ObjectNode base = toJson();
+    Iterator<String> names = o.fieldNames();
+    while (names.hasNext()) {
+      String k = names.next();
+      if (!KEYS.contains(k)) {
+        throw new IllegalArgumentException(source + ": unknown key '" + k + "' (known: " + new java.util.TreeSet<>(KEYS) + ")");
+      }
+      base.set(k, o.get(k));
+    }
+    return fromJson(base, source);
+  }
+
+  private static Scenario fromJson(ObjectNode o, String source) {
+    try {
+      List<Integer> hidden = new ArrayList<>();
+      o.get("hidden").forEach(h -> hidden.add(intValue(h, "hidden", source)));
+      return new Scenario(text(o, "name", source), text(o, "data", source), text(o, "partition", source),
+          intValue(o.get("uk_shops"), "uk_shops", source), text(o, "holdout", source),
+          intValue(o.get("rounds"), "rounds", source), intValue(o.get("local_epochs"), "local_epochs", source),
+          intValue(o.get("batch_size"), "batch_size", source), hidden, number(o, "dropout", source),
+          number(o, "learning_rate", source), intValue(o.get("targets_per_customer"), "targets_per_customer", source),
+          intValue(o.get("examples_per_kind"), "examples_per_kind", source),
+          intValue(o.get("workers"), "workers", source), (long) number(o, "seed", source));
+    } catch (NullPointerException e) {
+      throw new IllegalArgumentException(source + ": a required key is missing");
+    }
+  }
+
+  private static String text(ObjectNode o, String k, String source) {
+    JsonNode n = o.get(k);
+    if (n == null || !n.isTextual()) {
+      throw new IllegalArgumentException(source + ": '" + k + "' must be a string");
+    }
+    return n.asText();
+  }
+
+  private static double number(ObjectNode o, String k, String source) {
+    JsonNode n = o.get(k);
+    if (n == null || !n.isNumber()) {
+      throw new IllegalArgumentException(source + ": '" + k + "' must be a number");
+    }
+    return n.asDouble();
+  }
+
+  private static int intValue(JsonNode n, String k, String source) {
+    if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
+      throw new IllegalArgumentException(source + ": '" + k + "' must be an integer");
+    }
+    return n.asInt();
+  }
+
+  public ObjectNode toJson() {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("name", name).put("data", data).put("partition", partition).put("uk_shops", ukShops).put("holdout", holdout)
+        .put("rounds", rounds).put("local_epochs", localEpochs).put("batch_size", batchSize);
+    hidden.forEach(o.putArray("hidden")::add);
+    o.put("dropout", dropout).put("learning_rate", learningRate).put("targets_per_customer", targetsPerCustomer)
+        .put("examples_per_kind", examplesPerKind).put("workers", workers).put("seed", seed);
+    return o;
+  }
+}

@@ -1,0 +1,22 @@
+package org.hedgerow.simulations;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run measured, before it is written out.
+ *
+ * @param seconds wall time of the whole run
+ * @param trainingSeconds local training time summed over clients and rounds
+ * @param aggregationSeconds time the coordinator spent aggregating
+ * @param federatedWallSeconds wall time of the federated phase
+ * @param baselineSeconds wall time of centralized and local-only training
+ * @param evaluationSeconds time spent ranking test baskets
+ */
+public record SimulationResult(Scenario scenario, FederationData data, List<SiloInfo> silos,
+    Map<String, MethodResult> methods, List<RoundRow> rounds, double seconds, double trainingSeconds,
+    double aggregationSeconds, double federatedWallSeconds, double baselineSeconds, double evaluationSeconds) {
+
+  /** A silo as reported: its size and how much it trained on. */
+  public record SiloInfo(String name, int customers, int trainExamples, long testBaskets) {}
+}
