@@ -42,7 +42,7 @@ public class ClientCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed for example sampling and shuffling.")
   long seed;
 
-  @Option(names = "--targets-per-customer", defaultValue = "3") int targetsPerCustomer;
+  @Option(names = "--targets-per-customer", defaultValue = "8") int targetsPerCustomer;
 
   @Option(names = "--examples-per-kind", defaultValue = "16") int examplesPerKind;
 

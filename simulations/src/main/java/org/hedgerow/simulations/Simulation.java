@@ -153,7 +153,7 @@ public final class Simulation {
       PreferenceModel evalModel = new PreferenceModel(spec, scenario.seed());
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("federated").setInitialMax(scenario.rounds())
           .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
-          .setUpdateIntervalMillis(500).build()) {
+          .setUpdateIntervalMillis(500).setMaxRenderedLength(140).build()) {
         bar.setExtraMessage("round 1, waiting for clients");
         while (rows.size() < scenario.rounds()) {
           Object[] next = closed.poll(1, TimeUnit.SECONDS);
@@ -175,7 +175,7 @@ public final class Simulation {
           trainSeconds += rec.clientTrainSeconds();
           aggSeconds += rec.aggregationSeconds();
           bar.stepTo(rec.round());
-          bar.setExtraMessage(String.format("round %d: %d/%d clients, hr@10 %.4f, loss %.4f", rec.round(),
+          bar.setExtraMessage(String.format("round %d: %d/%d clients, hr@10 %.4f, loss %.4f ", rec.round(),
               rec.clients(), training.size(), last.overall().hr10(), rec.trainLoss()));
         }
       }

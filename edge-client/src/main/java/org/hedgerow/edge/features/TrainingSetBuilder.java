@@ -26,7 +26,7 @@ import org.hedgerow.edge.task.SiloData;
  */
 public final class TrainingSetBuilder {
   /** How many of a customer's latest training baskets become prediction targets. */
-  public static final int DEFAULT_TARGETS_PER_CUSTOMER = 3;
+  public static final int DEFAULT_TARGETS_PER_CUSTOMER = 8;
   /** Sample size per stratum: positives, history negatives; catalogue negatives get twice this. */
   public static final int DEFAULT_EXAMPLES_PER_KIND = 16;
   static final float NEGATIVE_SCALE = 1f / 50f;

@@ -147,7 +147,11 @@ public final class PreferenceModel {
     if (rows == 0) {
       return new float[0];
     }
-    INDArray x = Nd4j.createFromArray(features).reshape(rows, features.length / rows);
+    if (features.length != (long) rows * spec.inputs()) {
+      throw new IllegalArgumentException("expected " + rows + " rows of " + spec.inputs() + " features, got "
+          + features.length + " values");
+    }
+    INDArray x = Nd4j.createFromArray(features).reshape(rows, spec.inputs());
     return net.output(x, false).data().asFloat();
   }
 
