@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         SimulateCommand.class,
         ClientCommand.class,
         CoordinatorCommand.class,
+        PrivacyCommand.class,
     })
 public final class Hedgerow implements Runnable {
 

@@ -1,0 +1,19 @@
+package org.hedgerow.cli;
+
+import org.hedgerow.cli.privacy.EpsilonCommand;
+import org.hedgerow.cli.privacy.NoiseCommand;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code hedgerow privacy}: privacy accounting from the command line — the ε a planned run spends
+ * ({@code epsilon}) and the noise a budget needs ({@code noise}).
+ *
+ * <p>Not runnable by itself: without a subcommand picocli reports "Missing required subcommand"
+ * (exit code 2).
+ */
+@Command(
+    name = "privacy",
+    mixinStandardHelpOptions = true,
+    description = "Privacy accounting: epsilon spent by a run, or the noise multiplier for a budget.",
+    subcommands = {EpsilonCommand.class, NoiseCommand.class})
+public final class PrivacyCommand {}
