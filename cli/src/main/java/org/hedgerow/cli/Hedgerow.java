@@ -33,6 +33,14 @@ public final class Hedgerow implements Runnable {
   /** Builds the command tree; tests call this to run commands in-process. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Hedgerow());
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          // Bad parameters: the message and where to look, not the whole usage page.
+          CommandLine cmd = ex.getCommandLine();
+          cmd.getErr().println("hedgerow: " + ex.getMessage());
+          cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+          return 2;
+        });
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           // A failed job prints one clear line, not a stack trace (set HEDGEROW_DEBUG=1 for that).
