@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         ClientCommand.class,
         CoordinatorCommand.class,
         PrivacyCommand.class,
+        BenchCommand.class,
     })
 public final class Hedgerow implements Runnable {
 
