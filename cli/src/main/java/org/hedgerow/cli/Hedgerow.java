@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         SimulateCommand.class,
         ClientCommand.class,
         CoordinatorCommand.class,
+        PartitionCommand.class,
         PrivacyCommand.class,
         BenchCommand.class,
     })

@@ -1,0 +1,70 @@
+package org.hedgerow.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPOutputStream;
+import org.hedgerow.edge.data.PurchaseLine;
+import org.hedgerow.edge.data.RetailLogLoader;
+import org.hedgerow.edge.partition.Partitioner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hedgerow partition}: splits a pooled log into one file per silo, so that separate
+ * {@code hedgerow client} processes can each hold only their own shop's data.
+ */
+@Command(name = "partition", mixinStandardHelpOptions = true,
+    description = "Clean a behaviour log and write one gzipped CSV per silo (DIR/<silo>.csv.gz).")
+public class PartitionCommand implements Callable<Integer> {
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  @Option(names = "--data", defaultValue = "data/online-retail/online_retail.csv.gz",
+      description = "Log to split (default: the bundled Online Retail data).")
+  String data;
+
+  @Option(names = "--out", required = true, description = "Directory for the per-silo files.")
+  Path out;
+
+  @Option(names = "--partition", defaultValue = "region", description = "region (default), region:FILE or customer.")
+  String partition;
+
+  @Option(names = "--uk-shops", defaultValue = "4", description = "Shops the UK is split into by customer.")
+  int ukShops;
+
+  @Override
+  public Integer call() throws IOException {
+    Path file = Home.resolve(data);
+    RetailLogLoader.Result r = new RetailLogLoader().load(file);
+    System.out.println(r.report());
+    Map<String, List<PurchaseLine>> silos = Partitioner.parse(partition, ukShops).partition(r.lines());
+    Files.createDirectories(out);
+    for (Map.Entry<String, List<PurchaseLine>> e : silos.entrySet()) {
+      Path f = out.resolve(e.getKey() + ".csv.gz");
+      try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(
+          new GZIPOutputStream(Files.newOutputStream(f)), StandardCharsets.UTF_8))) {
+        w.write(String.join(",", RetailLogLoader.COLUMNS));
+        w.newLine();
+        for (PurchaseLine l : e.getValue()) {
+          // Cleaned lines; the description is not kept by the loader, so it is left empty.
+          w.write(l.invoice() + "," + l.stockCode() + ",," + l.quantity() + "," + DATE.format(l.time()) + ","
+              + l.unitPrice() + "," + l.customerId() + "," + quote(l.country()));
+          w.newLine();
+        }
+      }
+      System.out.printf("%-16s %,8d lines -> %s%n", e.getKey(), e.getValue().size(), f);
+    }
+    return 0;
+  }
+
+  private static String quote(String s) {
+    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+}
