@@ -34,7 +34,7 @@ public class CoordinatorCommand implements Runnable {
     @Option(names = "--rounds", defaultValue = "10") int rounds;
     @Option(names = "--deadline-seconds", defaultValue = "600") long deadlineSeconds;
     @Option(names = "--local-epochs", defaultValue = "1") int localEpochs;
-    @Option(names = "--batch-size", defaultValue = "256") int batchSize;
+    @Option(names = "--batch-size", defaultValue = "512") int batchSize;
     @Option(names = "--dropout", defaultValue = "0.5") double dropout;
     @Option(names = "--seed", defaultValue = "42") long seed;
 
@@ -54,6 +54,10 @@ public class CoordinatorCommand implements Runnable {
         if (rec.round() >= rounds) {
           done.countDown();
         }
+      });
+      v.onFinished(reason -> {
+        System.out.println("federation finished: " + reason);
+        done.countDown();
       });
       Vertx vertx = Vertx.vertx();
       vertx.deployVerticle(v).await(30, TimeUnit.SECONDS);

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "privacy",
     mixinStandardHelpOptions = true,
-    description = "Privacy accounting: epsilon spent by a run, or the noise multiplier for a budget.",
-    subcommands = {EpsilonCommand.class, NoiseCommand.class})
+    description = "Privacy accounting: epsilon spent by a run, or the noise multiplier for a budget; "
+        + "privacy/utility sweeps.",
+    subcommands = {EpsilonCommand.class, NoiseCommand.class, SweepCommand.class})
 public final class PrivacyCommand {}

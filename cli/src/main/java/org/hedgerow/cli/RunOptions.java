@@ -30,6 +30,30 @@ final class RunOptions {
   @Option(names = "--data", description = "Behaviour log to use instead of the scenario's.")
   String data;
 
+  @Option(names = "--secure-aggregation", description = "none, secagg or secagg+: also run the federation behind "
+      + "secure aggregation (federated-secagg, or federated-dp-secagg with local DP).")
+  String secureAggregation;
+
+  @Option(names = "--epsilon-cap", description = "Per-silo (per-customer) epsilon cap; runs federated-dp too "
+      + "(privacy mode local unless --privacy-mode says otherwise).")
+  Double epsilonCap;
+
+  @Option(names = "--delta", description = "Delta of the privacy guarantee (in (0, 1); default 1e-5).")
+  Double delta;
+
+  @Option(names = "--privacy-mode", description = "none, local (user-level DP at each silo) or central "
+      + "(the coordinator clips and noises client updates).")
+  String privacyMode;
+
+  @Option(names = "--noise-multiplier", description = "Noise multiplier sigma; calibrated from the cap if absent.")
+  Double noiseMultiplier;
+
+  @Option(names = "--clip-norm", description = "Clip norm C (per-customer gradient, or per-client delta in central mode).")
+  Double clipNorm;
+
+  @Option(names = "--sample-rate", description = "Poisson sampling rate q of customers per DP step (in (0, 1]).")
+  Double sampleRate;
+
   ObjectNode asJson() {
     ObjectNode o = new ObjectMapper().createObjectNode();
     if (rounds != null) {
@@ -56,6 +80,30 @@ final class RunOptions {
     }
     if (data != null) {
       o.put("data", data);
+    }
+    if (epsilonCap != null) {
+      o.put("epsilon_cap", epsilonCap);
+      if (privacyMode == null) {
+        o.put("privacy", "local");
+      }
+    }
+    if (privacyMode != null) {
+      o.put("privacy", privacyMode);
+    }
+    if (delta != null) {
+      o.put("delta", delta);
+    }
+    if (noiseMultiplier != null) {
+      o.put("noise_multiplier", noiseMultiplier);
+    }
+    if (clipNorm != null) {
+      o.put("clip_norm", clipNorm);
+    }
+    if (sampleRate != null) {
+      o.put("sample_rate", sampleRate);
+    }
+    if (secureAggregation != null) {
+      o.put("secure_aggregation", secureAggregation);
     }
     return o;
   }

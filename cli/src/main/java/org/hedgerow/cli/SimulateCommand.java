@@ -44,7 +44,8 @@ public class SimulateCommand implements Callable<Integer> {
     Reports.write(r, out);
     Reports.printTable(r, System.out);
     System.out.println("wrote " + out.resolve(Reports.SUMMARY) + ", " + out.resolve(Reports.ROUNDS) + ", "
-        + out.resolve(Reports.PLOT));
+        + out.resolve(Reports.PLOT) + (r.privacy() == null ? ""
+            : ", " + out.resolve(Reports.PRIVACY) + ", " + out.resolve(Reports.DP_ROUNDS)));
     return 0;
   }
 }

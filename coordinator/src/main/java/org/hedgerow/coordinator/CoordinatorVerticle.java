@@ -35,20 +35,80 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final Federation federation;
   private final List<Waiter> waiters = new ArrayList<>();
   private final List<BiConsumer<RoundRecord, float[]>> roundListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<String>> finishListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private HttpServer server;
   private long deadlineTimer = -1;
+  private final org.hedgerow.coordinator.secagg.SecureAggregationWorkflow secagg;
 
   private record Waiter(int afterRound, RoutingContext ctx, long timer) {}
 
   public CoordinatorVerticle(CoordinatorOptions options, Strategy strategy) {
+    this(options, strategy, null);
+  }
+
+  /**
+   * With secure aggregation when {@code secureAggregation} is not null: updates then arrive only
+   * through the stage endpoints and the strategy receives one unmasked sum per round.
+   *
+   * @throws IllegalArgumentException the strategy needs individual updates (e.g. central DP clips each one)
+   */
+  public CoordinatorVerticle(CoordinatorOptions options, Strategy strategy,
+      org.hedgerow.coordinator.secagg.SecureAggregationOptions secureAggregation) {
     this.options = options;
     this.strategy = strategy;
     this.federation = new Federation(options, strategy);
+    if (secureAggregation != null && strategy instanceof org.hedgerow.aggregation.strategy.PrivacyAccounted) {
+      throw new IllegalArgumentException("secure aggregation hides individual updates, but this strategy ("
+          + strategy.getClass().getSimpleName() + ") clips or noises each one at the coordinator; use local DP instead");
+    }
+    this.secagg = secureAggregation == null ? null : new org.hedgerow.coordinator.secagg.SecureAggregationWorkflow(
+        federation, secureAggregation, options.spec().parameterCount(), new SecureOutcome());
+  }
+
+  /** The secure-aggregation workflow, or null when updates are sent in the clear. */
+  public org.hedgerow.coordinator.secagg.SecureAggregationWorkflow secureAggregation() {
+    return secagg;
+  }
+
+  /** Applies a secure round's outcome exactly as a plain round close would. */
+  private final class SecureOutcome implements org.hedgerow.coordinator.secagg.SecureAggregationWorkflow.Outcome {
+    @Override
+    public void completed(int round, org.hedgerow.aggregation.secagg.SecureSumEncoding.Decoded sum, long bytesUp) {
+      close(() -> federation.closeRoundWithSum(sum.weightedDeltaSum(), sum.totalWeight(), sum.summands(), bytesUp));
+    }
+
+    @Override
+    public void aborted(int round, String reason, boolean fatal) {
+      if (federation.phase() == Federation.Phase.TRAINING && federation.round() == round) {
+        close(() -> {
+          federation.abortRound(reason, fatal);
+          return java.util.Optional.empty();
+        });
+      }
+    }
   }
 
   /** Called on the event loop after each round closes, with the new global model (do not modify it). */
   public void onRoundClosed(BiConsumer<RoundRecord, float[]> listener) {
     roundListeners.add(listener);
+  }
+
+  /** Called on the event loop once, when the federation finishes (with the reason). */
+  public void onFinished(java.util.function.Consumer<String> listener) {
+    finishListeners.add(listener);
+  }
+
+  /**
+   * The privacy spends the coordinator recorded, in order. Read it from another thread only after
+   * the federation finished (the event loop no longer changes it then).
+   */
+  public List<org.hedgerow.privacy.budget.Spend> spends() {
+    return federation.spends();
+  }
+
+  /** Clients that declined a round, by id (read after the federation finished). */
+  public java.util.Map<String, Federation.Declined> declined() {
+    return federation.declined();
   }
 
   @Override
@@ -61,6 +121,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     router.get(Wire.MODEL).handler(this::modelInfo);
     router.get(Wire.MODEL_PARAMETERS).handler(this::modelParameters);
     router.put("/v1/rounds/:round/update").handler(this::upload);
+    router.post("/v1/rounds/:round/decline").handler(this::decline);
+    if (secagg != null) {
+      secagg.mount(vertx, router);
+    }
     router.get(Wire.STATUS).handler(this::status);
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer()
@@ -81,11 +145,18 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void register(RoutingContext ctx) {
     JsonObject body = jsonBody(ctx);
     int before = federation.round();
+    byte[] identityKey = secagg == null ? null
+        : org.hedgerow.coordinator.secagg.SecureAggregationWorkflow.parseIdentityKey(body); // before registering anyone
     Federation.Client c = federation.register(body.getString("silo"));
+    if (secagg != null) {
+      secagg.enrol(c.id(), identityKey);
+    }
     log.info("registered client '{}' ({} of {})", c.id(), federation.registeredClients(), options.expectedClients());
     json(ctx, 201, new JsonObject().put("client_id", c.id()).put("token", c.token()));
     if (federation.round() != before) {
       roundOpened();
+    } else if (federation.phase() == Federation.Phase.FINISHED) {
+      finished();
     }
   }
 
@@ -110,11 +181,15 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("target_rounds", options.targetRounds())
         .put("model_version", federation.modelVersion())
         .put("registered_clients", federation.registeredClients())
+        .put("active_clients", federation.activeClients())
         .put("expected_clients", options.expectedClients());
     if (federation.phase() == Federation.Phase.TRAINING) {
       FitConfig f = strategy.configureFit(federation.round());
       o.put("config", new JsonObject().put("local_epochs", f.localEpochs()).put("batch_size", f.batchSize())
           .put("seed", f.seed()));
+      if (secagg != null) {
+        o.getJsonObject("config").put("secure_aggregation", secagg.describe(federation.round()));
+      }
     }
     return o;
   }
@@ -147,6 +222,10 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void upload(RoutingContext ctx) {
     Federation.Client client = federation.authenticate(ctx.request().getHeader("Authorization"));
+    if (secagg != null) {
+      throw new RejectedException(409, "this federation uses secure aggregation: updates go through "
+          + "/v1/rounds/{r}/secagg/{stage}, never in the clear");
+    }
     int round = parseInt(ctx.pathParam("round"), "round");
     int version = parseInt(requiredHeader(ctx, Wire.HEADER_MODEL_VERSION), Wire.HEADER_MODEL_VERSION);
     long examples = parseLong(requiredHeader(ctx, Wire.HEADER_EXAMPLES), Wire.HEADER_EXAMPLES);
@@ -156,25 +235,102 @@ public final class CoordinatorVerticle extends VerticleBase {
     String tl = ctx.request().getHeader(Wire.HEADER_TRAIN_LOSS);
     double trainLoss = tl == null ? Double.NaN : parseDouble(tl, Wire.HEADER_TRAIN_LOSS);
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    boolean complete = federation.submit(client, round, version, hash, examples, body, trainSeconds, trainLoss);
+    org.hedgerow.privacy.budget.Spend spend = spendHeaders(ctx, client, round);
+    boolean complete = federation.submit(client, round, version, hash, examples, body, trainSeconds, trainLoss, spend);
     json(ctx, 202, new JsonObject().put("accepted", true).put("round", round)
-        .put("updates", federation.updatesThisRound()).put("expected", federation.registeredClients()));
+        .put("updates", federation.updatesThisRound()).put("expected", federation.activeClients()));
     if (complete) {
       close();
     }
   }
 
+  /** The DP spend headers of an update: all of them or none (then null). */
+  private static org.hedgerow.privacy.budget.Spend spendHeaders(RoutingContext ctx, Federation.Client client, int round) {
+    List<String> names = List.of(Wire.HEADER_DP_MECHANISM, Wire.HEADER_DP_NOISE_MULTIPLIER, Wire.HEADER_DP_SAMPLE_RATE,
+        Wire.HEADER_DP_STEPS, Wire.HEADER_DP_EPSILON, Wire.HEADER_DP_DELTA, Wire.HEADER_DP_CAP);
+    long present = names.stream().filter(n -> ctx.request().getHeader(n) != null).count();
+    if (present == 0) {
+      return null;
+    }
+    if (present != names.size()) {
+      throw new RejectedException(400, "privacy spend headers must come all together: " + names);
+    }
+    double sigma = positive(ctx, Wire.HEADER_DP_NOISE_MULTIPLIER);
+    double q = positive(ctx, Wire.HEADER_DP_SAMPLE_RATE);
+    long steps = parseLong(ctx.request().getHeader(Wire.HEADER_DP_STEPS), Wire.HEADER_DP_STEPS);
+    double epsilon = parseDouble(ctx.request().getHeader(Wire.HEADER_DP_EPSILON), Wire.HEADER_DP_EPSILON);
+    double delta = positive(ctx, Wire.HEADER_DP_DELTA);
+    double cap = positive(ctx, Wire.HEADER_DP_CAP);
+    if (q > 1 || delta >= 1 || steps < 1 || !(epsilon >= 0 && Double.isFinite(epsilon))) {
+      throw new RejectedException(400, "privacy spend out of range: q in (0, 1], delta in (0, 1), steps >= 1, "
+          + "epsilon >= 0 and finite");
+    }
+    if (epsilon > cap) {
+      throw new RejectedException(400, "reported epsilon " + epsilon + " exceeds the reported cap " + cap);
+    }
+    return new org.hedgerow.privacy.budget.Spend(round, client.id(), ctx.request().getHeader(Wire.HEADER_DP_MECHANISM),
+        sigma, q, steps, epsilon, delta, cap);
+  }
+
+  private static double positive(RoutingContext ctx, String header) {
+    double v = parseDouble(ctx.request().getHeader(header), header);
+    if (!(v > 0 && Double.isFinite(v))) {
+      throw new RejectedException(400, header + " must be > 0 and finite. Provided value: " + v);
+    }
+    return v;
+  }
+
+  private void decline(RoutingContext ctx) {
+    Federation.Client client = federation.authenticate(ctx.request().getHeader("Authorization"));
+    int round = parseInt(ctx.pathParam("round"), "round");
+    JsonObject body = jsonBody(ctx);
+    String reason;
+    double epsilon;
+    double cap;
+    try {
+      reason = body.getString("reason");
+      epsilon = body.getDouble("epsilon", Double.NaN);
+      cap = body.getDouble("cap", Double.NaN);
+    } catch (ClassCastException e) {
+      throw new RejectedException(400, "decline body: 'reason' must be a string, 'epsilon' and 'cap' numbers");
+    }
+    boolean complete = federation.decline(client, round, reason, epsilon, cap);
+    log.warn("'{}' declined round {} and leaves the federation: {}", client.id(), round, reason);
+    json(ctx, 200, new JsonObject().put("declined", true).put("round", round)
+        .put("active_clients", federation.activeClients()));
+    if (complete) {
+      close();
+    } else if (secagg != null) {
+      secagg.clientLeft();
+    }
+  }
+
   private void close() {
-    RoundRecord rec = federation.closeRound();
-    log.info("round {} closed: {} clients, {} examples, {}s", rec.round(), rec.clients(), rec.examples(),
-        String.format("%.1f", rec.seconds()));
-    roundListeners.forEach(l -> l.accept(rec, federation.model()));
+    close(federation::closeRound);
+  }
+
+  private void close(java.util.function.Supplier<java.util.Optional<RoundRecord>> closer) {
+    java.util.Optional<RoundRecord> closed = closer.get();
+    closed.ifPresent(rec -> {
+      log.info("round {} closed: {} clients, {} examples, {}s", rec.round(), rec.clients(), rec.examples(),
+          String.format("%.1f", rec.seconds()));
+      roundListeners.forEach(l -> l.accept(rec, federation.model()));
+    });
     if (federation.phase() == Federation.Phase.TRAINING) {
       roundOpened();
     } else {
-      cancelDeadline();
-      log.info("federation finished after {} rounds", rec.round());
+      finished();
     }
+    answerWaiters(false);
+  }
+
+  private void finished() {
+    cancelDeadline();
+    if (secagg != null) {
+      secagg.finished();
+    }
+    log.info("federation finished: {}", federation.finishReason());
+    finishListeners.forEach(l -> l.accept(federation.finishReason()));
     answerWaiters(false);
   }
 
@@ -184,7 +340,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     deadlineTimer = vertx.setTimer(options.roundDeadlineMillis(), id -> {
       if (federation.deadlineReached(r)) {
         log.warn("round {} deadline passed with {} of {} updates: closing with what arrived", r,
-            federation.updatesThisRound(), federation.registeredClients());
+            federation.updatesThisRound(), federation.activeClients());
         close();
       } else if (federation.phase() == Federation.Phase.TRAINING && federation.round() == r) {
         log.warn("round {} deadline passed with {} updates, fewer than the minimum {}: waiting another deadline", r,
@@ -192,6 +348,9 @@ public final class CoordinatorVerticle extends VerticleBase {
         roundOpened();
       }
     });
+    if (secagg != null) {
+      secagg.roundOpened(r); // idempotent when the deadline is merely re-armed
+    }
     answerWaiters(false);
   }
 
@@ -232,7 +391,23 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("target_rounds", options.targetRounds())
         .put("round", roundJson())
         .put("aggregation_seconds", federation.aggregationSecondsTotal())
-        .put("history", rounds));
+        .put("history", rounds)
+        .put("finish_reason", federation.finishReason())
+        .put("privacy", privacyJson()));
+  }
+
+  private JsonObject privacyJson() {
+    JsonArray spends = new JsonArray();
+    for (org.hedgerow.privacy.budget.Spend s : federation.spends()) {
+      spends.add(new JsonObject().put("round", s.round()).put("silo", s.holder()).put("mechanism", s.mechanism())
+          .put("noise_multiplier", s.noiseMultiplier()).put("sample_rate", s.sampleRate()).put("steps", s.steps())
+          .put("epsilon", s.epsilon()).put("delta", s.delta()).put("cap", s.cap()));
+    }
+    JsonObject declined = new JsonObject();
+    federation.declined().forEach((id, d) -> declined.put(id, new JsonObject().put("round", d.round())
+        .put("reason", d.reason()).put("epsilon", Double.isFinite(d.epsilon()) ? d.epsilon() : null)
+        .put("cap", Double.isFinite(d.cap()) ? d.cap() : null)));
+    return new JsonObject().put("spends", spends).put("declined", declined);
   }
 
   private void failure(RoutingContext ctx) {

@@ -7,8 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Optional;
 import org.hedgerow.aggregation.strategy.ClientUpdate;
+import org.hedgerow.aggregation.strategy.PrivacyAccounted;
 import org.hedgerow.aggregation.strategy.Strategy;
+import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 
 /**
@@ -23,12 +26,22 @@ public final class Federation {
   /** A registered client. Tokens are random 256-bit bearer secrets. */
   public record Client(String id, String silo, String token) {}
 
+  /**
+   * A client that declined a round (its privacy budget would be exceeded) and is no longer asked.
+   *
+   * @param epsilon the ε it reported having spent (NaN if not reported)
+   */
+  public record Declined(String clientId, int round, String reason, double epsilon, double cap) {}
+
   private final CoordinatorOptions options;
   private final Strategy strategy;
   private final Map<String, Client> clientsById = new LinkedHashMap<>();
   private final Map<String, Client> clientsByToken = new java.util.HashMap<>();
   private final Map<String, ClientUpdate> updates = new TreeMap<>();
   private final List<RoundRecord> history = new ArrayList<>();
+  private final Map<String, Declined> declined = new TreeMap<>();
+  private final List<Spend> spends = new ArrayList<>();
+  private String finishReason;
   private final SecureRandom random = new SecureRandom();
   private float[] model;
   private int modelVersion;
@@ -41,6 +54,7 @@ public final class Federation {
   private double lossSum;
   private long lossExamples;
   private double aggregationSecondsTotal;
+  private int abortedRounds;
 
   public Federation(CoordinatorOptions options, Strategy strategy) {
     this.options = options;
@@ -69,7 +83,12 @@ public final class Federation {
     clientsById.put(c.id(), c);
     clientsByToken.put(c.token(), c);
     if (phase == Phase.WAITING_FOR_CLIENTS && clientsById.size() == options.expectedClients()) {
-      openRound(1);
+      Optional<String> refusal = strategy instanceof PrivacyAccounted pa ? pa.refusal(1) : Optional.empty();
+      if (refusal.isPresent()) {
+        finish(refusal.get());
+      } else {
+        openRound(1);
+      }
     }
     return c;
   }
@@ -105,6 +124,19 @@ public final class Federation {
    */
   public boolean submit(Client client, int forRound, int trainedOnVersion, String specHash, long examples,
       byte[] body, double trainSeconds, double trainLoss) {
+    return submit(client, forRound, trainedOnVersion, specHash, examples, body, trainSeconds, trainLoss, null);
+  }
+
+  /**
+   * As above, with the privacy spend the client reports for this update (null if it reports none);
+   * the spend is recorded only if the update is accepted.
+   */
+  public boolean submit(Client client, int forRound, int trainedOnVersion, String specHash, long examples,
+      byte[] body, double trainSeconds, double trainLoss, Spend spend) {
+    if (declined.containsKey(client.id())) {
+      throw new RejectedException(409, "'" + client.id() + "' declined round " + declined.get(client.id()).round()
+          + " and takes no further part");
+    }
     if (phase != Phase.TRAINING) {
       throw new RejectedException(409, "no round is open (federation is " + phase.name().toLowerCase() + ")");
     }
@@ -129,23 +161,73 @@ public final class Federation {
     } catch (ParameterCodec.InvalidVectorException e) {
       throw new RejectedException(400, "update rejected: " + e.getMessage());
     }
+    if (spend != null && (spend.round() != round || !spend.holder().equals(client.id()))) {
+      throw new RejectedException(400, "privacy spend is for round " + spend.round() + " of '" + spend.holder()
+          + "', the update for round " + round + " of '" + client.id() + "'");
+    }
     updates.put(client.id(), new ClientUpdate(client.id(), examples, delta));
+    if (spend != null) {
+      spends.add(spend);
+    }
     bytesUp += body.length;
     trainSecondsSum += Double.isFinite(trainSeconds) && trainSeconds >= 0 ? trainSeconds : 0;
     if (Double.isFinite(trainLoss)) {
       lossSum += trainLoss * examples;
       lossExamples += examples;
     }
-    return updates.size() == clientsById.size();
+    return updates.size() >= activeClients();
+  }
+
+  /**
+   * Records that {@code client} will not take part in the open round or any later one. The round
+   * then waits only for the clients still active.
+   *
+   * @return true if the round is now complete (every active client's update is in, or no client
+   *     is active any more); the caller then calls {@link #closeRound}
+   */
+  public boolean decline(Client client, int forRound, String reason, double epsilon, double cap) {
+    if (phase != Phase.TRAINING) {
+      throw new RejectedException(409, "no round is open (federation is " + phase.name().toLowerCase() + ")");
+    }
+    if (forRound != round) {
+      throw new RejectedException(409, "decline for round " + forRound + " but round " + round + " is open");
+    }
+    if (declined.containsKey(client.id())) {
+      throw new RejectedException(409, "'" + client.id() + "' already declined round " + declined.get(client.id()).round());
+    }
+    if (updates.containsKey(client.id())) {
+      throw new RejectedException(409, "an update from '" + client.id() + "' for round " + round + " was already accepted");
+    }
+    if (reason == null || reason.isBlank() || reason.length() > 1000) {
+      throw new RejectedException(400, "a decline needs a 'reason' of 1-1000 characters");
+    }
+    declined.put(client.id(), new Declined(client.id(), round, reason, epsilon, cap));
+    return updates.size() >= activeClients();
+  }
+
+  /** Registered clients that have not declined. */
+  public int activeClients() {
+    return clientsById.size() - declined.size();
   }
 
   /** Called when the round's deadline passes; closes it if enough updates are in. */
   public boolean deadlineReached(int forRound) {
-    return phase == Phase.TRAINING && round == forRound && updates.size() >= options.minClients();
+    return phase == Phase.TRAINING && round == forRound && !updates.isEmpty()
+        && updates.size() >= Math.min(options.minClients(), activeClients());
   }
 
-  /** Aggregates the open round's updates into the next model and opens the next round (or finishes). */
-  public RoundRecord closeRound() {
+  /**
+   * Aggregates the open round's updates into the next model and opens the next round (or
+   * finishes). A round without any update (every client still asked declined it) ends the
+   * federation without a new model.
+   *
+   * @return the closed round's record, or empty if the federation finished without one
+   */
+  public Optional<RoundRecord> closeRound() {
+    if (updates.isEmpty()) {
+      finish("no active clients left in round " + round + " (" + declined.size() + " declined)");
+      return Optional.empty();
+    }
     long t0 = System.nanoTime();
     model = strategy.aggregateFit(round, model, List.copyOf(updates.values()));
     double aggSeconds = (System.nanoTime() - t0) / 1e9;
@@ -156,13 +238,110 @@ public final class Federation {
         (System.nanoTime() - roundOpenedNanos) / 1e9, aggSeconds, trainSecondsSum,
         lossExamples == 0 ? Double.NaN : lossSum / lossExamples);
     history.add(rec);
+    if (strategy instanceof PrivacyAccounted pa) {
+      List<Spend> all = pa.budget().spends();
+      if (!all.isEmpty() && all.get(all.size() - 1).round() == round) {
+        spends.add(all.get(all.size() - 1));
+      }
+    }
+    Optional<String> refusal = strategy instanceof PrivacyAccounted pa && round < options.targetRounds()
+        ? pa.refusal(round + 1) : Optional.empty();
     if (round >= options.targetRounds()) {
-      phase = Phase.FINISHED;
-      updates.clear();
+      finish("completed " + round + " rounds");
+    } else if (activeClients() == 0) {
+      finish("no active clients left after round " + round + " (" + declined.size() + " declined)");
+    } else if (refusal.isPresent()) {
+      finish(refusal.get());
     } else {
       openRound(round + 1);
     }
-    return rec;
+    return Optional.of(rec);
+  }
+
+  /**
+   * Closes the open round from a securely aggregated sum (issue 4): FedAvg applied to
+   * {@code Σ nₖΔₖ} and {@code Σ nₖ} without any individual update, so the coordinator never holds
+   * one. Only strategies that are plain FedAvg may be run this way (the verticle checks).
+   *
+   * @param weightedDeltaSum {@code Σ nₖΔₖ} over the surviving clients
+   * @param totalWeight {@code Σ nₖ}, ≥ 1
+   * @param clients how many clients the sum covers
+   * @param secureBytesUp bytes of stage messages received this round
+   */
+  public Optional<RoundRecord> closeRoundWithSum(double[] weightedDeltaSum, long totalWeight, int clients,
+      long secureBytesUp) {
+    if (phase != Phase.TRAINING) {
+      throw new IllegalStateException("no round is open (federation is " + phase.name().toLowerCase() + ")");
+    }
+    if (weightedDeltaSum.length != model.length || totalWeight < 1 || clients < 1) {
+      throw new IllegalArgumentException("sum must have " + model.length + " entries, total weight and clients >= 1");
+    }
+    long t0 = System.nanoTime();
+    float[] next = new float[model.length];
+    for (int i = 0; i < next.length; i++) {
+      next[i] = (float) (model[i] + weightedDeltaSum[i] / totalWeight);
+    }
+    model = next;
+    double aggSeconds = (System.nanoTime() - t0) / 1e9;
+    aggregationSecondsTotal += aggSeconds;
+    modelVersion++;
+    RoundRecord rec = new RoundRecord(round, clients, totalWeight, bytesUp + secureBytesUp, bytesDown,
+        (System.nanoTime() - roundOpenedNanos) / 1e9, aggSeconds, trainSecondsSum, Double.NaN);
+    history.add(rec);
+    advanceAfter(round, null);
+    return Optional.of(rec);
+  }
+
+  /**
+   * Ends the open round without a model change (secure aggregation aborted below its threshold:
+   * nothing was revealed). The next round opens unless this was the last one or {@code fatal}.
+   */
+  public void abortRound(String reason, boolean fatal) {
+    if (phase != Phase.TRAINING) {
+      return;
+    }
+    abortedRounds++;
+    if (fatal) {
+      finish("round " + round + " aborted: " + reason);
+    } else {
+      advanceAfter(round, "round " + round + " aborted: " + reason);
+    }
+  }
+
+  /** Rounds that ended without a model change. */
+  public int abortedRounds() {
+    return abortedRounds;
+  }
+
+  private void advanceAfter(int r, String lastAbort) {
+    if (r >= options.targetRounds()) {
+      finish("completed " + r + " rounds" + (lastAbort == null ? "" : "; " + lastAbort));
+    } else if (activeClients() == 0) {
+      finish("no active clients left after round " + r + " (" + declined.size() + " declined)");
+    } else {
+      openRound(r + 1);
+    }
+  }
+
+  private void finish(String reason) {
+    phase = Phase.FINISHED;
+    updates.clear();
+    finishReason = reason;
+  }
+
+  /** Why the federation finished (null while it runs). */
+  public String finishReason() {
+    return finishReason;
+  }
+
+  /** Clients that declined, by id. */
+  public Map<String, Declined> declined() {
+    return Map.copyOf(declined);
+  }
+
+  /** Privacy spends reported with accepted updates (and the coordinator's own in central mode), in order. */
+  public List<Spend> spends() {
+    return List.copyOf(spends);
   }
 
   /** Records parameter bytes served, for the round's traffic figures. */

@@ -178,4 +178,112 @@ class CoordinatorVerticleTest {
   void health_noCredentials_ok() throws Exception {
     assertEquals(200, get(Wire.HEALTH).statusCode());
   }
+
+  private HttpResponse<String> uploadWithSpend(String token, int round, int version, String epsilon, String cap)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(Wire.update(round)))
+        .header("Authorization", "Bearer " + token)
+        .header(Wire.HEADER_MODEL_VERSION, Integer.toString(version))
+        .header(Wire.HEADER_SPEC_HASH, SPEC.hash())
+        .header(Wire.HEADER_EXAMPLES, "5")
+        .header(Wire.HEADER_DP_MECHANISM, "dp-sgd-user")
+        .header(Wire.HEADER_DP_NOISE_MULTIPLIER, "1.5")
+        .header(Wire.HEADER_DP_SAMPLE_RATE, "0.5")
+        .header(Wire.HEADER_DP_STEPS, "5")
+        .header(Wire.HEADER_DP_EPSILON, epsilon)
+        .header(Wire.HEADER_DP_DELTA, "1e-5")
+        .header(Wire.HEADER_DP_CAP, cap)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(ParameterCodec.encode(new float[SPEC.parameterCount()])));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> decline(String token, int round, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(base.resolve(Wire.decline(round)))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void decline_oneSiloOverItsCap_roundClosesWithoutItAndRunFinishes() throws Exception {
+    String a = register("a");
+    String b = register("b");
+    java.util.concurrent.CompletableFuture<String> finished = new java.util.concurrent.CompletableFuture<>();
+    verticle.onFinished(finished::complete);
+    assertEquals(202, uploadWithSpend(a, 1, 0, "2.5", "8").statusCode());
+    HttpResponse<String> r = decline(b, 1, new JsonObject().put("reason", "b declines round 1: over its cap")
+        .put("epsilon", 7.9).put("cap", 8).encode());
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(1, new JsonObject(r.body()).getInteger("active_clients"));
+    // The round closed on the decline: round 2 is open and waits only for a.
+    JsonObject round = new JsonObject(get(Wire.ROUND).body());
+    assertEquals(2, round.getInteger("round"));
+    assertEquals(1, round.getInteger("active_clients"));
+    r = upload(b, 2, 1, SPEC.hash(), "1", ParameterCodec.encode(new float[SPEC.parameterCount()]));
+    assertEquals(409, r.statusCode());
+    assertTrue(error(r).contains("declined round 1"), r.body());
+    assertEquals(202, uploadWithSpend(a, 2, 1, "4.0", "8").statusCode());
+    assertTrue(finished.get(10, TimeUnit.SECONDS).contains("completed 2 rounds"));
+    JsonObject status = new JsonObject(get(Wire.STATUS).body());
+    assertEquals("finished", status.getJsonObject("round").getString("state"));
+    JsonObject privacy = status.getJsonObject("privacy");
+    assertEquals(2, privacy.getJsonArray("spends").size());
+    assertEquals(4.0, privacy.getJsonArray("spends").getJsonObject(1).getDouble("epsilon"));
+    assertEquals("a", privacy.getJsonArray("spends").getJsonObject(1).getString("silo"));
+    assertEquals(1, privacy.getJsonObject("declined").getJsonObject("b").getInteger("round"));
+    assertEquals(2, verticle.spends().size());
+  }
+
+  @Test
+  void decline_everySilo_federationFinishesWithoutNewModel() throws Exception {
+    String a = register("a");
+    String b = register("b");
+    java.util.concurrent.CompletableFuture<String> finished = new java.util.concurrent.CompletableFuture<>();
+    verticle.onFinished(finished::complete);
+    assertEquals(200, decline(a, 1, "{\"reason\": \"cap\"}").statusCode());
+    assertEquals(200, decline(b, 1, "{\"reason\": \"cap\"}").statusCode());
+    assertTrue(finished.get(10, TimeUnit.SECONDS).contains("no active clients"));
+    JsonObject status = new JsonObject(get(Wire.STATUS).body());
+    assertEquals(0, status.getInteger("completed_rounds"));
+    assertEquals("finished", status.getJsonObject("round").getString("state"));
+    assertEquals(0, status.getJsonObject("round").getInteger("model_version"));
+  }
+
+  @Test
+  void decline_badRequests_refusedAndNothingChanged() throws Exception {
+    String a = register("a");
+    register("b");
+    HttpResponse<String> r = decline(a, 1, "{}");
+    assertEquals(400, r.statusCode());
+    assertTrue(error(r).contains("reason"), r.body());
+    r = decline(a, 2, "{\"reason\": \"cap\"}");
+    assertEquals(409, r.statusCode());
+    r = decline("forged", 1, "{\"reason\": \"cap\"}");
+    assertEquals(401, r.statusCode());
+    assertEquals(202, uploadWithSpend(a, 1, 0, "1.0", "8").statusCode());
+    r = decline(a, 1, "{\"reason\": \"cap\"}");
+    assertEquals(409, r.statusCode());
+    assertTrue(error(r).contains("already accepted"), r.body());
+    assertEquals(2, new JsonObject(get(Wire.ROUND).body()).getInteger("active_clients"));
+  }
+
+  @Test
+  void upload_badSpendHeaders_refusedAndNothingRecorded() throws Exception {
+    String a = register("a");
+    register("b");
+    HttpResponse<String> r = uploadWithSpend(a, 1, 0, "9.0", "8");
+    assertEquals(400, r.statusCode());
+    assertTrue(error(r).contains("exceeds the reported cap"), r.body());
+    r = uploadWithSpend(a, 1, 0, "NaN", "8");
+    assertEquals(400, r.statusCode());
+    HttpResponse<String> partial = http.send(HttpRequest.newBuilder(base.resolve(Wire.update(1)))
+        .header("Authorization", "Bearer " + a).header(Wire.HEADER_MODEL_VERSION, "0")
+        .header(Wire.HEADER_SPEC_HASH, SPEC.hash()).header(Wire.HEADER_EXAMPLES, "1")
+        .header(Wire.HEADER_DP_EPSILON, "1.0")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(ParameterCodec.encode(new float[SPEC.parameterCount()]))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, partial.statusCode());
+    assertTrue(error(partial).contains("all together"), partial.body());
+    assertEquals(0, new JsonObject(get(Wire.STATUS).body()).getJsonObject("privacy").getJsonArray("spends").size());
+    assertEquals(0, new JsonObject(get(Wire.STATUS).body()).getJsonObject("round").getInteger("model_version"));
+  }
 }

@@ -24,6 +24,10 @@ public final class Reports {
   public static final String SUMMARY = "summary.json";
   public static final String ROUNDS = "rounds.csv";
   public static final String PLOT = "hr10_per_round.png";
+  /** The privacy ledger: one row per silo and round (written when the run has a private federation). */
+  public static final String PRIVACY = "privacy.csv";
+  /** Per-round figures of {@code federated-dp}, same columns as {@link #ROUNDS}. */
+  public static final String DP_ROUNDS = "rounds-dp.csv";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Reports() {}
@@ -35,6 +39,16 @@ public final class Reports {
     lines.add(RoundRow.HEADER);
     r.rounds().forEach(row -> lines.add(row.csv()));
     Files.write(dir.resolve(ROUNDS), lines, StandardCharsets.UTF_8);
+    if (r.privacy() != null) {
+      List<String> ledger = new ArrayList<>();
+      ledger.add(org.hedgerow.privacy.budget.Spend.CSV_HEADER);
+      r.privacy().spends().forEach(sp -> ledger.add(sp.csv()));
+      Files.write(dir.resolve(PRIVACY), ledger, StandardCharsets.UTF_8);
+      List<String> dpLines = new ArrayList<>();
+      dpLines.add(RoundRow.HEADER);
+      r.dpRounds().forEach(row -> dpLines.add(row.csv()));
+      Files.write(dir.resolve(DP_ROUNDS), dpLines, StandardCharsets.UTF_8);
+    }
     plot(r, dir.resolve(PLOT));
   }
 
@@ -65,11 +79,32 @@ public final class Reports {
       m.perSilo().forEach((silo, sm) -> metrics(per.putObject(silo), sm));
     });
     root.put("rounds", r.rounds().size());
+    if (r.privacy() != null) {
+      PrivacyReport p = r.privacy();
+      ObjectNode priv = root.putObject("privacy");
+      priv.put("mode", p.mode());
+      priv.put("delta", p.delta());
+      priv.put("noise_multiplier", p.noiseMultiplier());
+      priv.put("noise_multiplier_calibrated", p.calibrated());
+      priv.put("rounds", r.dpRounds().size());
+      priv.put("finish_reason", p.finishReason());
+      priv.put("max_epsilon", p.maxEpsilon());
+      ObjectNode silos2 = priv.putObject("silos");
+      p.holders().forEach((name, h) -> {
+        ObjectNode o = silos2.putObject(name).put("epsilon", h.epsilon()).put("cap", h.cap()).put("rounds", h.rounds());
+        if (h.declined() != null) {
+          o.put("declined", h.declined());
+        }
+      });
+    }
     ObjectNode sec = root.putObject("seconds");
     sec.put("total", r.seconds());
     sec.put("training", r.trainingSeconds());
     sec.put("aggregation", r.aggregationSeconds());
     sec.put("federated_wall", r.federatedWallSeconds());
+    if (r.privacy() != null) {
+      sec.put("federated_dp_wall", r.dpWallSeconds());
+    }
     sec.put("baselines_wall", r.baselineSeconds());
     sec.put("evaluation", r.evaluationSeconds());
     root.put("peak_heap_mb", PeakMemory.peakHeapMb());
@@ -108,6 +143,12 @@ public final class Reports {
       x[0] = 1;
     }
     chart.addSeries("federated", x, y).setMarker(SeriesMarkers.CIRCLE);
+    if (!r.dpRounds().isEmpty()) {
+      double[] dx = r.dpRounds().stream().mapToDouble(RoundRow::round).toArray();
+      double[] dy = r.dpRounds().stream().mapToDouble(RoundRow::hr10).toArray();
+      chart.addSeries(String.format(java.util.Locale.ROOT, "federated-dp (max eps %.2f)", r.privacy().maxEpsilon()), dx, dy)
+          .setMarker(SeriesMarkers.DIAMOND);
+    }
     for (String flat : List.of("centralized", "local-only", "repeat", "popularity")) {
       MethodResult m = r.methods().get(flat);
       if (m == null) {
@@ -124,8 +165,8 @@ public final class Reports {
   /** The results table printed at the end of a run. */
   public static void printTable(SimulationResult r, PrintStream out) {
     out.println();
-    out.printf("%-14s %8s %10s %8s %8s%n", "method", "hr@10", "recall@10", "ndcg@10", "auc");
-    r.methods().forEach((name, m) -> out.printf("%-14s %8.4f %10.4f %8.4f %8.4f%n", name, m.overall().hr10(),
+    out.printf("%-19s %8s %10s %8s %8s%n", "method", "hr@10", "recall@10", "ndcg@10", "auc");
+    r.methods().forEach((name, m) -> out.printf("%-19s %8.4f %10.4f %8.4f %8.4f%n", name, m.overall().hr10(),
         m.overall().recall10(), m.overall().ndcg10(), m.overall().auc()));
     MethodResult fed = r.methods().get("federated");
     MethodResult local = r.methods().get("local-only");
@@ -138,6 +179,14 @@ public final class Reports {
         out.printf("%-16s %9d %9d %12.4f %12.4f %+8.4f%n", s.name(), s.customers(), s.testBaskets(), l.hr10(), f.hr10(),
             f.hr10() - l.hr10());
       }
+    }
+    if (r.privacy() != null) {
+      PrivacyReport p = r.privacy();
+      out.printf("%nprivacy (%s, delta %s, sigma %.6g%s): %d ledger entries written to %s%n", p.mode(), p.delta(),
+          p.noiseMultiplier(), p.calibrated() ? " calibrated" : "", p.spends().size(), PRIVACY);
+      out.printf("%-16s %10s %8s %7s  %s%n", "silo", "epsilon", "cap", "rounds", "declined");
+      p.holders().forEach((name, h) -> out.printf("%-16s %10.4f %8.4g %7d  %s%n", name, h.epsilon(), h.cap(), h.rounds(),
+          h.declined() == null ? "" : h.declined()));
     }
     out.printf("%nrounds %d, %.1f s total (federated %.1f s, baselines %.1f s), peak heap %d MB, peak RSS %d MB%n",
         r.rounds().size(), r.seconds(), r.federatedWallSeconds(), r.baselineSeconds(), PeakMemory.peakHeapMb(),

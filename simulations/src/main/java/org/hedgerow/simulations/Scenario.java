@@ -31,6 +31,19 @@ import java.util.Set;
  * @param examplesPerKind examples per stratum per target
  * @param workers training workers (one DL4J/OpenMP thread each)
  * @param seed seed of everything that is random in the run
+ * @param privacy {@code none} (only {@code federated}), {@code local} (each silo trains with
+ *     user-level DP; adds {@code federated-dp}) or {@code central} (the coordinator clips and noises
+ *     client updates; adds {@code federated-dp})
+ * @param epsilonCap ε cap per silo (local) or for the federation (central), per customer/client
+ * @param delta δ of every guarantee
+ * @param noiseMultiplier σ; null to calibrate it so the planned rounds just fit the cap
+ * @param clipNorm C: per-customer gradient bound (local) or per-client delta bound (central)
+ * @param sampleRate q: Poisson sampling rate of customers per DP step (local mode)
+ * @param dpStepsPerRound noisy steps per round at each silo (local mode)
+ * @param secureAggregation {@code "none"}, {@code "secagg"} or {@code "secagg+"} (or an object with
+ *     parameters, see {@link SecureAggregationSetting}); when on, adds {@code federated-secagg}
+ *     ({@code federated-dp-secagg} with local DP)
+ * @param dpLearningRate Adam step size of DP training (local mode)
  */
 public record Scenario(
     String name,
@@ -47,14 +60,27 @@ public record Scenario(
     int targetsPerCustomer,
     int examplesPerKind,
     int workers,
-    long seed) {
+    long seed,
+    String privacy,
+    double epsilonCap,
+    double delta,
+    Double noiseMultiplier,
+    double clipNorm,
+    double sampleRate,
+    int dpStepsPerRound,
+    double dpLearningRate,
+    SecureAggregationSetting secureAggregation) {
+
+  /** The privacy modes. */
+  public static final List<String> PRIVACY_MODES = List.of("none", "local", "central");
 
   /** The bundled default scenario on the classpath. */
   public static final String DEFAULT_RESOURCE = "/org/hedgerow/simulations/default-scenario.json";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> KEYS = Set.of("name", "data", "partition", "uk_shops", "holdout", "rounds",
       "local_epochs", "batch_size", "hidden", "dropout", "learning_rate", "targets_per_customer",
-      "examples_per_kind", "workers", "seed");
+      "examples_per_kind", "workers", "seed", "privacy", "epsilon_cap", "delta", "noise_multiplier", "clip_norm",
+      "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation");
 
   public Scenario {
     hidden = List.copyOf(hidden);
@@ -71,6 +97,41 @@ public record Scenario(
     if (!(learningRate > 0 && Double.isFinite(learningRate))) {
       throw new IllegalArgumentException("learning_rate must be > 0 and finite. Provided value: " + learningRate);
     }
+    if (!PRIVACY_MODES.contains(privacy)) {
+      throw new IllegalArgumentException("privacy must be one of " + PRIVACY_MODES + ". Provided value: " + privacy);
+    }
+    if (!(epsilonCap > 0 && Double.isFinite(epsilonCap))) {
+      throw new IllegalArgumentException("epsilon_cap must be > 0 and finite. Provided value: " + epsilonCap);
+    }
+    if (!(delta > 0 && delta < 1)) {
+      throw new IllegalArgumentException("delta must be in (0, 1). Provided value: " + delta);
+    }
+    if (noiseMultiplier != null && !(noiseMultiplier > 0 && Double.isFinite(noiseMultiplier))) {
+      throw new IllegalArgumentException("noise_multiplier must be > 0 and finite (or null to calibrate). Provided value: "
+          + noiseMultiplier);
+    }
+    if (!(clipNorm > 0 && Double.isFinite(clipNorm))) {
+      throw new IllegalArgumentException("clip_norm must be > 0 and finite. Provided value: " + clipNorm);
+    }
+    if (!(sampleRate > 0 && sampleRate <= 1)) {
+      throw new IllegalArgumentException("sample_rate must be in (0, 1]. Provided value: " + sampleRate);
+    }
+    positive("dp_steps_per_round", dpStepsPerRound);
+    if (!(dpLearningRate > 0 && Double.isFinite(dpLearningRate))) {
+      throw new IllegalArgumentException("dp_learning_rate must be > 0 and finite. Provided value: " + dpLearningRate);
+    }
+    if (secureAggregation == null) {
+      secureAggregation = SecureAggregationSetting.NONE;
+    }
+    if (secureAggregation.enabled() && privacy.equals("central")) {
+      throw new IllegalArgumentException("secure_aggregation cannot be combined with privacy 'central': central DP "
+          + "clips each client's update at the coordinator, which secure aggregation hides; use privacy 'local'");
+    }
+  }
+
+  /** Whether a private federation ({@code federated-dp}) runs as well. */
+  public boolean privacyEnabled() {
+    return !privacy.equals("none");
   }
 
   private static void positive(String key, int v) {
@@ -125,7 +186,11 @@ public record Scenario(
           intValue(o.get("batch_size"), "batch_size", source), hidden, number(o, "dropout", source),
           number(o, "learning_rate", source), intValue(o.get("targets_per_customer"), "targets_per_customer", source),
           intValue(o.get("examples_per_kind"), "examples_per_kind", source),
-          intValue(o.get("workers"), "workers", source), (long) number(o, "seed", source));
+          intValue(o.get("workers"), "workers", source), (long) number(o, "seed", source), text(o, "privacy", source),
+          number(o, "epsilon_cap", source), number(o, "delta", source), nullableNumber(o, "noise_multiplier", source),
+          number(o, "clip_norm", source), number(o, "sample_rate", source),
+          intValue(o.get("dp_steps_per_round"), "dp_steps_per_round", source),
+          number(o, "dp_learning_rate", source), SecureAggregationSetting.fromJson(o.get("secure_aggregation"), source));
     } catch (NullPointerException e) {
       throw new IllegalArgumentException(source + ": a required key is missing");
     }
@@ -147,6 +212,14 @@ public record Scenario(
     return n.asDouble();
   }
 
+  private static Double nullableNumber(ObjectNode o, String k, String source) {
+    JsonNode n = o.get(k);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    return number(o, k, source);
+  }
+
   private static int intValue(JsonNode n, String k, String source) {
     if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
       throw new IllegalArgumentException(source + ": '" + k + "' must be an integer");
@@ -161,6 +234,15 @@ public record Scenario(
     hidden.forEach(o.putArray("hidden")::add);
     o.put("dropout", dropout).put("learning_rate", learningRate).put("targets_per_customer", targetsPerCustomer)
         .put("examples_per_kind", examplesPerKind).put("workers", workers).put("seed", seed);
+    o.put("privacy", privacy).put("epsilon_cap", epsilonCap).put("delta", delta);
+    if (noiseMultiplier == null) {
+      o.putNull("noise_multiplier");
+    } else {
+      o.put("noise_multiplier", noiseMultiplier);
+    }
+    o.put("clip_norm", clipNorm).put("sample_rate", sampleRate).put("dp_steps_per_round", dpStepsPerRound)
+        .put("dp_learning_rate", dpLearningRate);
+    o.set("secure_aggregation", secureAggregation.toJson());
     return o;
   }
 }

@@ -18,7 +18,12 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.hedgerow.aggregation.model.ModelSpec;
+import org.hedgerow.aggregation.strategy.CentralDpFedAvg;
 import org.hedgerow.aggregation.strategy.FedAvg;
+import org.hedgerow.aggregation.strategy.Strategy;
+import org.hedgerow.edge.dp.DpConfig;
+import org.hedgerow.privacy.accounting.NoiseCalibration;
+import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.CoordinatorVerticle;
@@ -45,6 +50,9 @@ import org.hedgerow.edge.task.SiloData;
  * OpenMP thread per worker, so the same seed and scenario give the same metrics.
  */
 public final class Simulation {
+  /** Ledger holder name of the coordinator's budget in central mode. */
+  public static final String CENTRAL_HOLDER = "coordinator";
+
   private final Scenario scenario;
   private final PrintStream out;
 
@@ -59,14 +67,13 @@ public final class Simulation {
   public SimulationResult run(FederationData data) throws Exception {
     long t0 = System.nanoTime();
     ModelSpec spec = modelSpec();
-
-    // Each silo builds its features and examples from its own data only.
-    List<Silo> silos = new ArrayList<>();
-    for (SiloData s : data.silos()) {
-      FeatureExtractor fx = new FeatureExtractor(ItemStats.of(List.of(s), data.catalogue().size()));
-      TrainingSet ts = builder().build(s, fx, scenario.seed() ^ s.name().hashCode());
-      silos.add(new Silo(s, fx, ts));
+    if (scenario.privacy().equals("local")) {
+      localDpConfig(); // a calibration that cannot meet the cap fails now, not after the plain federation
+    } else if (scenario.privacy().equals("central")) {
+      centralNoiseMultiplier();
     }
+
+    List<Silo> silos = silos(data);
     List<Silo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
     out.printf("%d silos (%d with training examples), %,d training examples, catalogue %,d products%n", silos.size(),
         training.size(), training.stream().mapToLong(s -> s.examples().size()).sum(), data.catalogue().size());
@@ -77,9 +84,27 @@ public final class Simulation {
     methods.put("repeat", Evaluation.evaluate(data, s -> new RepeatRanker(data.pooledStats())));
     double evalSeconds = (System.nanoTime() - te) / 1e9;
 
-    FederatedOutcome fed = federated(data, spec, silos, training);
+    FederatedOutcome fed = federated(data, spec, silos, training, Mode.PLAIN);
     methods.put("federated", fed.result());
     evalSeconds += fed.evaluationSeconds();
+    FederatedOutcome dp = null;
+    if (scenario.privacyEnabled()) {
+      dp = federated(data, spec, silos, training, scenario.privacy().equals("central") ? Mode.CENTRAL : Mode.LOCAL);
+      if (dp.result() != null) {
+        methods.put("federated-dp", dp.result());
+      }
+      evalSeconds += dp.evaluationSeconds();
+    }
+    if (scenario.secureAggregation().enabled()) {
+      // The same federation (and the same DP, if local) behind secure aggregation: it must match
+      // federated / federated-dp up to quantisation error (SecureSumEncoding).
+      Mode m = scenario.privacy().equals("local") ? Mode.LOCAL : Mode.PLAIN;
+      FederatedOutcome sa = federated(data, spec, silos, training, m, true);
+      if (sa.result() != null) {
+        methods.put(m == Mode.PLAIN ? "federated-secagg" : "federated-dp-secagg", sa.result());
+      }
+      evalSeconds += sa.evaluationSeconds();
+    }
 
     long tb = System.nanoTime();
     out.println("baselines: centralized and local-only (same epochs as the federation: "
@@ -96,14 +121,49 @@ public final class Simulation {
     double baselineSeconds = (System.nanoTime() - tb) / 1e9;
 
     Map<String, MethodResult> ordered = new LinkedHashMap<>();
-    for (String k : List.of("popularity", "repeat", "local-only", "centralized", "federated")) {
-      ordered.put(k, methods.get(k));
+    for (String k : List.of("popularity", "repeat", "local-only", "centralized", "federated", "federated-dp",
+        "federated-secagg", "federated-dp-secagg")) {
+      if (methods.containsKey(k)) {
+        ordered.put(k, methods.get(k));
+      }
     }
     return new SimulationResult(scenario, data, silos.stream().map(s -> new SimulationResult.SiloInfo(
         s.data().name(), s.data().customers().size(), s.examples().size(), s.data().testBaskets())).toList(),
         ordered, fed.rounds(), (System.nanoTime() - t0) / 1e9, fed.trainingSeconds(), fed.aggregationSeconds(),
-        fed.wallSeconds(), baselineSeconds, evalSeconds);
+        fed.wallSeconds(), baselineSeconds, evalSeconds, dp == null ? List.of() : dp.rounds(),
+        dp == null ? null : dp.privacy(), dp == null ? 0 : dp.wallSeconds());
   }
+
+  /** Each silo builds its features and examples from its own data only. */
+  private List<Silo> silos(FederationData data) {
+    List<Silo> silos = new ArrayList<>();
+    for (SiloData s : data.silos()) {
+      FeatureExtractor fx = new FeatureExtractor(ItemStats.of(List.of(s), data.catalogue().size()));
+      TrainingSet ts = builder().build(s, fx, scenario.seed() ^ s.name().hashCode());
+      silos.add(new Silo(s, fx, ts));
+    }
+    return silos;
+  }
+
+  /**
+   * One federation only, without baselines: {@code federated} when the scenario's privacy is
+   * {@code none}, {@code federated-dp} otherwise. For privacy/utility sweeps.
+   */
+  public SingleRun federationOnly(FederationData data) throws Exception {
+    ModelSpec spec = modelSpec();
+    List<Silo> silos = silos(data);
+    List<Silo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
+    Mode mode = switch (scenario.privacy()) {
+      case "local" -> Mode.LOCAL;
+      case "central" -> Mode.CENTRAL;
+      default -> Mode.PLAIN;
+    };
+    FederatedOutcome o = federated(data, spec, silos, training, mode);
+    return new SingleRun(o.result(), o.rounds(), o.privacy(), o.wallSeconds());
+  }
+
+  /** What {@link #federationOnly} measured; {@code privacy} is null without DP. */
+  public record SingleRun(MethodResult result, List<RoundRow> rounds, PrivacyReport privacy, double seconds) {}
 
   ModelSpec modelSpec() {
     List<Integer> layers = new ArrayList<>();
@@ -119,27 +179,69 @@ public final class Simulation {
   }
 
   record FederatedOutcome(MethodResult result, List<RoundRow> rounds, double trainingSeconds, double aggregationSeconds,
-      double wallSeconds, double evaluationSeconds) {}
+      double wallSeconds, double evaluationSeconds, PrivacyReport privacy) {}
 
-  private FederatedOutcome federated(FederationData data, ModelSpec spec, List<Silo> silos, List<Silo> training)
-      throws Exception {
+  /** Which federation: plain FedAvg, user-level DP at each silo, or DP added by the coordinator. */
+  enum Mode { PLAIN, LOCAL, CENTRAL }
+
+  /** The local-mode DP settings: the scenario's σ, or σ calibrated so the planned rounds just fit the cap. */
+  DpConfig localDpConfig() {
+    return scenario.noiseMultiplier() != null
+        ? new DpConfig(scenario.noiseMultiplier(), scenario.clipNorm(), scenario.sampleRate(),
+            scenario.dpStepsPerRound(), scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta())
+        : DpConfig.calibrated(scenario.clipNorm(), scenario.sampleRate(), scenario.dpStepsPerRound(),
+            scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta(), scenario.rounds());
+  }
+
+  /** Central mode's σ: the scenario's, or calibrated for one Gaussian release per round (q = 1). */
+  double centralNoiseMultiplier() {
+    return scenario.noiseMultiplier() != null ? scenario.noiseMultiplier()
+        : NoiseCalibration.noiseMultiplierFor(scenario.epsilonCap(), scenario.delta(), 1.0, scenario.rounds());
+  }
+
+  private FederatedOutcome federated(FederationData data, ModelSpec spec, List<Silo> silos, List<Silo> training,
+      Mode mode) throws Exception {
+    return federated(data, spec, silos, training, mode, false);
+  }
+
+  /** With {@code secure}, updates reach the coordinator only through secure aggregation. */
+  private FederatedOutcome federated(FederationData data, ModelSpec spec, List<Silo> silos, List<Silo> training,
+      Mode mode, boolean secure) throws Exception {
     long t0 = System.nanoTime();
+    String label = (mode == Mode.PLAIN ? "federated" : "federated-dp") + (secure ? "-secagg" : "");
     FitConfig fit = new FitConfig(scenario.localEpochs(), scenario.batchSize(), scenario.seed());
     CoordinatorOptions options = CoordinatorOptions.of(spec, scenario.rounds(), training.size(), fit, scenario.seed());
-    CoordinatorVerticle coordinator = new CoordinatorVerticle(options, new FedAvg(fit));
+    DpConfig dp = mode == Mode.LOCAL ? localDpConfig() : null;
+    Strategy strategy = new FedAvg(fit);
+    if (mode == Mode.CENTRAL) {
+      double sigma = centralNoiseMultiplier();
+      strategy = new CentralDpFedAvg(strategy, scenario.clipNorm(), sigma, training.size(),
+          new PrivacyBudget(CENTRAL_HOLDER, scenario.epsilonCap(), scenario.delta()));
+      out.printf("federated-dp (central): coordinator clips client deltas to %s and adds noise sigma %.6g x C; "
+          + "cap %s, delta %s%n", scenario.clipNorm(), sigma, scenario.epsilonCap(), scenario.delta());
+    } else if (mode == Mode.LOCAL) {
+      out.printf("federated-dp (local, user-level DP-SGD at each silo): %s%s%n", dp,
+          scenario.noiseMultiplier() == null ? " (sigma calibrated for " + scenario.rounds() + " rounds)" : "");
+    }
+    CoordinatorVerticle coordinator = secure
+        ? new CoordinatorVerticle(options, strategy, scenario.secureAggregation().coordinatorOptions(options))
+        : new CoordinatorVerticle(options, strategy);
     LinkedBlockingQueue<Object[]> closed = new LinkedBlockingQueue<>();
     coordinator.onRoundClosed((rec, model) -> closed.add(new Object[] {rec, model.clone()}));
+    coordinator.onFinished(reason -> closed.add(new Object[] {reason}));
     Vertx vertx = Vertx.vertx();
     ExecutorService clients = Executors.newFixedThreadPool(training.size());
     try {
       vertx.deployVerticle(coordinator).await(30, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + coordinator.port());
-      out.printf("federated: coordinator on %s, %d clients, %d rounds%n", uri, training.size(), scenario.rounds());
+      out.printf("%s: coordinator on %s, %d clients, %d rounds%n", label, uri, training.size(), scenario.rounds());
       Semaphore slots = new Semaphore(scenario.workers());
       List<Future<?>> running = new ArrayList<>();
+      List<EdgeClient> edgeClients = new ArrayList<>();
       for (Silo s : training) {
         EdgeClient c = new EdgeClient(s.data().name(), new CoordinatorClient(uri), spec, s.examples(), slots,
-            scenario.seed() ^ s.data().name().hashCode());
+            scenario.seed() ^ s.data().name().hashCode(), dp);
+        edgeClients.add(c);
         running.add(clients.submit(() -> {
           c.run();
           return null;
@@ -151,11 +253,12 @@ public final class Simulation {
       double evalSeconds = 0;
       MethodResult last = null;
       PreferenceModel evalModel = new PreferenceModel(spec, scenario.seed());
-      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("federated").setInitialMax(scenario.rounds())
-          .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
-          .setUpdateIntervalMillis(500).setMaxRenderedLength(140).build()) {
+      String finishReason = null;
+      try (ProgressBar bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(scenario.rounds())
+          .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out, 150))
+          .setUpdateIntervalMillis(500).build()) {
         bar.setExtraMessage("round 1, waiting for clients");
-        while (rows.size() < scenario.rounds()) {
+        while (finishReason == null) {
           Object[] next = closed.poll(1, TimeUnit.SECONDS);
           for (Future<?> f : running) {
             if (f.isDone()) {
@@ -163,6 +266,10 @@ public final class Simulation {
             }
           }
           if (next == null) {
+            continue;
+          }
+          if (next[0] instanceof String reason) {
+            finishReason = reason;
             continue;
           }
           RoundRecord rec = (RoundRecord) next[0];
@@ -182,7 +289,16 @@ public final class Simulation {
       for (Future<?> f : running) {
         f.get(60, TimeUnit.SECONDS);
       }
-      return new FederatedOutcome(last, rows, trainSeconds, aggSeconds, (System.nanoTime() - t0) / 1e9, evalSeconds);
+      if (rows.size() < scenario.rounds()) {
+        out.printf("%s finished after %d of %d rounds: %s%n", label, rows.size(), scenario.rounds(), finishReason);
+      }
+      // Behind secure aggregation the coordinator receives no per-silo spend: the silos' own ledgers
+      // match federated-dp's (same calibration), which is the run that reports them.
+      PrivacyReport privacy = mode == Mode.PLAIN || secure ? null
+          : PrivacyReport.of(scenario, mode == Mode.LOCAL ? "local" : "central", coordinator.spends(),
+              coordinator.declined(), edgeClients, dp, finishReason);
+      return new FederatedOutcome(last, rows, trainSeconds, aggSeconds, (System.nanoTime() - t0) / 1e9, evalSeconds,
+          privacy);
     } finally {
       clients.shutdownNow();
       vertx.close().await(30, TimeUnit.SECONDS);

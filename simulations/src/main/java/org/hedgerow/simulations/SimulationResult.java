@@ -12,10 +12,14 @@ import java.util.Map;
  * @param federatedWallSeconds wall time of the federated phase
  * @param baselineSeconds wall time of centralized and local-only training
  * @param evaluationSeconds time spent ranking test baskets
+ * @param dpRounds per-round figures of {@code federated-dp} (empty without privacy)
+ * @param privacy the privacy ledger and per-silo ε of {@code federated-dp} (null without privacy)
+ * @param dpWallSeconds wall time of the {@code federated-dp} phase (0 without privacy)
  */
 public record SimulationResult(Scenario scenario, FederationData data, List<SiloInfo> silos,
     Map<String, MethodResult> methods, List<RoundRow> rounds, double seconds, double trainingSeconds,
-    double aggregationSeconds, double federatedWallSeconds, double baselineSeconds, double evaluationSeconds) {
+    double aggregationSeconds, double federatedWallSeconds, double baselineSeconds, double evaluationSeconds,
+    List<RoundRow> dpRounds, PrivacyReport privacy, double dpWallSeconds) {
 
   /** A silo as reported: its size and how much it trained on. */
   public record SiloInfo(String name, int customers, int trainExamples, long testBaskets) {}

@@ -53,4 +53,46 @@ class ScenarioTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
     assertTrue(e.getMessage().contains("broken.json"), e.getMessage());
   }
+
+  private IllegalArgumentException loadFails(String json) throws Exception {
+    Path f = tmp.resolve("p.json");
+    Files.writeString(f, json);
+    return assertThrows(IllegalArgumentException.class, () -> Scenario.load(f));
+  }
+
+  @Test
+  void load_privacyKeys_readAndDefaultsKept() throws Exception {
+    Path f = tmp.resolve("s.json");
+    Files.writeString(f, "{\"privacy\": \"local\", \"epsilon_cap\": 4, \"noise_multiplier\": 1.5}");
+    Scenario s = Scenario.load(f);
+    assertEquals("local", s.privacy());
+    assertTrue(s.privacyEnabled());
+    assertEquals(4.0, s.epsilonCap());
+    assertEquals(1.5, s.noiseMultiplier());
+    assertEquals(Scenario.bundledDefault().delta(), s.delta());
+    assertEquals("none", Scenario.bundledDefault().privacy());
+    assertEquals(null, Scenario.bundledDefault().noiseMultiplier());
+    assertEquals(s, Scenario.bundledDefault().with(s.toJson(), "round trip"));
+  }
+
+  @Test
+  void load_badPrivacyParameters_rejectedWithClearMessages() throws Exception {
+    assertEquals("epsilon_cap must be > 0 and finite. Provided value: 0.0", loadFails("{\"epsilon_cap\": 0}").getMessage());
+    assertEquals("epsilon_cap must be > 0 and finite. Provided value: -1.0", loadFails("{\"epsilon_cap\": -1}").getMessage());
+    assertEquals("delta must be in (0, 1). Provided value: 0.0", loadFails("{\"delta\": 0}").getMessage());
+    assertEquals("delta must be in (0, 1). Provided value: 1.0", loadFails("{\"delta\": 1}").getMessage());
+    assertEquals("privacy must be one of [none, local, central]. Provided value: distributed",
+        loadFails("{\"privacy\": \"distributed\"}").getMessage());
+    assertEquals("sample_rate must be in (0, 1]. Provided value: 0.0", loadFails("{\"sample_rate\": 0}").getMessage());
+    assertEquals("sample_rate must be in (0, 1]. Provided value: 1.5", loadFails("{\"sample_rate\": 1.5}").getMessage());
+    assertEquals("noise_multiplier must be > 0 and finite (or null to calibrate). Provided value: 0.0",
+        loadFails("{\"noise_multiplier\": 0}").getMessage());
+    assertEquals("noise_multiplier must be > 0 and finite (or null to calibrate). Provided value: -2.0",
+        loadFails("{\"noise_multiplier\": -2}").getMessage());
+    assertEquals("clip_norm must be > 0 and finite. Provided value: 0.0", loadFails("{\"clip_norm\": 0}").getMessage());
+    assertEquals("dp_steps_per_round must be >= 1. Provided value: 0", loadFails("{\"dp_steps_per_round\": 0}").getMessage());
+    assertEquals("dp_learning_rate must be > 0 and finite. Provided value: 0.0",
+        loadFails("{\"dp_learning_rate\": 0}").getMessage());
+    assertTrue(loadFails("{\"epsilon_cap\": \"eight\"}").getMessage().contains("'epsilon_cap' must be a number"));
+  }
 }

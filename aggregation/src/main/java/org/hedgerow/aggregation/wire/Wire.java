@@ -15,10 +15,34 @@ public final class Wire {
     return "/v1/rounds/" + round + "/update";
   }
 
+  /**
+   * {@code POST /v1/rounds/{round}/decline}: the client will not take part in this round or any
+   * later one (its privacy budget would be exceeded). Body {@code {"reason", "epsilon", "cap", "delta"}}.
+   */
+  public static String decline(int round) {
+    return "/v1/rounds/" + round + "/decline";
+  }
+
+  /**
+   * {@code GET|POST /v1/rounds/{round}/secagg/{stage}}: secure-aggregation stages
+   * ({@code advertise-keys}, {@code share-keys}, {@code masked-input}, {@code unmask}).
+   */
+  public static String secAgg(int round, String stage) {
+    return "/v1/rounds/" + round + "/secagg/" + stage;
+  }
+
   public static final String HEADER_MODEL_VERSION = "X-Hedgerow-Model-Version";
   public static final String HEADER_SPEC_HASH = "X-Hedgerow-Spec-Hash";
   public static final String HEADER_EXAMPLES = "X-Hedgerow-Examples";
   public static final String HEADER_TRAIN_SECONDS = "X-Hedgerow-Train-Seconds";
   public static final String HEADER_TRAIN_LOSS = "X-Hedgerow-Train-Loss";
+  /** DP spend of an update (all or none): mechanism name, σ, q, steps, ε after the round, δ, cap. */
+  public static final String HEADER_DP_MECHANISM = "X-Hedgerow-Dp-Mechanism";
+  public static final String HEADER_DP_NOISE_MULTIPLIER = "X-Hedgerow-Dp-Noise-Multiplier";
+  public static final String HEADER_DP_SAMPLE_RATE = "X-Hedgerow-Dp-Sample-Rate";
+  public static final String HEADER_DP_STEPS = "X-Hedgerow-Dp-Steps";
+  public static final String HEADER_DP_EPSILON = "X-Hedgerow-Dp-Epsilon";
+  public static final String HEADER_DP_DELTA = "X-Hedgerow-Dp-Delta";
+  public static final String HEADER_DP_CAP = "X-Hedgerow-Dp-Cap";
   public static final String OCTET_STREAM = "application/octet-stream";
 }

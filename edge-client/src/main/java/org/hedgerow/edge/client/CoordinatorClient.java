@@ -43,7 +43,7 @@ public final class CoordinatorClient {
 
   /** The round state as the coordinator reports it. */
   public record RoundState(String state, int round, int targetRounds, int modelVersion, int localEpochs,
-      int batchSize, long seed) {
+      int batchSize, long seed, boolean secureAggregation) {
     public boolean finished() {
       return state.equals("finished");
     }
@@ -68,7 +68,16 @@ public final class CoordinatorClient {
 
   /** Registers this silo and keeps the bearer token for later calls. */
   public String register(String silo) {
-    String body = JSON.createObjectNode().put("silo", silo).toString();
+    return register(silo, null);
+  }
+
+  /** Registers with this client's Ed25519 identity public key (null: none), needed for secure aggregation. */
+  public String register(String silo, byte[] identityKey) {
+    com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode().put("silo", silo);
+    if (identityKey != null) {
+      o.put("identity_key", java.util.Base64.getEncoder().encodeToString(identityKey));
+    }
+    String body = o.toString();
     JsonNode r = json(send(HttpRequest.newBuilder(base.resolve(Wire.CLIENTS))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)), 201));
@@ -83,7 +92,7 @@ public final class CoordinatorClient {
     JsonNode cfg = r.path("config");
     return new RoundState(r.get("state").asText(), r.get("round").asInt(), r.get("target_rounds").asInt(),
         r.get("model_version").asInt(), cfg.path("local_epochs").asInt(1), cfg.path("batch_size").asInt(256),
-        cfg.path("seed").asLong(0));
+        cfg.path("seed").asLong(0), cfg.has("secure_aggregation"));
   }
 
   /** Downloads the global parameters. */
@@ -98,10 +107,26 @@ public final class CoordinatorClient {
   /** Uploads a delta for {@code round}, trained from model {@code version}. */
   public void upload(int round, int version, String specHash, long examples, float[] delta, double trainSeconds,
       double trainLoss) {
+    upload(round, version, specHash, examples, delta, trainSeconds, trainLoss, null);
+  }
+
+  /** As above, reporting the privacy {@code spend} of this update (null: none) in the DP headers. */
+  public void upload(int round, int version, String specHash, long examples, float[] delta, double trainSeconds,
+      double trainLoss, org.hedgerow.privacy.budget.Spend spend) {
     if (token == null) {
       throw new IllegalStateException("register before uploading");
     }
-    send(HttpRequest.newBuilder(base.resolve(Wire.update(round)))
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(Wire.update(round)));
+    if (spend != null) {
+      b.header(Wire.HEADER_DP_MECHANISM, spend.mechanism())
+          .header(Wire.HEADER_DP_NOISE_MULTIPLIER, Double.toString(spend.noiseMultiplier()))
+          .header(Wire.HEADER_DP_SAMPLE_RATE, Double.toString(spend.sampleRate()))
+          .header(Wire.HEADER_DP_STEPS, Long.toString(spend.steps()))
+          .header(Wire.HEADER_DP_EPSILON, Double.toString(spend.epsilon()))
+          .header(Wire.HEADER_DP_DELTA, Double.toString(spend.delta()))
+          .header(Wire.HEADER_DP_CAP, Double.toString(spend.cap()));
+    }
+    send(b
         .header("Authorization", "Bearer " + token)
         .header("Content-Type", Wire.OCTET_STREAM)
         .header(Wire.HEADER_MODEL_VERSION, Integer.toString(version))
@@ -110,6 +135,50 @@ public final class CoordinatorClient {
         .header(Wire.HEADER_TRAIN_SECONDS, Double.toString(trainSeconds))
         .header(Wire.HEADER_TRAIN_LOSS, Double.toString(trainLoss))
         .PUT(HttpRequest.BodyPublishers.ofByteArray(ParameterCodec.encode(delta))), 202);
+  }
+
+  /** Tells the coordinator this silo will not take part in {@code round} or any later one, and why. */
+  public void decline(int round, String reason, double epsilon, double cap) {
+    if (token == null) {
+      throw new IllegalStateException("register before declining");
+    }
+    String body = JSON.createObjectNode().put("reason", reason).put("epsilon", epsilon).put("cap", cap).toString();
+    send(HttpRequest.newBuilder(base.resolve(Wire.decline(round)))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)), 200);
+  }
+
+  /**
+   * {@code GET /v1/rounds/{round}/secagg/{stage}}: what this client needs for {@code stage}, or null
+   * when the coordinator answered 204 (not ready yet: ask again).
+   */
+  public byte[] secAggGet(int round, String stage) {
+    requireToken();
+    try {
+      return send(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage))).timeout(Duration.ofSeconds(60))
+          .header("Authorization", "Bearer " + token).GET(), 200).body();
+    } catch (RefusedException e) {
+      if (e.status() == 204) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** {@code POST /v1/rounds/{round}/secagg/{stage}} with a stage message's bytes. */
+  public void secAggPost(int round, String stage, byte[] message) {
+    requireToken();
+    send(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage)))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", Wire.OCTET_STREAM)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(message)), 202);
+  }
+
+  private void requireToken() {
+    if (token == null) {
+      throw new IllegalStateException("register before secure aggregation");
+    }
   }
 
   /** GET of a JSON document (status, model info). */

@@ -3,7 +3,12 @@ package org.hedgerow.edge.client;
 import java.util.concurrent.Semaphore;
 import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.edge.features.TrainingSet;
+import org.hedgerow.edge.dp.DpConfig;
+import org.hedgerow.edge.dp.ModelGradients;
+import org.hedgerow.edge.dp.UserLevelDpTrainer;
 import org.hedgerow.edge.model.PreferenceModel;
+import org.hedgerow.privacy.budget.PrivacyBudget;
+import org.hedgerow.privacy.budget.Spend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeClient {
   private static final Logger log = LoggerFactory.getLogger(EdgeClient.class);
+  /** Ledger name of the local mechanism: user-level DP-SGD (Poisson-sampled Gaussian steps). */
+  public static final String MECHANISM = "dp-sgd-user";
 
   private final String silo;
   private final CoordinatorClient coordinator;
@@ -21,7 +28,13 @@ public final class EdgeClient {
   private final TrainingSet examples;
   private final Semaphore trainingSlots;
   private final long seed;
+  private final DpConfig dp;
+  private final PrivacyBudget budget;
   private volatile int roundsDone;
+  private volatile String declineReason;
+  /** Long-term identity for secure aggregation; the coordinator binds it to this silo at registration. */
+  private final org.hedgerow.privacy.crypto.Ed25519KeyPair identity =
+      org.hedgerow.privacy.crypto.Ed25519.generateKeyPair(new java.security.SecureRandom());
 
   /**
    * @param trainingSlots shared by clients in one process so that at most that many train at once
@@ -29,6 +42,20 @@ public final class EdgeClient {
    */
   public EdgeClient(String silo, CoordinatorClient coordinator, ModelSpec spec, TrainingSet examples,
       Semaphore trainingSlots, long seed) {
+    this(silo, coordinator, spec, examples, trainingSlots, seed, null);
+  }
+
+  /**
+   * A client that trains with user-level DP ({@link UserLevelDpTrainer}) when {@code dp} is not
+   * null: before each round it asks its {@link PrivacyBudget} whether the round fits under its cap,
+   * declines the round (and leaves) if not, and otherwise charges the budget before the update is
+   * released and reports the spend with it. Its FedAvg weight is its number of customers with
+   * examples rather than its example count (see docs/privacy.md).
+   */
+  public EdgeClient(String silo, CoordinatorClient coordinator, ModelSpec spec, TrainingSet examples,
+      Semaphore trainingSlots, long seed, DpConfig dp) {
+    this.dp = dp;
+    this.budget = dp == null ? null : dp.budget(silo);
     this.silo = silo;
     this.coordinator = coordinator;
     this.spec = spec;
@@ -45,12 +72,22 @@ public final class EdgeClient {
     return roundsDone;
   }
 
+  /** The silo's privacy budget and ledger (null without DP). Read after {@link #run} returned. */
+  public PrivacyBudget budget() {
+    return budget;
+  }
+
+  /** Why this client declined a round and left, or null if it did not. */
+  public String declineReason() {
+    return declineReason;
+  }
+
   /** Takes part in every round until the coordinator reports the federation finished. */
   public void run() throws InterruptedException {
     if (examples.size() == 0) {
       throw new IllegalStateException("silo " + silo + " has no training examples (needs customers with >= 2 training invoices)");
     }
-    coordinator.register(silo);
+    coordinator.register(silo, identity.publicKey());
     PreferenceModel model = new PreferenceModel(spec, seed);
     int lastRound = 0;
     while (true) {
@@ -62,6 +99,16 @@ public final class EdgeClient {
       if (!state.training() || state.round() <= lastRound) {
         continue;
       }
+      if (dp != null) {
+        java.util.Optional<String> refusal = budget.refusal(state.round(), dp.noiseMultiplier(), dp.sampleRate(),
+            dp.stepsPerRound());
+        if (refusal.isPresent()) {
+          declineReason = refusal.get();
+          log.warn("{}", declineReason);
+          coordinator.decline(state.round(), declineReason, budget.epsilon(), budget.epsilonCap());
+          return;
+        }
+      }
       CoordinatorClient.GlobalModel global = coordinator.model(spec.parameterCount());
       if (!global.specHash().equals(spec.hash())) {
         throw new IllegalStateException("coordinator serves model spec " + global.specHash() + ", this client has " + spec.hash());
@@ -69,13 +116,28 @@ public final class EdgeClient {
       float[] delta;
       double seconds;
       double loss;
+      Spend spend = null;
       trainingSlots.acquire();
       try {
         long t0 = System.nanoTime();
         model.setParameters(global.parameters());
         model.resetOptimizer();
-        loss = model.fit(examples, state.localEpochs(), state.batchSize(), state.seed() ^ silo.hashCode());
-        float[] local = model.parameters();
+        float[] local;
+        if (dp != null) {
+          org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(state.seed() ^ silo.hashCode()); // dropout masks only
+          // Charged before the update exists: a failure after this point can only over-count.
+          spend = budget.spend(state.round(), MECHANISM, dp.noiseMultiplier(), dp.sampleRate(), dp.stepsPerRound());
+          UserLevelDpTrainer.Result r = new UserLevelDpTrainer(dp, new ModelGradients(model, examples))
+              .train(global.parameters());
+          local = r.parameters();
+          loss = Double.NaN; // the training loss is a function of the raw data: not released under DP
+          log.info("{}: round {} DP training {} customers sampled ({} clipped), {} customers/s, epsilon {}", silo,
+              state.round(), r.sampled(), r.clipped(), String.format("%.0f", r.customersPerSecond()),
+              String.format("%.4f", spend.epsilon()));
+        } else {
+          loss = model.fit(examples, state.localEpochs(), state.batchSize(), state.seed() ^ silo.hashCode());
+          local = model.parameters();
+        }
         delta = new float[local.length];
         for (int i = 0; i < local.length; i++) {
           delta[i] = local[i] - global.parameters()[i];
@@ -84,7 +146,17 @@ public final class EdgeClient {
       } finally {
         trainingSlots.release();
       }
-      coordinator.upload(state.round(), global.version(), spec.hash(), examples.size(), delta, seconds, loss);
+      // Under DP the example count is data-dependent and would leak; the customer count (the
+      // trainer's public denominator N) is sent as the FedAvg weight instead.
+      long weight = dp != null ? examples.customers() : examples.size();
+      // Training time grows with the realised sample size, so under DP it is not reported either.
+      if (state.secureAggregation()) {
+        // Only the masked, quantised delta and weight leave; loss, time and spend are not reported per silo.
+        new SecureAggregationParticipant(silo, coordinator, identity).contribute(state.round(), delta, weight);
+      } else {
+        coordinator.upload(state.round(), global.version(), spec.hash(), weight, delta,
+            dp != null ? Double.NaN : seconds, loss, spend);
+      }
       lastRound = state.round();
       roundsDone++;
     }

@@ -59,6 +59,10 @@ public final class TrainingSetBuilder {
     FloatBuffer w = new FloatBuffer();
     float[] row = new float[FeatureExtractor.FEATURES];
     int contributing = 0;
+    // Row offset where each contributing customer's examples start: user-level DP samples and
+    // clips per customer, so it must know which rows belong to whom.
+    java.util.List<Integer> offsets = new ArrayList<>();
+    offsets.add(0);
     for (CustomerLog c : customers) {
       List<Basket> train = c.train();
       int first = Math.max(1, train.size() - targetsPerCustomer);
@@ -114,8 +118,14 @@ public final class TrainingSetBuilder {
         }
         h.add(b);
       }
+      if (y.size() == offsets.get(offsets.size() - 1)) {
+        contributing--; // every target basket of this customer produced no example (no products)
+      } else {
+        offsets.add(y.size());
+      }
     }
-    return new TrainingSet(x.toArray(), y.toArray(), w.toArray(), y.size(), contributing);
+    return new TrainingSet(x.toArray(), y.toArray(), w.toArray(), y.size(), contributing,
+        offsets.stream().mapToInt(Integer::intValue).toArray());
   }
 
   private List<Integer> sample(List<Integer> items, SplittableRandom rnd) {

@@ -77,4 +77,41 @@ class PreferenceModelTest {
     PreferenceModel m = new PreferenceModel(spec, 1);
     assertThrows(IllegalArgumentException.class, () -> m.setParameters(new float[3]));
   }
+
+  @Test
+  void gradient_duplicatedRows_sameMeanGradient() {
+    ModelSpec noDropout = new ModelSpec(FeatureExtractor.SCHEMA, List.of(FeatureExtractor.FEATURES, 8, 1), "relu",
+        "sigmoid", 0, "binary-cross-entropy", 1e-3);
+    PreferenceModel m = new PreferenceModel(noDropout, 3);
+    m.setParameters(noDropout.initialParameters(3));
+    int f = FeatureExtractor.FEATURES;
+    java.util.Random rnd = new java.util.Random(5);
+    float[] x = new float[6 * f];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextFloat();
+    }
+    float[] y = {1, 0, 1, 1, 0, 1};
+    float[] w = {2, 0.5f, 1, 2, 0.5f, 1};
+    // Rows 3-5 repeat rows 0-2: the mean over all six equals the mean over the first three, so
+    // DL4J's summed gradient is divided by the row count exactly once.
+    System.arraycopy(x, 0, x, 3 * f, 3 * f);
+    TrainingSet ts = new TrainingSet(x, y, w, 6, 1);
+    double[] three = m.gradient(ts, 0, 3);
+    double[] six = m.gradient(ts, 0, 6);
+    assertEquals(noDropout.parameterCount(), three.length);
+    double norm = 0;
+    for (int i = 0; i < three.length; i++) {
+      assertEquals(three[i], six[i], 1e-6 * (1 + Math.abs(three[i])));
+      norm += three[i] * three[i];
+    }
+    assertNotEquals(0.0, norm);
+    // Weight 0 removes a row: rows {0, 1, 2} with weights (w0, 0, 0) give a third of row 0 alone.
+    float[] only0 = {w[0], 0, 0, 0, 0, 0};
+    double[] masked = m.gradient(new TrainingSet(x, y, only0, 6, 1), 0, 3);
+    double[] alone = m.gradient(new TrainingSet(x, y, only0, 6, 1), 0, 1);
+    for (int i = 0; i < masked.length; i++) {
+      assertEquals(alone[i] / 3, masked[i], 1e-6 * (1 + Math.abs(alone[i])));
+    }
+    assertArrayEquals(noDropout.initialParameters(3), m.parameters()); // parameters untouched
+  }
 }

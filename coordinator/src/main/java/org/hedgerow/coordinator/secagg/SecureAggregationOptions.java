@@ -1,0 +1,91 @@
+package org.hedgerow.coordinator.secagg;
+
+import io.vertx.core.json.JsonObject;
+import org.hedgerow.aggregation.secagg.SecAggConfig;
+import org.hedgerow.aggregation.secagg.SecureSumEncoding;
+
+/**
+ * Secure-aggregation settings of a federation.
+ *
+ * @param mode {@code secagg} (complete graph, k = n − 1) or {@code secagg+} (sparse graph)
+ * @param neighbours k for {@code secagg+}; null: the smallest even k ≥ 2·log₂ n (capped at n − 1),
+ *     which suits about 10% dropout (docs/security.md, "Choosing k")
+ * @param threshold t; null: {@code ⌈k/2⌉ + 1}
+ * @param bits quantisation bits; null: the largest that cannot overflow for n clients
+ * @param clip per-coordinate bound on a client's delta
+ * @param weightCap W, the largest FedAvg weight counted in full; null: {@code min(2^20, 2^{bits−1} − 1)}
+ * @param advertiseDeadlineMillis stage 0 deadline from the round's opening; clients train before
+ *     advertising, so this covers local training (why: a client that fails while training then
+ *     drops before any secret exists, which costs the protocol nothing)
+ * @param stageDeadlineMillis deadline of each later stage (they need no training, only crypto and I/O)
+ */
+public record SecureAggregationOptions(String mode, Integer neighbours, Integer threshold, Integer bits, double clip,
+    Long weightCap, long advertiseDeadlineMillis, long stageDeadlineMillis) {
+  public static final long DEFAULT_STAGE_DEADLINE_MILLIS = 60_000;
+
+  public SecureAggregationOptions {
+    if (!"secagg".equals(mode) && !"secagg+".equals(mode)) {
+      throw new IllegalArgumentException("secure aggregation mode must be 'secagg' or 'secagg+'. Provided value: " + mode);
+    }
+    if ("secagg".equals(mode) && neighbours != null) {
+      throw new IllegalArgumentException("'neighbours' applies to secagg+ only (secagg uses the complete graph)");
+    }
+    if (!(clip > 0) || !Double.isFinite(clip)) {
+      throw new IllegalArgumentException("clip must be > 0 and finite. Provided value: " + clip);
+    }
+    if (advertiseDeadlineMillis < 1 || stageDeadlineMillis < 1) {
+      throw new IllegalArgumentException("stage deadlines must be >= 1 ms");
+    }
+  }
+
+  /** Defaults for {@code mode}; the advertise deadline is the round deadline. */
+  public static SecureAggregationOptions of(String mode, long roundDeadlineMillis) {
+    return new SecureAggregationOptions(mode, null, null, null, SecureSumEncoding.DEFAULT_CLIP, null,
+        roundDeadlineMillis, DEFAULT_STAGE_DEADLINE_MILLIS);
+  }
+
+  public SecureAggregationOptions withDeadlines(long advertiseMillis, long stageMillis) {
+    return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseMillis, stageMillis);
+  }
+
+  public SecureAggregationOptions withGraph(Integer neighbours, Integer threshold) {
+    return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseDeadlineMillis,
+        stageDeadlineMillis);
+  }
+
+  /** The degree for {@code n} clients. */
+  public int neighboursFor(int n) {
+    if (mode.equals("secagg")) {
+      return n - 1;
+    }
+    int k;
+    if (neighbours != null) {
+      k = neighbours;
+    } else {
+      k = (int) Math.ceil(2 * Math.log(n) / Math.log(2));
+      k += k % 2; // even: valid for any n
+      k = Math.max(2, k);
+    }
+    return Math.min(k, n - 1);
+  }
+
+  /** The round's protocol parameters for {@code n} clients and a {@code dimension}-long encoding. */
+  public SecAggConfig configFor(int round, int n, int dimension) {
+    int k = neighboursFor(n);
+    SecAggConfig.Builder b = SecAggConfig.builder(n, dimension).roundId(round).neighbours(k);
+    if (threshold != null) {
+      b.threshold(Math.min(threshold, k));
+    }
+    return b.build();
+  }
+
+  public SecureSumEncoding encodingFor(int n) {
+    return SecureSumEncoding.forClients(n, clip, bits, weightCap);
+  }
+
+  /** What the round JSON announces: {@code {"mode", "neighbours", "threshold", "bits", "clip", "weight_cap"}}. */
+  public JsonObject describe(SecAggConfig config, SecureSumEncoding encoding) {
+    return new JsonObject().put("mode", mode).put("neighbours", config.neighbours()).put("threshold", config.threshold())
+        .put("bits", encoding.bits()).put("clip", encoding.clip()).put("weight_cap", encoding.weightCap());
+  }
+}

@@ -1,0 +1,142 @@
+package org.hedgerow.edge.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.hedgerow.aggregation.secagg.ClientRoster;
+import org.hedgerow.aggregation.secagg.EncryptedShares;
+import org.hedgerow.aggregation.secagg.KeyDirectory;
+import org.hedgerow.aggregation.secagg.MaskedInput;
+import org.hedgerow.aggregation.secagg.SecAggClient;
+import org.hedgerow.aggregation.secagg.SecAggConfig;
+import org.hedgerow.aggregation.secagg.SecureSumEncoding;
+import org.hedgerow.aggregation.secagg.ShareBundle;
+import org.hedgerow.aggregation.secagg.UnmaskRequest;
+import org.hedgerow.privacy.crypto.Ed25519KeyPair;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one round's update through the coordinator's secure-aggregation stages, driving a
+ * {@link SecAggClient}: advertise keys → share keys → masked input → unmask. The update leaves
+ * this object only masked (see {@link SecureSumEncoding} for how Δ and the FedAvg weight are
+ * encoded), so the coordinator learns the round's sum and nothing finer.
+ *
+ * <p>Before taking part the client checks that the coordinator's roster lists <em>its own</em>
+ * identity key at its index and that the announced dimension fits its model; every later check
+ * (signatures, share authentication, survivor lists) is {@link SecAggClient}'s.
+ */
+public final class SecureAggregationParticipant {
+  private static final Logger log = LoggerFactory.getLogger(SecureAggregationParticipant.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ADVERTISE_KEYS = "advertise-keys";
+  private static final String SHARE_KEYS = "share-keys";
+  private static final String MASKED_INPUT = "masked-input";
+  private static final String UNMASK = "unmask";
+
+  private final CoordinatorClient coordinator;
+  private final Ed25519KeyPair identity;
+  private final String silo;
+
+  /** What became of this client's contribution. */
+  public enum Result {
+    /** It sent its unmasking shares: its input is in the round's sum if the round completes. */
+    CONTRIBUTED,
+    /** The round (or this client's part in it) was aborted; nothing of its input was revealed. */
+    ABORTED
+  }
+
+  public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity) {
+    this.silo = silo;
+    this.coordinator = coordinator;
+    this.identity = identity;
+  }
+
+  /**
+   * Takes part in round {@code round} with {@code delta} and FedAvg weight {@code weight}.
+   *
+   * @throws IllegalStateException the coordinator's session is inconsistent with this client
+   *     (its identity key substituted, a different model dimension)
+   */
+  public Result contribute(int round, float[] delta, long weight) {
+    try {
+      return run(round, delta, weight);
+    } catch (CoordinatorClient.RefusedException e) {
+      if (e.status() == 409) { // the round aborted or moved on without us: nothing revealed, try the next one
+        log.warn("{}: secure aggregation of round {} ended without this client: {}", silo, round, e.getMessage());
+        return Result.ABORTED;
+      }
+      throw e;
+    } catch (org.hedgerow.aggregation.secagg.SecAggException e) {
+      // Too few neighbours, or a check failed (forged key, bad share): this client stops for the round
+      // and reveals nothing further.
+      log.warn("{}: aborted its part in round {}: {}", silo, round, e.getMessage());
+      return Result.ABORTED;
+    }
+  }
+
+  private Result run(int round, float[] delta, long weight) {
+    JsonNode session = parse(coordinator.secAggGet(round, ADVERTISE_KEYS));
+    int me = session.path("client_index").asInt(-1);
+    int n = session.path("num_clients").asInt(-1);
+    int dimension = session.path("dimension").asInt(-1);
+    if (dimension != SecureSumEncoding.dimensionFor(delta.length)) {
+      throw new IllegalStateException("coordinator announces dimension " + dimension + " for a model of "
+          + delta.length + " parameters (expected " + SecureSumEncoding.dimensionFor(delta.length) + ")");
+    }
+    List<byte[]> keys = new ArrayList<>();
+    session.path("roster").forEach(k -> keys.add(Base64.getDecoder().decode(k.asText())));
+    if (keys.size() != n || me < 0 || me >= n) {
+      throw new IllegalStateException("coordinator sent an inconsistent roster: " + keys.size() + " keys for " + n
+          + " clients, this client at index " + me);
+    }
+    if (!Arrays.equals(keys.get(me), identity.publicKey())) {
+      throw new IllegalStateException("the coordinator's roster lists a different identity key for this client: refusing");
+    }
+    SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(round)
+        .neighbours(session.path("neighbours").asInt()).threshold(session.path("threshold").asInt())
+        .modulusBits(session.path("modulus_bits").asInt(SecureSumEncoding.MODULUS_BITS)).build();
+    SecureSumEncoding encoding = new SecureSumEncoding(session.path("clip").asDouble(), session.path("bits").asInt(),
+        session.path("weight_cap").asLong());
+    if (config.modulusBits() != SecureSumEncoding.MODULUS_BITS) {
+      throw new IllegalStateException("coordinator asks for a ring of 2^" + config.modulusBits() + "; this client encodes in 2^32");
+    }
+    SecAggClient client = new SecAggClient(config, me, identity, new ClientRoster(keys));
+
+    coordinator.secAggPost(round, ADVERTISE_KEYS, client.advertiseKeys().toBytes());
+    EncryptedShares shares = client.shareKeys(KeyDirectory.fromBytes(await(round, SHARE_KEYS)));
+    coordinator.secAggPost(round, SHARE_KEYS, shares.toBytes());
+    ShareBundle bundle = ShareBundle.fromBytes(await(round, MASKED_INPUT));
+    int[] input = encoding.encode(delta, weight);
+    MaskedInput masked = client.maskInput(bundle, input);
+    Arrays.fill(input, 0);
+    coordinator.secAggPost(round, MASKED_INPUT, masked.toBytes());
+    UnmaskRequest request = UnmaskRequest.fromBytes(await(round, UNMASK));
+    coordinator.secAggPost(round, UNMASK, client.unmask(request).toBytes());
+    log.info("{}: round {} contributed through secure aggregation ({} survivors, k = {}, t = {})", silo, round,
+        request.count(), config.neighbours(), config.threshold());
+    return Result.CONTRIBUTED;
+  }
+
+  /** Long-polls a stage until the coordinator has what this client needs. */
+  private byte[] await(int round, String stage) {
+    while (true) {
+      byte[] b = coordinator.secAggGet(round, stage);
+      if (b != null) {
+        return b;
+      }
+    }
+  }
+
+  private static JsonNode parse(byte[] body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("coordinator sent invalid JSON: " + e.getMessage(), e);
+    }
+  }
+}

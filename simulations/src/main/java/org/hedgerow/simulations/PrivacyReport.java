@@ -1,0 +1,66 @@
+package org.hedgerow.simulations;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hedgerow.coordinator.Federation;
+import org.hedgerow.edge.client.EdgeClient;
+import org.hedgerow.edge.dp.DpConfig;
+import org.hedgerow.privacy.budget.Spend;
+
+/**
+ * What the private federation spent: the coordinator's ledger (one {@link Spend} per silo and
+ * round, as the silos reported it; in central mode the coordinator's own), and per holder the ε
+ * after its last round, its cap and the rounds it took part in.
+ *
+ * @param mode {@code local} or {@code central}
+ * @param delta δ of every ε
+ * @param noiseMultiplier σ actually used
+ * @param calibrated whether σ was calibrated from the cap (rather than given)
+ * @param spends the ledger, in the order the coordinator accepted it
+ * @param holders per silo (local) or the coordinator (central)
+ * @param finishReason why the federation stopped
+ */
+public record PrivacyReport(String mode, double delta, double noiseMultiplier, boolean calibrated, List<Spend> spends,
+    Map<String, Holder> holders, String finishReason) {
+
+  /** One budget holder's position at the end of the run. */
+  public record Holder(double epsilon, double cap, int rounds, String declined) {}
+
+  static PrivacyReport of(Scenario scenario, String mode, List<Spend> ledger, Map<String, Federation.Declined> declined,
+      List<EdgeClient> clients, DpConfig dp, String finishReason) {
+    Map<String, Holder> holders = new LinkedHashMap<>();
+    if (mode.equals("local")) {
+      for (EdgeClient c : clients) {
+        List<Spend> own = ledger.stream().filter(s -> s.holder().equals(c.silo())).toList();
+        double recorded = own.isEmpty() ? 0 : own.get(own.size() - 1).epsilon();
+        // The coordinator only knows what silos told it; the silo's own accountant must agree.
+        if (Double.compare(recorded, c.budget().epsilon()) != 0 || own.size() != c.budget().rounds()) {
+          throw new IllegalStateException("ledger mismatch for " + c.silo() + ": coordinator recorded epsilon " + recorded
+              + " over " + own.size() + " rounds, the silo's budget says " + c.budget().epsilon() + " over "
+              + c.budget().rounds());
+        }
+        Federation.Declined d = declined.get(c.silo());
+        holders.put(c.silo(), new Holder(recorded, c.budget().epsilonCap(), own.size(), d == null ? null : d.reason()));
+      }
+    } else {
+      double eps = ledger.isEmpty() ? 0 : ledger.get(ledger.size() - 1).epsilon();
+      holders.put(Simulation.CENTRAL_HOLDER, new Holder(eps, scenario.epsilonCap(), ledger.size(), null));
+    }
+    for (Map.Entry<String, Holder> e : holders.entrySet()) {
+      if (e.getValue().epsilon() > e.getValue().cap()) {
+        throw new IllegalStateException(e.getKey() + " spent epsilon " + e.getValue().epsilon() + " over its cap "
+            + e.getValue().cap());
+      }
+    }
+    double sigma = dp != null ? dp.noiseMultiplier() : ledger.isEmpty() ? Double.NaN : ledger.get(0).noiseMultiplier();
+    return new PrivacyReport(mode, scenario.delta(), sigma, scenario.noiseMultiplier() == null, new ArrayList<>(ledger),
+        holders, finishReason);
+  }
+
+  /** The largest ε any holder reached. */
+  public double maxEpsilon() {
+    return holders.values().stream().mapToDouble(Holder::epsilon).max().orElse(0);
+  }
+}

@@ -1,0 +1,94 @@
+package org.hedgerow.simulations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.hedgerow.privacy.accounting.DpEvent;
+import org.hedgerow.privacy.accounting.RdpAccountant;
+import org.hedgerow.privacy.budget.Spend;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** federated-dp end to end on the small three-silo federation, over HTTP on 127.0.0.1. */
+class SimulationDpTest {
+  @TempDir Path out;
+
+  private static SimulationResult run(ObjectNode overrides) throws Exception {
+    Scenario s = SmallFederation.scenario().with(overrides, "test");
+    return new Simulation(s, new PrintStream(new ByteArrayOutputStream())).run(SmallFederation.data());
+  }
+
+  @Test
+  void run_localDpWithCap_everySiloWithinCapByAccountantAndLedgerWritten() throws Exception {
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("privacy", "local").put("epsilon_cap", 3.0).put("delta", 1e-5);
+    SimulationResult r = run(o);
+    assertTrue(r.methods().containsKey("federated-dp"));
+    assertTrue(r.methods().containsKey("federated"));
+    PrivacyReport p = r.privacy();
+    assertNotNull(p);
+    assertEquals(2, r.dpRounds().size());
+    assertEquals(3, p.holders().size());
+    // σ was calibrated so that the planned 2 rounds just fit: recompute every silo's ε independently.
+    double expected = new RdpAccountant().compose(DpEvent.sampledGaussian(p.noiseMultiplier(),
+        r.scenario().sampleRate(), 2L * r.scenario().dpStepsPerRound())).epsilon(1e-5).epsilon();
+    p.holders().forEach((silo, h) -> {
+      assertTrue(h.epsilon() <= 3.0, silo + " spent " + h.epsilon());
+      assertEquals(expected, h.epsilon(), 0.0, silo);
+      assertEquals(2, h.rounds(), silo);
+    });
+
+    Reports.write(r, out);
+    List<String> csv = Files.readAllLines(out.resolve(Reports.PRIVACY));
+    assertEquals(Spend.CSV_HEADER, csv.get(0));
+    assertEquals(1 + 3 * 2, csv.size());
+    for (String line : csv.subList(1, csv.size())) {
+      String[] f = line.split(",");
+      assertEquals("dp-sgd-user", f[2]);
+      assertTrue(Double.parseDouble(f[6]) <= 3.0, line);
+    }
+    JsonNode s = new ObjectMapper().readTree(out.resolve(Reports.SUMMARY).toFile());
+    assertEquals(1e-5, s.at("/privacy/delta").asDouble());
+    for (String silo : List.of("france", "germany", "iberia")) {
+      assertEquals(expected, s.at("/privacy/silos/" + silo + "/epsilon").asDouble(), 0.0);
+      assertEquals(3.0, s.at("/privacy/silos/" + silo + "/cap").asDouble());
+      assertEquals(2, s.at("/privacy/silos/" + silo + "/rounds").asInt());
+    }
+    double hr = s.at("/methods/federated-dp/hr@10").asDouble();
+    assertTrue(hr > 0 && hr <= 1, "hr@10 " + hr);
+    assertEquals(3, Files.readAllLines(out.resolve(Reports.DP_ROUNDS)).size());
+  }
+
+  @Test
+  @Tag("slow")
+  void run_capReachedAfterOneRound_silosDeclineAndRunEndsCleanly() throws Exception {
+    double sigma = 1.0;
+    Scenario base = SmallFederation.scenario();
+    double oneRound = new RdpAccountant().compose(DpEvent.sampledGaussian(sigma, base.sampleRate(),
+        base.dpStepsPerRound())).epsilon(1e-5).epsilon();
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("privacy", "local").put("noise_multiplier", sigma).put("epsilon_cap", oneRound).put("delta", 1e-5)
+        .put("rounds", 3);
+    SimulationResult r = run(o);
+    assertEquals(1, r.dpRounds().size());
+    assertEquals(3, r.rounds().size()); // the plain federation is unaffected
+    r.privacy().holders().forEach((silo, h) -> {
+      assertEquals(oneRound, h.epsilon(), 0.0, silo);
+      assertEquals(1, h.rounds(), silo);
+      assertNotNull(h.declined(), silo);
+      assertTrue(h.declined().contains("declines round 2"), h.declined());
+    });
+    assertTrue(r.privacy().finishReason().contains("no active clients"), r.privacy().finishReason());
+    assertTrue(r.methods().containsKey("federated-dp"));
+  }
+}
