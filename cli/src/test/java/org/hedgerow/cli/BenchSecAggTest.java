@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,27 +11,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code hedgerow bench secagg}, run in-process through the real command tree, at small sizes. */
 class BenchSecAggTest {
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    picocli.CommandLine cl = Hedgerow.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static double field(String json, String key) {
-    Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.eE]+)").matcher(json);
-    assertTrue(m.find(), "no " + key + " in " + json);
-    return Double.parseDouble(m.group(1));
+    return CliRun.jsonNumber(json, key);
   }
 
   @Test
   void benchSecagg_classicWithDropouts_reportsCorrectSumAndMetrics() {
-    Run r = run("bench", "secagg", "--clients", "12", "--dim", "300", "--dropout", "0.25", "--json");
+    CliRun r = run("bench", "secagg", "--clients", "12", "--dim", "300", "--dropout", "0.25", "--json");
     assertEquals(0, r.exitCode(), r.err() + r.out());
     assertTrue(r.out().contains("\"correct\": true"), r.out());
     assertEquals(11, field(r.out(), "neighbours"));
@@ -50,7 +36,7 @@ class BenchSecAggTest {
   @ParameterizedTest
   @ValueSource(strings = {"keys", "shares", "masked", "unmask", "mixed"})
   void benchSecagg_eachDropStage_sumIsCorrect(String stage) {
-    Run r = run("bench", "secagg", "--clients", "16", "--dim", "64", "--dropout", "0.2", "--neighbours", "8",
+    CliRun r = run("bench", "secagg", "--clients", "16", "--dim", "64", "--dropout", "0.2", "--neighbours", "8",
         "--drop-stage", stage, "--seed", "7", "--json");
     assertEquals(0, r.exitCode(), r.err() + r.out());
     assertTrue(r.out().contains("\"correct\": true"), r.out());
@@ -58,7 +44,7 @@ class BenchSecAggTest {
 
   @Test
   void benchSecagg_textOutput_listsFields() {
-    Run r = run("bench", "secagg", "--clients", "5", "--dim", "10", "--bits", "16");
+    CliRun r = run("bench", "secagg", "--clients", "5", "--dim", "10", "--bits", "16");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("correct          true"), r.out());
     assertTrue(r.out().contains("server_vs_plain"), r.out());
@@ -66,7 +52,7 @@ class BenchSecAggTest {
 
   @Test
   void benchSecagg_tooManyDropoutsForTheGraph_reportsAbortAndExitsOne() {
-    Run r = run("bench", "secagg", "--clients", "12", "--dim", "10", "--neighbours", "4", "--dropout", "0.6", "--json");
+    CliRun r = run("bench", "secagg", "--clients", "12", "--dim", "10", "--neighbours", "4", "--dropout", "0.6", "--json");
     assertEquals(1, r.exitCode(), r.err() + r.out());
     assertTrue(r.out().contains("\"correct\": false"), r.out());
     assertTrue(r.out().contains("\"aborted\": \"round 1 aborted"), r.out());
@@ -86,7 +72,7 @@ class BenchSecAggTest {
       "--clients 10 --dim 5 --threads 0|--threads must be >= 1"})
   void benchSecagg_badParameters_exitTwoWithMessage(String args, String message) {
     String[] a = ("bench secagg " + args).split(" ");
-    Run r = run(a);
+    CliRun r = run(a);
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains(message), "stderr was: " + r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());

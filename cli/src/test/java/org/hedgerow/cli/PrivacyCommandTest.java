@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.hedgerow.privacy.accounting.DpEvent;
 import org.hedgerow.privacy.accounting.RdpAccountant;
@@ -26,25 +22,15 @@ class PrivacyCommandTest {
 
   @TempDir Path tmp;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    picocli.CommandLine cl = Hedgerow.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static double jsonField(String json, String key) {
-    Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.eE]+)").matcher(json);
-    assertTrue(m.find(), "no " + key + " in " + json);
-    return Double.parseDouble(m.group(1));
+    return CliRun.jsonNumber(json, key);
   }
 
-  private static void assertUsageError(Run r, String expectedMessage) {
+  private static void assertUsageError(CliRun r, String expectedMessage) {
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains(expectedMessage), "stderr was: " + r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -60,7 +46,7 @@ class PrivacyCommandTest {
   /** Opacus' reference run (accountants_test.py): ε = 7.32911117143 at order 3.9. */
   @Test
   void epsilon_opacusReferenceJson_printsOneObjectWithFullPrecision() {
-    Run r =
+    CliRun r =
         run("privacy", "epsilon", "--noise-multiplier", "1.5", "--sample-rate", "0.04",
             "--steps", "2250", "--delta", "1e-5", "--json");
     assertEquals(0, r.exitCode(), r.err());
@@ -73,7 +59,7 @@ class PrivacyCommandTest {
 
   @Test
   void epsilon_humanOutput_printsEpsilonAndOrder() {
-    Run r =
+    CliRun r =
         run("privacy", "epsilon", "--noise-multiplier", "1.5", "--sample-rate", "0.04",
             "--steps", "2250", "--delta", "1e-5");
     assertEquals(0, r.exitCode(), r.err());
@@ -84,7 +70,7 @@ class PrivacyCommandTest {
   /** MNIST DP-SGD: classic conversion over TF Privacy's orders gives 3.0092 (4 figures). */
   @Test
   void epsilon_tfOrdersClassicConversion_gives3point0092() {
-    Run r =
+    CliRun r =
         run("privacy", "epsilon", "--noise-multiplier", "1.1", "--sample-rate",
             Double.toString(256.0 / 60000), "--steps", "14063", "--delta", "1e-5",
             "--orders", "tf", "--conversion", "classic", "--json");
@@ -95,7 +81,7 @@ class PrivacyCommandTest {
 
   @Test
   void epsilon_customOrderList_isUsed() {
-    Run r =
+    CliRun r =
         run("privacy", "epsilon", "--noise-multiplier", "1.5", "--sample-rate", "0.04",
             "--steps", "2250", "--delta", "1e-5", "--orders", "3.9, 8", "--json");
     assertEquals(0, r.exitCode(), r.err());
@@ -110,7 +96,7 @@ class PrivacyCommandTest {
             "{\"delta\": 1e-5,\n \"phases\": [\n"
                 + "  {\"noise_multiplier\": 1.1, \"sample_rate\": 0.01, \"steps\": 1000},\n"
                 + "  {\"noise_multiplier\": 0.9, \"sample_rate\": 0.02, \"steps\": 500}]}\n");
-    Run r = run("privacy", "epsilon", "--plan", plan.toString(), "--json");
+    CliRun r = run("privacy", "epsilon", "--plan", plan.toString(), "--json");
     assertEquals(0, r.exitCode(), r.err());
     double expected =
         new RdpAccountant()
@@ -124,7 +110,7 @@ class PrivacyCommandTest {
   /** Opacus' get_noise_multiplier reference: ε = 8, δ = 1e-5, q = 0.04, 2250 steps → 1.416. */
   @Test
   void noise_opacusReference_prints1point416() {
-    Run r =
+    CliRun r =
         run("privacy", "noise", "--target-epsilon", "8", "--delta", "1e-5", "--sample-rate",
             "0.04", "--steps", "2250", "--json");
     assertEquals(0, r.exitCode(), r.err());
@@ -137,7 +123,7 @@ class PrivacyCommandTest {
 
   @Test
   void noise_humanOutput_printsNoiseMultiplier() {
-    Run r =
+    CliRun r =
         run("privacy", "noise", "--target-epsilon", "8", "--delta", "1e-5", "--sample-rate",
             "0.04", "--steps", "2250");
     assertEquals(0, r.exitCode(), r.err());
@@ -151,7 +137,7 @@ class PrivacyCommandTest {
             "noise.json",
             "{\"delta\": 1e-6, \"phases\": [{\"sample_rate\": 0.01, \"steps\": 3000},"
                 + " {\"sample_rate\": 0.05, \"steps\": 200}]}");
-    Run r = run("privacy", "noise", "--target-epsilon", "3", "--plan", plan.toString(), "--json");
+    CliRun r = run("privacy", "noise", "--target-epsilon", "3", "--plan", plan.toString(), "--json");
     assertEquals(0, r.exitCode(), r.err());
     double sigma = jsonField(r.out(), "noise_multiplier");
     double eps =

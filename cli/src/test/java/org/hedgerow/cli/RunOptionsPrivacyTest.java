@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.hedgerow.simulations.Scenario;
 import org.junit.jupiter.api.Test;
@@ -17,15 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RunOptionsPrivacyTest {
   @TempDir Path tmp;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    picocli.CommandLine cl = Hedgerow.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @ParameterizedTest
@@ -44,7 +35,7 @@ class RunOptionsPrivacyTest {
       "--epsilon-cap|eight|Invalid value for option '--epsilon-cap'",
   })
   void demo_badPrivacyParameter_exitCode2WithMessage(String option, String value, String message) {
-    Run r = run("demo", "--out", tmp.toString(), option, value);
+    CliRun r = run("demo", "--out", tmp.toString(), option, value);
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains(message), "stderr was: " + r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -52,7 +43,7 @@ class RunOptionsPrivacyTest {
 
   @Test
   void simulate_badPrivacyParameter_exitCode2WithMessage() {
-    Run r = run("simulate", "--scenario", "missing.json", "--out", tmp.toString(), "--delta", "2");
+    CliRun r = run("simulate", "--scenario", "missing.json", "--out", tmp.toString(), "--delta", "2");
     assertEquals(2, r.exitCode(), r.err());
   }
 
