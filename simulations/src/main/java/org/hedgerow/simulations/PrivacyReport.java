@@ -36,7 +36,10 @@ public record PrivacyReport(String mode, double delta, double noiseMultiplier, b
         List<Spend> own = ledger.stream().filter(s -> s.holder().equals(c.silo())).toList();
         double recorded = own.isEmpty() ? 0 : own.get(own.size() - 1).epsilon();
         // The coordinator only knows what silos told it; the silo's own accountant must agree.
-        if (Double.compare(recorded, c.budget().epsilon()) != 0 || own.size() != c.budget().rounds()) {
+        // A silo that declined round 1 charged only its item-statistics release, which never left
+        // the silo: the coordinator rightly recorded nothing, so only the round counts must agree.
+        boolean epsilonDiffers = !own.isEmpty() && Double.compare(recorded, c.budget().epsilon()) != 0;
+        if (epsilonDiffers || own.size() != c.budget().rounds()) {
           throw new IllegalStateException("ledger mismatch for " + c.silo() + ": coordinator recorded epsilon " + recorded
               + " over " + own.size() + " rounds, the silo's budget says " + c.budget().epsilon() + " over "
               + c.budget().rounds());

@@ -86,6 +86,10 @@ public final class Reports {
       priv.put("delta", p.delta());
       priv.put("noise_multiplier", p.noiseMultiplier());
       priv.put("noise_multiplier_calibrated", p.calibrated());
+      if (p.mode().equals("local")) {
+        // Charged to every silo's budget before training (docs/privacy.md, "Item statistics under DP").
+        priv.put("stats_noise_multiplier", r.scenario().statsNoiseMultiplier());
+      }
       priv.put("rounds", r.dpRounds().size());
       priv.put("finish_reason", p.finishReason());
       priv.put("max_epsilon", p.maxEpsilon());

@@ -44,6 +44,8 @@ import java.util.Set;
  *     parameters, see {@link SecureAggregationSetting}); when on, adds {@code federated-secagg}
  *     ({@code federated-dp-secagg} with local DP)
  * @param dpLearningRate Adam step size of DP training (local mode)
+ * @param statsNoiseMultiplier σ_s of each silo's DP item statistics (local mode): one Gaussian
+ *     release of L2 sensitivity 1, charged to the silo's budget before training
  */
 public record Scenario(
     String name,
@@ -69,7 +71,8 @@ public record Scenario(
     double sampleRate,
     int dpStepsPerRound,
     double dpLearningRate,
-    SecureAggregationSetting secureAggregation) {
+    SecureAggregationSetting secureAggregation,
+    double statsNoiseMultiplier) {
 
   /** The privacy modes. */
   public static final List<String> PRIVACY_MODES = List.of("none", "local", "central");
@@ -80,7 +83,7 @@ public record Scenario(
   private static final Set<String> KEYS = Set.of("name", "data", "partition", "uk_shops", "holdout", "rounds",
       "local_epochs", "batch_size", "hidden", "dropout", "learning_rate", "targets_per_customer",
       "examples_per_kind", "workers", "seed", "privacy", "epsilon_cap", "delta", "noise_multiplier", "clip_norm",
-      "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation");
+      "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation", "stats_noise_multiplier");
 
   public Scenario {
     hidden = List.copyOf(hidden);
@@ -119,6 +122,10 @@ public record Scenario(
     positive("dp_steps_per_round", dpStepsPerRound);
     if (!(dpLearningRate > 0 && Double.isFinite(dpLearningRate))) {
       throw new IllegalArgumentException("dp_learning_rate must be > 0 and finite. Provided value: " + dpLearningRate);
+    }
+    if (!(statsNoiseMultiplier > 0 && Double.isFinite(statsNoiseMultiplier))) {
+      throw new IllegalArgumentException("stats_noise_multiplier must be > 0 and finite. Provided value: "
+          + statsNoiseMultiplier);
     }
     if (secureAggregation == null) {
       secureAggregation = SecureAggregationSetting.NONE;
@@ -190,7 +197,8 @@ public record Scenario(
           number(o, "epsilon_cap", source), number(o, "delta", source), nullableNumber(o, "noise_multiplier", source),
           number(o, "clip_norm", source), number(o, "sample_rate", source),
           intValue(o.get("dp_steps_per_round"), "dp_steps_per_round", source),
-          number(o, "dp_learning_rate", source), SecureAggregationSetting.fromJson(o.get("secure_aggregation"), source));
+          number(o, "dp_learning_rate", source), SecureAggregationSetting.fromJson(o.get("secure_aggregation"), source),
+          number(o, "stats_noise_multiplier", source));
     } catch (NullPointerException e) {
       throw new IllegalArgumentException(source + ": a required key is missing");
     }
@@ -243,6 +251,7 @@ public record Scenario(
     o.put("clip_norm", clipNorm).put("sample_rate", sampleRate).put("dp_steps_per_round", dpStepsPerRound)
         .put("dp_learning_rate", dpLearningRate);
     o.set("secure_aggregation", secureAggregation.toJson());
+    o.put("stats_noise_multiplier", statsNoiseMultiplier);
     return o;
   }
 }

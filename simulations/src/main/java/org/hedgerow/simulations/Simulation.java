@@ -75,6 +75,9 @@ public final class Simulation {
 
     List<Silo> silos = silos(data);
     List<Silo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
+    // Local DP trains on features from DP item statistics; the other methods keep the exact ones.
+    List<Silo> dpSilos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos;
+    List<Silo> dpTraining = dpSilos.stream().filter(s -> s.examples().size() > 0).toList();
     out.printf("%d silos (%d with training examples), %,d training examples, catalogue %,d products%n", silos.size(),
         training.size(), training.stream().mapToLong(s -> s.examples().size()).sum(), data.catalogue().size());
 
@@ -89,7 +92,8 @@ public final class Simulation {
     evalSeconds += fed.evaluationSeconds();
     FederatedOutcome dp = null;
     if (scenario.privacyEnabled()) {
-      dp = federated(data, spec, silos, training, scenario.privacy().equals("central") ? Mode.CENTRAL : Mode.LOCAL);
+      dp = federated(data, spec, dpSilos, dpTraining,
+          scenario.privacy().equals("central") ? Mode.CENTRAL : Mode.LOCAL);
       if (dp.result() != null) {
         methods.put("federated-dp", dp.result());
       }
@@ -99,7 +103,8 @@ public final class Simulation {
       // The same federation (and the same DP, if local) behind secure aggregation: it must match
       // federated / federated-dp up to quantisation error (SecureSumEncoding).
       Mode m = scenario.privacy().equals("local") ? Mode.LOCAL : Mode.PLAIN;
-      FederatedOutcome sa = federated(data, spec, silos, training, m, true);
+      FederatedOutcome sa = m == Mode.PLAIN ? federated(data, spec, silos, training, m, true)
+          : federated(data, spec, dpSilos, dpTraining, m, true);
       if (sa.result() != null) {
         methods.put(m == Mode.PLAIN ? "federated-secagg" : "federated-dp-secagg", sa.result());
       }
@@ -146,12 +151,46 @@ public final class Simulation {
   }
 
   /**
+   * Local DP: each silo computes its item statistics with user-level DP ({@link ItemStats#privatised},
+   * σ_s from the scenario, {@code SecureRandom} noise) and builds its features and examples from them.
+   * The release is charged to the silo's budget by {@link DpConfig#budget} before training. The
+   * end of the "recent" window must not depend on any one customer: it is the silo's declared end of
+   * its training period, here the day after its latest training basket (treated as public, like the
+   * customer count N; see docs/privacy.md).
+   */
+  private List<Silo> privateSilos(FederationData data, DpConfig dp) {
+    org.hedgerow.privacy.noise.GaussianNoise noise = new org.hedgerow.privacy.noise.GaussianNoise();
+    List<Silo> silos = new ArrayList<>();
+    for (SiloData s : data.silos()) {
+      ItemStats stats = ItemStats.privatised(s.customers(), data.catalogue().size(), declaredTrainingEnd(s),
+          dp.statsNoiseMultiplier(), noise);
+      FeatureExtractor fx = new FeatureExtractor(stats);
+      TrainingSet ts = builder().build(s, fx, scenario.seed() ^ s.name().hashCode());
+      silos.add(new Silo(s, fx, ts));
+    }
+    return silos;
+  }
+
+  /** Start of the day after the silo's latest training basket: its declared training-period end. */
+  static java.time.LocalDateTime declaredTrainingEnd(SiloData s) {
+    java.time.LocalDateTime latest = java.time.LocalDateTime.MIN;
+    for (CustomerLog c : s.customers()) {
+      for (org.hedgerow.edge.task.Basket b : c.train()) {
+        if (b.time().isAfter(latest)) {
+          latest = b.time();
+        }
+      }
+    }
+    return latest.equals(java.time.LocalDateTime.MIN) ? latest : latest.toLocalDate().plusDays(1).atStartOfDay();
+  }
+
+  /**
    * One federation only, without baselines: {@code federated} when the scenario's privacy is
    * {@code none}, {@code federated-dp} otherwise. For privacy/utility sweeps.
    */
   public SingleRun federationOnly(FederationData data) throws Exception {
     ModelSpec spec = modelSpec();
-    List<Silo> silos = silos(data);
+    List<Silo> silos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos(data);
     List<Silo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
     Mode mode = switch (scenario.privacy()) {
       case "local" -> Mode.LOCAL;
@@ -184,13 +223,18 @@ public final class Simulation {
   /** Which federation: plain FedAvg, user-level DP at each silo, or DP added by the coordinator. */
   enum Mode { PLAIN, LOCAL, CENTRAL }
 
-  /** The local-mode DP settings: the scenario's σ, or σ calibrated so the planned rounds just fit the cap. */
+  /**
+   * The local-mode DP settings: the scenario's σ, or σ calibrated so the item-statistics release
+   * plus the planned rounds just fit the cap.
+   */
   DpConfig localDpConfig() {
     return scenario.noiseMultiplier() != null
         ? new DpConfig(scenario.noiseMultiplier(), scenario.clipNorm(), scenario.sampleRate(),
-            scenario.dpStepsPerRound(), scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta())
+            scenario.dpStepsPerRound(), scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta(),
+            scenario.statsNoiseMultiplier())
         : DpConfig.calibrated(scenario.clipNorm(), scenario.sampleRate(), scenario.dpStepsPerRound(),
-            scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta(), scenario.rounds());
+            scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta(), scenario.rounds(),
+            scenario.statsNoiseMultiplier());
   }
 
   /** Central mode's σ: the scenario's, or calibrated for one Gaussian release per round (q = 1). */

@@ -93,6 +93,9 @@ class ScenarioTest {
     assertEquals("dp_steps_per_round must be >= 1. Provided value: 0", loadFails("{\"dp_steps_per_round\": 0}").getMessage());
     assertEquals("dp_learning_rate must be > 0 and finite. Provided value: 0.0",
         loadFails("{\"dp_learning_rate\": 0}").getMessage());
+    assertEquals("stats_noise_multiplier must be > 0 and finite. Provided value: 0.0",
+        loadFails("{\"stats_noise_multiplier\": 0}").getMessage());
+    assertEquals(4.0, Scenario.bundledDefault().statsNoiseMultiplier());
     assertTrue(loadFails("{\"epsilon_cap\": \"eight\"}").getMessage().contains("'epsilon_cap' must be a number"));
   }
 }

@@ -61,6 +61,10 @@ public final class FeatureExtractor {
   }
 
   private void writeItem(int item, float[] out, int o) {
+    if (stats.released != null) { // DP statistics: the features were derived from the noisy release
+      System.arraycopy(stats.released, item * ITEM_FEATURES, out, o, ITEM_FEATURES);
+      return;
+    }
     int c = stats.customers[item];
     out[o] = stats.logMaxCustomers == 0 ? 0f : (float) Math.log1p(c) / stats.logMaxCustomers;
     out[o + 1] = stats.logMaxRecent == 0 ? 0f : (float) Math.log1p(stats.recentBaskets[item]) / stats.logMaxRecent;

@@ -143,6 +143,30 @@ class UserLevelDpTrainerTest {
   }
 
   @Test
+  void calibrated_withStatsRelease_roundOneEqualsAccountantAndPlannedRunFitsCap() {
+    DpConfig c = DpConfig.calibrated(1.0, 0.5, 5, 0.003, 8, DELTA, 10, 4);
+    org.hedgerow.privacy.budget.PrivacyBudget b = c.budget("uk-1");
+    assertEquals(1, b.releases().size());
+    double afterOne = b.spend(1, "dp-sgd-user", c.noiseMultiplier(), 0.5, 5).epsilon();
+    double expected = new RdpAccountant().compose(new org.hedgerow.privacy.accounting.GaussianEvent(4))
+        .compose(DpEvent.sampledGaussian(c.noiseMultiplier(), 0.5, 5)).epsilon(DELTA).epsilon();
+    assertEquals(expected, afterOne, 0.0);
+    for (int r = 2; r <= 10; r++) {
+      b.spend(r, "dp-sgd-user", c.noiseMultiplier(), 0.5, 5);
+    }
+    assertTrue(b.epsilon() <= 8 && b.epsilon() > 7.99, "epsilon " + b.epsilon());
+    assertTrue(b.refusal(11, c.noiseMultiplier(), 0.5, 5).isPresent());
+  }
+
+  @Test
+  void constructor_badStatsNoiseMultiplier_rejectedWithMessage() {
+    assertMessage("stats noise multiplier must be > 0 and finite (0: no statistics release). Provided value: -1.0",
+        () -> new DpConfig(1, 1, 0.5, 5, 0.01, 8, DELTA, -1));
+    assertMessage("stats noise multiplier must be > 0 and finite (0: no statistics release). Provided value: NaN",
+        () -> DpConfig.calibrated(1, 0.5, 5, 0.01, 8, DELTA, 10, Double.NaN));
+  }
+
+  @Test
   void constructor_badParameters_rejectedWithMessages() {
     assertMessage("noise multiplier must be > 0 and finite. Provided value: 0.0",
         () -> new DpConfig(0, 1, 0.5, 5, 0.01, 8, DELTA));

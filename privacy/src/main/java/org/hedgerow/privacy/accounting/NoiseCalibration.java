@@ -53,6 +53,39 @@ public final class NoiseCalibration {
   }
 
   /**
+   * σ for {@code steps} Poisson-sampled Gaussian steps that follow an already planned release
+   * {@code before} (e.g. a silo's DP item statistics): the smallest σ (within the tolerance) such
+   * that {@code before} composed with the steps spends at most the target. The whole run's event is
+   * {@code ComposedEvent.of(before, sampledGaussian(σ, q, steps))}, the order in which
+   * {@code PrivacyBudget} composes a release and the training steps.
+   *
+   * @throws IllegalArgumentException if {@code before} alone already spends the target or more
+   */
+  public static double noiseMultiplierFor(
+      double targetEpsilon, double delta, double samplingProbability, long steps, DpEvent before) {
+    AccountingChecks.checkProbability("samplingProbability", samplingProbability);
+    AccountingChecks.checkAtLeastOne("steps", steps);
+    AccountingChecks.checkNotNull("before", before);
+    AccountingChecks.checkPositiveFinite("targetEpsilon", targetEpsilon);
+    AccountingChecks.checkDelta(delta);
+    double alone = new RdpAccountant(RdpOrders.OPACUS).compose(before).epsilon(delta, RdpConversion.IMPROVED)
+        .epsilon();
+    if (!(alone < targetEpsilon)) {
+      throw new IllegalArgumentException(String.format(
+          "targetEpsilon %s is unreachable at delta %s: %s alone spends epsilon %s, leaving nothing for training",
+          targetEpsilon, delta, before, alone));
+    }
+    return calibrate(
+            targetEpsilon,
+            delta,
+            sigma -> ComposedEvent.of(before, DpEvent.sampledGaussian(sigma, samplingProbability, steps)),
+            RdpOrders.OPACUS,
+            RdpConversion.IMPROVED,
+            DEFAULT_EPSILON_TOLERANCE)
+        .noiseMultiplier();
+  }
+
+  /**
    * The general form: {@code eventFor} builds the whole run's event for a candidate σ (for
    * example several phases with different sampling rates sharing one σ).
    *

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.hedgerow.privacy.accounting.DpEvent;
+import org.hedgerow.privacy.accounting.GaussianEvent;
 import org.hedgerow.privacy.accounting.RdpAccountant;
 import org.hedgerow.privacy.accounting.SelfComposedEvent;
 
@@ -29,8 +30,21 @@ public final class PrivacyBudget {
   private final double delta;
   private final List<Phase> phases = new ArrayList<>();
   private final List<Spend> spends = new ArrayList<>();
+  private final List<Release> releases = new ArrayList<>();
 
   private record Phase(double noiseMultiplier, double sampleRate, long steps) {}
+
+  /**
+   * A one-off Gaussian release of L2 sensitivity 1 made before training (e.g. the silo's DP item
+   * statistics). It is composed before the training phases, so a budget holding release σ_s and R·S
+   * steps reports exactly the ε of {@code RdpAccountant().compose(GaussianEvent(σ_s))
+   * .compose(sampledGaussian(σ, q, R·S))}.
+   *
+   * @param what ledger name of the release
+   * @param noiseMultiplier σ_s: noise standard deviation over the L2 sensitivity
+   * @param epsilon ε of everything charged up to and including this release
+   */
+  public record Release(String what, double noiseMultiplier, double epsilon) {}
 
   /**
    * @throws IllegalArgumentException if the cap is not positive and finite or δ is outside (0, 1)
@@ -79,9 +93,43 @@ public final class PrivacyBudget {
     return spends.size();
   }
 
-  /** ε spent so far (0 before the first release). */
+  /** ε spent so far (0 before the first release), pre-training releases included. */
   public double epsilon() {
-    return phases.isEmpty() ? 0 : epsilonOf(phases);
+    return phases.isEmpty() && releases.isEmpty() ? 0 : epsilonOf(phases);
+  }
+
+  /**
+   * Charges a one-off Gaussian release of L2 sensitivity 1 (noise standard deviation σ_s) made
+   * before any training round, and returns its ledger entry. It is charged like a round: refused,
+   * with nothing recorded, if it alone would take ε over the cap. Every later ε includes it.
+   *
+   * @throws IllegalArgumentException if σ_s is not positive and finite
+   * @throws IllegalStateException if training rounds were already charged (a release must precede
+   *     training so that the pre-training statistics are covered by every ε reported) or the
+   *     release would exceed the cap
+   */
+  public Release chargeGaussianRelease(String what, double noiseMultiplier) {
+    new GaussianEvent(noiseMultiplier); // validates σ_s with the accountant's message
+    if (!spends.isEmpty()) {
+      throw new IllegalStateException(holder + ": release '" + what + "' must be charged before training rounds ("
+          + spends.size() + " already charged)");
+    }
+    releases.add(new Release(what, noiseMultiplier, Double.NaN));
+    double eps = epsilonOf(phases);
+    if (eps > epsilonCap) {
+      releases.remove(releases.size() - 1);
+      throw new IllegalStateException(String.format(Locale.ROOT,
+          "%s cannot release %s: epsilon would reach %.6f, over its cap %s (delta %s)", holder, what, eps, epsilonCap,
+          delta));
+    }
+    Release r = new Release(what, noiseMultiplier, eps);
+    releases.set(releases.size() - 1, r);
+    return r;
+  }
+
+  /** The pre-training releases charged so far, in order. */
+  public List<Release> releases() {
+    return List.copyOf(releases);
   }
 
   /** ε after one more round of {@code steps} Poisson-sampled Gaussian steps; nothing is recorded. */
@@ -126,9 +174,12 @@ public final class PrivacyBudget {
     return List.copyOf(spends);
   }
 
-  /** The DP event of everything released so far (empty list: nothing). */
+  /** The DP events of everything released so far, releases first (empty list: nothing). */
   public List<DpEvent> events() {
-    return phases.stream().map(PrivacyBudget::event).toList();
+    List<DpEvent> all = new ArrayList<>();
+    releases.forEach(r -> all.add(new GaussianEvent(r.noiseMultiplier())));
+    phases.forEach(p -> all.add(event(p)));
+    return all;
   }
 
   private List<Phase> with(double noiseMultiplier, double sampleRate, long steps) {
@@ -150,6 +201,10 @@ public final class PrivacyBudget {
 
   private double epsilonOf(List<Phase> ps) {
     RdpAccountant a = new RdpAccountant();
+    // Releases first, in the order NoiseCalibration composes them, so the figures agree bit for bit.
+    for (Release r : releases) {
+      a.compose(new GaussianEvent(r.noiseMultiplier()));
+    }
     for (Phase p : ps) {
       a.compose(event(p));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.hedgerow.privacy.accounting.DpEvent;
+import org.hedgerow.privacy.accounting.GaussianEvent;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
 import org.hedgerow.privacy.accounting.RdpAccountant;
 import org.junit.jupiter.api.Test;
@@ -104,5 +105,58 @@ class PrivacyBudgetTest {
     assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", 0, Q, STEPS));
     assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", SIGMA, Q, 0));
     assertEquals(0, b.rounds());
+  }
+
+  @Test
+  void chargeGaussianRelease_thenRounds_epsilonEqualsAccountantOnReleaseAndSteps() {
+    PrivacyBudget b = new PrivacyBudget("uk-1", 100, DELTA);
+    PrivacyBudget.Release r = b.chargeGaussianRelease("item-stats-gaussian", 4);
+    double statsAlone = new RdpAccountant().compose(new GaussianEvent(4)).epsilon(DELTA).epsilon();
+    assertEquals(statsAlone, r.epsilon(), 0.0);
+    assertEquals(statsAlone, b.epsilon(), 0.0);
+    assertEquals(0, b.rounds());
+    for (int round = 1; round <= 3; round++) {
+      Spend s = b.spend(round, "dp-sgd-user", SIGMA, Q, STEPS);
+      double expected = new RdpAccountant().compose(new GaussianEvent(4))
+          .compose(DpEvent.sampledGaussian(SIGMA, Q, (long) round * STEPS)).epsilon(DELTA).epsilon();
+      assertEquals(expected, s.epsilon(), 0.0, "round " + round);
+      assertTrue(s.epsilon() > accountant((long) round * STEPS));
+    }
+    assertEquals(2, b.events().size());
+  }
+
+  @Test
+  void chargeGaussianRelease_overCapOrAfterTraining_refused() {
+    PrivacyBudget small = new PrivacyBudget("uk-1", 0.1, DELTA);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> small.chargeGaussianRelease("item-stats-gaussian", 1));
+    assertTrue(e.getMessage().startsWith("uk-1 cannot release item-stats-gaussian: epsilon would reach"), e.getMessage());
+    assertEquals(0, small.epsilon());
+    assertTrue(small.releases().isEmpty());
+    PrivacyBudget b = new PrivacyBudget("uk-1", 100, DELTA);
+    b.spend(1, "dp-sgd-user", SIGMA, Q, STEPS);
+    assertThrows(IllegalStateException.class, () -> b.chargeGaussianRelease("item-stats-gaussian", 4));
+    assertThrows(IllegalArgumentException.class, () -> new PrivacyBudget("x", 8, DELTA).chargeGaussianRelease("s", 0));
+  }
+
+  @Test
+  void noiseMultiplierFor_withRelease_plannedRunWithReleaseFitsCap() {
+    long steps = 50;
+    double sigma = NoiseCalibration.noiseMultiplierFor(8, DELTA, 0.5, steps, new GaussianEvent(4));
+    PrivacyBudget b = new PrivacyBudget("uk-1", 8, DELTA);
+    b.chargeGaussianRelease("item-stats-gaussian", 4);
+    for (int round = 1; round <= 10; round++) {
+      b.spend(round, "dp-sgd-user", sigma, 0.5, 5);
+    }
+    assertTrue(b.epsilon() <= 8 && b.epsilon() > 7.99, "epsilon " + b.epsilon());
+    // Without the release the same σ would leave slack: the release was really paid for.
+    assertTrue(sigma > NoiseCalibration.noiseMultiplierFor(8, DELTA, 0.5, steps));
+  }
+
+  @Test
+  void noiseMultiplierFor_releaseAloneSpendsCap_refusedWithMessage() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NoiseCalibration.noiseMultiplierFor(0.5, DELTA, 0.5, 50, new GaussianEvent(1)));
+    assertTrue(e.getMessage().contains("leaving nothing for training"), e.getMessage());
   }
 }
