@@ -8,6 +8,7 @@ import java.util.concurrent.Semaphore;
 import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.edge.client.CoordinatorClient;
 import org.hedgerow.edge.client.EdgeClient;
+import org.hedgerow.edge.dp.DpConfig;
 import org.hedgerow.edge.data.RetailLogLoader;
 import org.hedgerow.edge.eval.Evaluator;
 import org.hedgerow.edge.eval.Metrics;
@@ -20,6 +21,8 @@ import org.hedgerow.edge.model.PreferenceModel;
 import org.hedgerow.edge.task.Catalogue;
 import org.hedgerow.edge.task.Holdout;
 import org.hedgerow.edge.task.SiloData;
+import org.hedgerow.privacy.noise.GaussianNoise;
+import org.hedgerow.simulations.Simulation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,23 +49,69 @@ public class ClientCommand implements Callable<Integer> {
 
   @Option(names = "--examples-per-kind", defaultValue = "16") int examplesPerKind;
 
+  @Option(names = "--epsilon-cap", description = "Train with user-level DP under this per-customer epsilon cap "
+      + "(item statistics released with DP, every round accounted; the silo declines rounds over the cap).")
+  Double epsilonCap;
+
+  @Option(names = "--delta", defaultValue = "1e-5", description = "Delta of the DP guarantee (default: ${DEFAULT-VALUE}).")
+  double delta;
+
+  @Option(names = "--noise-multiplier", description = "DP noise multiplier; calibrated to the cap over the "
+      + "coordinator's target rounds if absent.")
+  Double noiseMultiplier;
+
+  @Option(names = "--clip-norm", defaultValue = "1.0") double clipNorm;
+
+  @Option(names = "--sample-rate", defaultValue = "0.5", description = "Poisson rate of customers per DP step.")
+  double sampleRate;
+
+  @Option(names = "--dp-steps-per-round", defaultValue = "5") int dpSteps;
+
+  @Option(names = "--dp-learning-rate", defaultValue = "0.003") double dpLearningRate;
+
+  @Option(names = "--stats-noise-multiplier", defaultValue = "4") double statsNoiseMultiplier;
+
   @Override
   public Integer call() throws Exception {
     Holdout h = Holdout.parse(holdout);
+    if (epsilonCap != null) { // bad privacy parameters fail before any data is read or sent
+      org.hedgerow.privacy.budget.PrivacyBudget.checkCap(epsilonCap);
+      org.hedgerow.privacy.budget.PrivacyBudget.checkDelta(delta);
+    }
     RetailLogLoader.Result r = new RetailLogLoader().load(data);
     System.out.println(silo + ": " + r.report());
     var baskets = SiloData.basketsByCustomer(r.lines());
     Catalogue catalogue = new Catalogue(SiloData.trainingCodes(baskets, h));
     SiloData local = SiloData.build(silo, baskets, h, catalogue);
-    FeatureExtractor fx = new FeatureExtractor(ItemStats.of(List.of(local), catalogue.size()));
+    CoordinatorClient cc = new CoordinatorClient(coordinator);
+    DpConfig dp = null;
+    FeatureExtractor fx;
+    if (epsilonCap != null) {
+      // The planned rounds come from the coordinator, so the calibrated run fits the cap exactly.
+      int rounds = cc.round(-1).targetRounds();
+      dp = noiseMultiplier != null
+          ? new DpConfig(noiseMultiplier, clipNorm, sampleRate, dpSteps, dpLearningRate, epsilonCap, delta,
+              statsNoiseMultiplier)
+          : DpConfig.calibrated(clipNorm, sampleRate, dpSteps, dpLearningRate, epsilonCap, delta, rounds,
+              statsNoiseMultiplier);
+      fx = new FeatureExtractor(ItemStats.privatised(local.customers(), catalogue.size(),
+          Simulation.declaredTrainingEnd(local), dp.statsNoiseMultiplier(), new GaussianNoise()));
+      System.out.printf("%s: user-level DP, cap %.3g at delta %.3g, sigma %.6f over %d rounds (stats sigma %.3g)%n",
+          silo, epsilonCap, delta, dp.noiseMultiplier(), rounds, dp.statsNoiseMultiplier());
+    } else {
+      fx = new FeatureExtractor(ItemStats.of(List.of(local), catalogue.size()));
+    }
     TrainingSet ts = new TrainingSetBuilder(targetsPerCustomer, examplesPerKind).build(local, fx, seed ^ silo.hashCode());
     System.out.printf("%s: %d customers, %,d training examples, %d test baskets%n", silo, local.customers().size(),
         ts.size(), local.testBaskets());
-    CoordinatorClient cc = new CoordinatorClient(coordinator);
     var info = cc.getJson(org.hedgerow.aggregation.wire.Wire.MODEL);
     ModelSpec spec = specFrom(info);
-    EdgeClient client = new EdgeClient(silo, cc, spec, ts, new Semaphore(1), seed ^ silo.hashCode());
+    EdgeClient client = new EdgeClient(silo, cc, spec, ts, new Semaphore(1), seed ^ silo.hashCode(), dp);
     client.run();
+    if (client.budget() != null) {
+      System.out.printf("%s: privacy spent epsilon %.6f of cap %.3g at delta %.3g (from the accountant)%n", silo,
+          client.budget().epsilon(), epsilonCap, delta);
+    }
     PreferenceModel m = new PreferenceModel(spec, seed);
     m.setParameters(cc.model(spec.parameterCount()).parameters());
     Metrics metrics = Evaluator.evaluate(local, new ModelRanker(m, fx)).metrics();

@@ -172,7 +172,7 @@ public final class Simulation {
   }
 
   /** Start of the day after the silo's latest training basket: its declared training-period end. */
-  static java.time.LocalDateTime declaredTrainingEnd(SiloData s) {
+  public static java.time.LocalDateTime declaredTrainingEnd(SiloData s) {
     java.time.LocalDateTime latest = java.time.LocalDateTime.MIN;
     for (CustomerLog c : s.customers()) {
       for (org.hedgerow.edge.task.Basket b : c.train()) {
