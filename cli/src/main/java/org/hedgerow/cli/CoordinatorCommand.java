@@ -44,7 +44,7 @@ public class CoordinatorCommand implements Runnable {
           "relu", "sigmoid", dropout, "binary-cross-entropy", 1e-3);
       FitConfig fit = new FitConfig(localEpochs, batchSize, seed);
       CoordinatorOptions o = new CoordinatorOptions(host, port, spec, rounds, clients,
-          minClients == null ? clients : minClients, deadlineSeconds * 1000, fit, seed,
+          minClients == null ? clients : minClients, deadlineSeconds * 1000, seed,
           CoordinatorOptions.DEFAULT_MAX_UPLOAD_BYTES);
       CoordinatorVerticle v = new CoordinatorVerticle(o, new FedAvg(fit));
       CountDownLatch done = new CountDownLatch(1);

@@ -1,7 +1,6 @@
 package org.hedgerow.coordinator;
 
 import org.hedgerow.aggregation.model.ModelSpec;
-import org.hedgerow.aggregation.strategy.FitConfig;
 
 /**
  * Settings of one federation run, with Vert.x-style {@code DEFAULT_*} constants.
@@ -13,7 +12,6 @@ import org.hedgerow.aggregation.strategy.FitConfig;
  * @param expectedClients clients to wait for before the first round opens
  * @param minClients fewest updates with which a round may close at its deadline
  * @param roundDeadlineMillis time from a round's opening after which it closes with what it has
- * @param fit what each round asks clients to do
  * @param seed seed of the initial model
  * @param maxUploadBytes largest request body accepted
  */
@@ -25,7 +23,6 @@ public record CoordinatorOptions(
     int expectedClients,
     int minClients,
     long roundDeadlineMillis,
-    FitConfig fit,
     long seed,
     long maxUploadBytes) {
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -55,8 +52,8 @@ public record CoordinatorOptions(
   }
 
   /** Loopback, any free port, every expected client required, default deadline and body limit. */
-  public static CoordinatorOptions of(ModelSpec spec, int rounds, int clients, FitConfig fit, long seed) {
-    return new CoordinatorOptions(DEFAULT_HOST, 0, spec, rounds, clients, clients, DEFAULT_ROUND_DEADLINE_MILLIS, fit,
+  public static CoordinatorOptions of(ModelSpec spec, int rounds, int clients, long seed) {
+    return new CoordinatorOptions(DEFAULT_HOST, 0, spec, rounds, clients, clients, DEFAULT_ROUND_DEADLINE_MILLIS,
         seed, Math.max(DEFAULT_MAX_UPLOAD_BYTES, 4L * spec.parameterCount() + 1024));
   }
 }

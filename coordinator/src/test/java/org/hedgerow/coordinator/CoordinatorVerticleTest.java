@@ -34,7 +34,7 @@ class CoordinatorVerticleTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     FitConfig fit = new FitConfig(1, 8, 1);
-    verticle = new CoordinatorVerticle(CoordinatorOptions.of(SPEC, 2, 2, fit, 1), new FedAvg(fit));
+    verticle = new CoordinatorVerticle(CoordinatorOptions.of(SPEC, 2, 2, 1), new FedAvg(fit));
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
     base = URI.create("http://127.0.0.1:" + verticle.port());
   }

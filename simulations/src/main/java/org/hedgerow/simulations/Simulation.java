@@ -254,7 +254,7 @@ public final class Simulation {
     long t0 = System.nanoTime();
     String label = (mode == Mode.PLAIN ? "federated" : "federated-dp") + (secure ? "-secagg" : "");
     FitConfig fit = new FitConfig(scenario.localEpochs(), scenario.batchSize(), scenario.seed());
-    CoordinatorOptions options = CoordinatorOptions.of(spec, scenario.rounds(), training.size(), fit, scenario.seed());
+    CoordinatorOptions options = CoordinatorOptions.of(spec, scenario.rounds(), training.size(), scenario.seed());
     DpConfig dp = mode == Mode.LOCAL ? localDpConfig() : null;
     Strategy strategy = new FedAvg(fit);
     if (mode == Mode.CENTRAL) {

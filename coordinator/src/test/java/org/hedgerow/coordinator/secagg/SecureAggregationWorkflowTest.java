@@ -76,7 +76,7 @@ class SecureAggregationWorkflowTest {
     vertx = Vertx.vertx();
     FitConfig fit = new FitConfig(1, 8, 1);
     SecureAggregationOptions sa = SecureAggregationOptions.of("secagg", 60_000).withDeadlines(60_000, stageMillis);
-    verticle = new CoordinatorVerticle(CoordinatorOptions.of(SPEC, rounds, N, fit, 1), new FedAvg(fit), sa);
+    verticle = new CoordinatorVerticle(CoordinatorOptions.of(SPEC, rounds, N, 1), new FedAvg(fit), sa);
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
     verticle.secureAggregation().onReceived((stage, body) -> received.add(body));
     base = URI.create("http://127.0.0.1:" + verticle.port());

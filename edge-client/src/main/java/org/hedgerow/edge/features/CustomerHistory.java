@@ -69,12 +69,6 @@ public final class CustomerHistory {
     return r == null ? 0 : r.baskets;
   }
 
-  /** Units of the item bought over the history (0 if never bought). */
-  public long quantity(int item) {
-    ItemRecord r = items.get(item);
-    return r == null ? 0 : r.quantity;
-  }
-
   ItemRecord record(int item) {
     return items.get(item);
   }

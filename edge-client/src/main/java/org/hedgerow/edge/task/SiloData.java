@@ -2,7 +2,6 @@ package org.hedgerow.edge.task;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,11 +124,4 @@ public final class SiloData {
 
   /** An invoice before indexing: product code to total quantity. */
   public record BasketLines(String invoice, int customerId, java.time.LocalDateTime time, Map<String, Integer> quantities) {}
-
-  /** Convenience: customers keyed by id. */
-  public Map<Integer, CustomerLog> byId() {
-    Map<Integer, CustomerLog> m = new HashMap<>();
-    customers.forEach(c -> m.put(c.customerId(), c));
-    return m;
-  }
 }
