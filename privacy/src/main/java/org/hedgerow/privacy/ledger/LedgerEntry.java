@@ -1,0 +1,96 @@
+package org.hedgerow.privacy.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Locale;
+import org.hedgerow.privacy.budget.Spend;
+import org.hedgerow.privacy.crypto.Hex;
+
+/**
+ * One link of the privacy ledger: a {@link Spend}, its place in the chain, the silo's signature of
+ * the spend and the coordinator's countersignature of the whole link.
+ *
+ * <p>The silo signs {@link #spendBytes(Spend)} (it does not know the chain position); the coordinator
+ * signs {@link #linkBytes()}, which covers the sequence number, the previous link's hash, the spend
+ * and the silo's signature. {@link #hash()} covers the link and both signatures, so changing any
+ * byte of an earlier link breaks every later {@code previousHash}.
+ *
+ * @param sequence 0-based position in the ledger
+ * @param previousHash hex SHA-256 {@link #hash()} of the previous link; {@link #GENESIS} for the first
+ * @param spend what was released
+ * @param siloSignature Ed25519 signature of {@link #spendBytes(Spend)} by the holder; empty if unsigned
+ * @param coordinatorSignature Ed25519 signature of {@link #linkBytes()} by the coordinator
+ */
+public record LedgerEntry(long sequence, String previousHash, Spend spend, byte[] siloSignature,
+    byte[] coordinatorSignature) {
+  /** The previous hash of the first link: 64 zeros. */
+  public static final String GENESIS = "0".repeat(64);
+
+  public LedgerEntry {
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence must be >= 0. Provided value: " + sequence);
+    }
+    if (previousHash == null || !previousHash.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("previous hash must be 64 lower-case hex digits. Provided value: " + previousHash);
+    }
+    if (spend == null) {
+      throw new IllegalArgumentException("a ledger entry needs a spend");
+    }
+    siloSignature = siloSignature == null ? new byte[0] : siloSignature.clone();
+    coordinatorSignature = coordinatorSignature == null ? new byte[0] : coordinatorSignature.clone();
+  }
+
+  @Override
+  public byte[] siloSignature() {
+    return siloSignature.clone();
+  }
+
+  @Override
+  public byte[] coordinatorSignature() {
+    return coordinatorSignature.clone();
+  }
+
+  /**
+   * The canonical bytes of a spend, which the silo signs: one {@code key=value} line per field in a
+   * fixed order, doubles in Java's shortest round-trip form, so every verifier rebuilds them exactly.
+   */
+  public static byte[] spendBytes(Spend s) {
+    String text = "hedgerow-spend-v1\n"
+        + "round=" + s.round() + "\n"
+        + "holder=" + s.holder() + "\n"
+        + "mechanism=" + s.mechanism() + "\n"
+        + "noise_multiplier=" + Double.toString(s.noiseMultiplier()) + "\n"
+        + "sample_rate=" + Double.toString(s.sampleRate()) + "\n"
+        + "steps=" + s.steps() + "\n"
+        + "epsilon=" + Double.toString(s.epsilon()) + "\n"
+        + "delta=" + Double.toString(s.delta()) + "\n"
+        + "cap=" + Double.toString(s.cap()) + "\n";
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What the coordinator countersigns: position, previous hash, the spend and the silo's signature. */
+  public byte[] linkBytes() {
+    String head = "hedgerow-ledger-v1\nsequence=" + sequence + "\nprevious=" + previousHash + "\nsilo_signature="
+        + Base64.getEncoder().encodeToString(siloSignature) + "\n";
+    byte[] h = head.getBytes(StandardCharsets.UTF_8);
+    byte[] s = spendBytes(spend);
+    byte[] out = new byte[h.length + s.length];
+    System.arraycopy(h, 0, out, 0, h.length);
+    System.arraycopy(s, 0, out, h.length, s.length);
+    return out;
+  }
+
+  /** Hex SHA-256 of the link bytes followed by the coordinator's signature: the next link's {@code previousHash}. */
+  public String hash() {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(linkBytes());
+      d.update(coordinatorSignature);
+      return Hex.encode(d.digest()).toLowerCase(Locale.ROOT);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}
