@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         PartitionCommand.class,
         PrivacyCommand.class,
         BenchCommand.class,
+        AuditCommand.class,
     })
 public final class Hedgerow implements Runnable {
 

@@ -1,0 +1,64 @@
+package org.hedgerow.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.hedgerow.coordinator.ledger.LedgerJson;
+import org.hedgerow.coordinator.ledger.LedgerKey;
+import org.hedgerow.privacy.crypto.Ed25519;
+import org.hedgerow.privacy.crypto.Hex;
+import org.hedgerow.privacy.ledger.LedgerEntry;
+import org.hedgerow.privacy.ledger.LedgerVerifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hedgerow audit}: what a compliance team runs, offline, on a ledger it was given. */
+@Command(name = "audit", mixinStandardHelpOptions = true, description = "Verify a privacy ledger offline.",
+    subcommands = {AuditCommand.Verify.class})
+public class AuditCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** {@code hedgerow audit verify}. */
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Check a ledger's chain, signatures, caps and epsilon (recomputed by the accountant). "
+          + "Exit code 0: intact; 1: findings (listed).")
+  static class Verify implements Callable<Integer> {
+    @Option(names = "--ledger", required = true, description = "Ledger as JSON Lines (GET /v1/ledger).")
+    Path ledger;
+
+    @Option(names = "--coordinator-key", required = true,
+        description = "The coordinator's ledger public key (hex file, STATE/ledger-key.pub).")
+    Path coordinatorKey;
+
+    @Option(names = "--silo-key", description = "NAME=HEX: a silo's Ed25519 public key; its links must carry its signature.")
+    Map<String, String> siloKeys = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+      List<LedgerEntry> entries = LedgerJson.fromJsonLines(Files.readString(ledger));
+      byte[] coordinator = LedgerKey.readHex(coordinatorKey, Ed25519.KEY_BYTES);
+      Map<String, byte[]> silos = new LinkedHashMap<>();
+      siloKeys.forEach((name, hex) -> silos.put(name, Hex.decode(hex.strip())));
+      LedgerVerifier.Report r = LedgerVerifier.verify(entries, coordinator, silos);
+      System.out.printf("ledger %s: %d links, head %s%n", ledger, r.links(), r.head());
+      System.out.printf("%-24s %6s %20s %20s %8s %s%n", "holder", "links", "epsilon reported", "epsilon recomputed",
+          "cap", "signed");
+      r.holders().values().forEach(h -> System.out.printf(Locale.ROOT, "%-24s %6d %20.12f %20.12f %8s %s%n", h.holder(),
+          h.links(), h.reportedEpsilon(), h.recomputedEpsilon(), h.cap(), h.signed() ? "yes" : "no"));
+      if (r.intact()) {
+        System.out.println("intact: chain, countersignatures, caps and epsilon all check out");
+        return 0;
+      }
+      System.out.println(r.findings().size() + " finding(s):");
+      r.findings().forEach(f -> System.out.println("  - " + f));
+      return 1;
+    }
+  }
+}
