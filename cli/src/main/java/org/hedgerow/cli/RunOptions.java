@@ -54,6 +54,32 @@ final class RunOptions {
   @Option(names = "--sample-rate", description = "Poisson sampling rate q of customers per DP step (in (0, 1]).")
   Double sampleRate;
 
+  @Option(names = "--aggregator", description = "Aggregation rule: fedavg (default), fedavgm, fedadam, fedyogi, "
+      + "median or trimmed-mean (see docs/aggregators.md).")
+  String aggregator;
+
+  @Option(names = "--server-learning-rate", description = "Server step size eta (fedavgm, fedadam, fedyogi).")
+  Double serverLearningRate;
+
+  @Option(names = "--server-momentum", description = "Server momentum mu in [0, 1) (fedavgm).")
+  Double serverMomentum;
+
+  @Option(names = "--beta1", description = "First-moment decay in [0, 1) (fedadam, fedyogi).")
+  Double beta1;
+
+  @Option(names = "--beta2", description = "Second-moment decay in [0, 1) (fedadam, fedyogi).")
+  Double beta2;
+
+  @Option(names = "--tau", description = "Adaptivity tau > 0 (fedadam, fedyogi).")
+  Double tau;
+
+  @Option(names = "--trim-fraction", description = "Fraction trimmed from each side, in (0, 0.5) (trimmed-mean).")
+  Double trimFraction;
+
+  @Option(names = "--max-update-norm", description = "Clip each client's update to this L2 norm before aggregating "
+      + "(any rule; not with secure aggregation or central DP).")
+  Double maxUpdateNorm;
+
   ObjectNode asJson() {
     ObjectNode o = new ObjectMapper().createObjectNode();
     if (rounds != null) {
@@ -105,6 +131,45 @@ final class RunOptions {
     if (secureAggregation != null) {
       o.put("secure_aggregation", secureAggregation);
     }
+    ObjectNode parameters = aggregatorParameters();
+    if (aggregator != null) {
+      if (parameters.isEmpty()) {
+        o.put("aggregator", aggregator);
+      } else {
+        o.putObject("aggregator").put("name", aggregator).setAll(parameters);
+      }
+    } else if (!parameters.isEmpty()) {
+      // The scenario's aggregator is replaced as a whole, so a lone parameter would have no rule to apply to.
+      throw new IllegalArgumentException("--" + parameters.fieldNames().next().replace('_', '-')
+          + " needs --aggregator NAME (the rule it configures)");
+    }
     return o;
+  }
+
+  /** The aggregator parameters given on the command line, by scenario key. */
+  private ObjectNode aggregatorParameters() {
+    ObjectNode p = new ObjectMapper().createObjectNode();
+    if (serverLearningRate != null) {
+      p.put("server_learning_rate", serverLearningRate);
+    }
+    if (serverMomentum != null) {
+      p.put("server_momentum", serverMomentum);
+    }
+    if (beta1 != null) {
+      p.put("beta1", beta1);
+    }
+    if (beta2 != null) {
+      p.put("beta2", beta2);
+    }
+    if (tau != null) {
+      p.put("tau", tau);
+    }
+    if (trimFraction != null) {
+      p.put("trim_fraction", trimFraction);
+    }
+    if (maxUpdateNorm != null) {
+      p.put("max_update_norm", maxUpdateNorm);
+    }
+    return p;
   }
 }

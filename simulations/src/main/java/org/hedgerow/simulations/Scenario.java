@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.hedgerow.aggregation.strategy.AggregatorSpec;
 
 /**
  * A federation to simulate, read from a JSON scenario file. Every key is optional; missing keys take
@@ -46,6 +47,13 @@ import java.util.Set;
  * @param dpLearningRate Adam step size of DP training (local mode)
  * @param statsNoiseMultiplier σ_s of each silo's DP item statistics (local mode): one Gaussian
  *     release of L2 sensitivity 1, charged to the silo's budget before training
+ * @param aggregator how the coordinator turns a round's updates into the next model: a name
+ *     ({@code "fedavg"}, the default, {@code "fedavgm"}, {@code "fedadam"}, {@code "fedyogi"},
+ *     {@code "median"}, {@code "trimmed-mean"}) or an object {@code {"name": …, "server_learning_rate":
+ *     …, "server_momentum": …, "beta1": …, "beta2": …, "tau": …, "trim_fraction": …,
+ *     "max_update_norm": …}} with the parameters the rule takes (see {@link AggregatorSpec}). Used by
+ *     every federation of the run; rules that need each client's update (median, trimmed mean, a
+ *     max_update_norm) cannot be combined with secure aggregation or central DP
  */
 public record Scenario(
     String name,
@@ -72,7 +80,8 @@ public record Scenario(
     int dpStepsPerRound,
     double dpLearningRate,
     SecureAggregationSetting secureAggregation,
-    double statsNoiseMultiplier) {
+    double statsNoiseMultiplier,
+    AggregatorSpec aggregator) {
 
   /** The privacy modes. */
   public static final List<String> PRIVACY_MODES = List.of("none", "local", "central");
@@ -83,7 +92,8 @@ public record Scenario(
   private static final Set<String> KEYS = Set.of("name", "data", "partition", "uk_shops", "holdout", "rounds",
       "local_epochs", "batch_size", "hidden", "dropout", "learning_rate", "targets_per_customer",
       "examples_per_kind", "workers", "seed", "privacy", "epsilon_cap", "delta", "noise_multiplier", "clip_norm",
-      "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation", "stats_noise_multiplier");
+      "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation", "stats_noise_multiplier",
+      "aggregator");
 
   public Scenario {
     hidden = List.copyOf(hidden);
@@ -133,6 +143,19 @@ public record Scenario(
     if (secureAggregation.enabled() && privacy.equals("central")) {
       throw new IllegalArgumentException("secure_aggregation cannot be combined with privacy 'central': central DP "
           + "clips each client's update at the coordinator, which secure aggregation hides; use privacy 'local'");
+    }
+    if (aggregator == null) {
+      aggregator = AggregatorSpec.DEFAULT;
+    }
+    if (aggregator.needsIndividualUpdates() && secureAggregation.enabled()) {
+      throw new IllegalArgumentException("aggregator " + aggregator + " needs each client's update, but secure "
+          + "aggregation '" + secureAggregation.mode() + "' reveals only their sum; use fedavg, fedavgm, fedadam or "
+          + "fedyogi without max_update_norm, or secure_aggregation 'none'");
+    }
+    if (aggregator.needsIndividualUpdates() && privacy.equals("central")) {
+      throw new IllegalArgumentException("aggregator " + aggregator + " needs each client's update, but central DP "
+          + "releases only the noisy mean of the clipped updates (clip_norm already bounds each one); use fedavg, "
+          + "fedavgm, fedadam or fedyogi without max_update_norm");
     }
   }
 
@@ -198,10 +221,44 @@ public record Scenario(
           number(o, "clip_norm", source), number(o, "sample_rate", source),
           intValue(o.get("dp_steps_per_round"), "dp_steps_per_round", source),
           number(o, "dp_learning_rate", source), SecureAggregationSetting.fromJson(o.get("secure_aggregation"), source),
-          number(o, "stats_noise_multiplier", source));
+          number(o, "stats_noise_multiplier", source), aggregator(o.get("aggregator"), source));
     } catch (NullPointerException e) {
       throw new IllegalArgumentException(source + ": a required key is missing");
     }
+  }
+
+  /** The {@code aggregator} key: missing or null means fedavg; a string names the rule; an object adds parameters. */
+  private static AggregatorSpec aggregator(JsonNode n, String source) {
+    if (n == null || n.isNull()) {
+      return AggregatorSpec.DEFAULT;
+    }
+    if (n.isTextual()) {
+      return AggregatorSpec.of(n.asText());
+    }
+    if (!n.isObject()) {
+      throw new IllegalArgumentException(source + ": 'aggregator' must be a string or an object");
+    }
+    if (!n.path("name").isTextual()) {
+      throw new IllegalArgumentException(source + ": 'aggregator.name' must be a string");
+    }
+    java.util.Map<String, Double> parameters = new java.util.LinkedHashMap<>();
+    Iterator<String> keys = n.fieldNames();
+    while (keys.hasNext()) {
+      String k = keys.next();
+      if (k.equals("name")) {
+        continue;
+      }
+      if (!AggregatorSpec.PARAMETERS.contains(k)) {
+        java.util.Set<String> known = new java.util.TreeSet<>(AggregatorSpec.PARAMETERS);
+        known.add("name");
+        throw new IllegalArgumentException(source + ": unknown key 'aggregator." + k + "' (known: " + known + ")");
+      }
+      if (!n.get(k).isNumber()) {
+        throw new IllegalArgumentException(source + ": 'aggregator." + k + "' must be a number");
+      }
+      parameters.put(k, n.get(k).asDouble());
+    }
+    return AggregatorSpec.of(n.get("name").asText(), parameters);
   }
 
   private static String text(ObjectNode o, String k, String source) {
@@ -252,6 +309,12 @@ public record Scenario(
         .put("dp_learning_rate", dpLearningRate);
     o.set("secure_aggregation", secureAggregation.toJson());
     o.put("stats_noise_multiplier", statsNoiseMultiplier);
+    if (aggregator.parameters().isEmpty()) {
+      o.put("aggregator", aggregator.name());
+    } else {
+      ObjectNode a = o.putObject("aggregator").put("name", aggregator.name());
+      aggregator.parameters().forEach(a::put);
+    }
     return o;
   }
 }

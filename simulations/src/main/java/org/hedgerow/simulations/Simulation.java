@@ -19,7 +19,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.aggregation.strategy.CentralDpFedAvg;
-import org.hedgerow.aggregation.strategy.FedAvg;
+import org.hedgerow.aggregation.strategy.Aggregators;
 import org.hedgerow.aggregation.strategy.Strategy;
 import org.hedgerow.edge.dp.DpConfig;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
@@ -256,7 +256,8 @@ public final class Simulation {
     FitConfig fit = new FitConfig(scenario.localEpochs(), scenario.batchSize(), scenario.seed());
     CoordinatorOptions options = CoordinatorOptions.of(spec, scenario.rounds(), training.size(), scenario.seed());
     DpConfig dp = mode == Mode.LOCAL ? localDpConfig() : null;
-    Strategy strategy = new FedAvg(fit);
+    // A fresh strategy per federation: server optimisers carry moments from round to round.
+    Strategy strategy = Aggregators.create(scenario.aggregator(), fit);
     if (mode == Mode.CENTRAL) {
       double sigma = centralNoiseMultiplier();
       strategy = new CentralDpFedAvg(strategy, scenario.clipNorm(), sigma, training.size(),
@@ -278,7 +279,8 @@ public final class Simulation {
     try {
       vertx.deployVerticle(coordinator).await(30, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + coordinator.port());
-      out.printf("%s: coordinator on %s, %d clients, %d rounds%n", label, uri, training.size(), scenario.rounds());
+      out.printf("%s: coordinator on %s, %d clients, %d rounds, aggregator %s%n", label, uri, training.size(),
+          scenario.rounds(), scenario.aggregator());
       Semaphore slots = new Semaphore(scenario.workers());
       List<Future<?>> running = new ArrayList<>();
       List<EdgeClient> edgeClients = new ArrayList<>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hedgerow.aggregation.strategy.AggregatorSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,5 +98,71 @@ class ScenarioTest {
         loadFails("{\"stats_noise_multiplier\": 0}").getMessage());
     assertEquals(4.0, Scenario.bundledDefault().statsNoiseMultiplier());
     assertTrue(loadFails("{\"epsilon_cap\": \"eight\"}").getMessage().contains("'epsilon_cap' must be a number"));
+  }
+
+  @Test
+  void bundledDefault_aggregator_isFedAvg() {
+    assertEquals(AggregatorSpec.DEFAULT, Scenario.bundledDefault().aggregator());
+  }
+
+  @Test
+  void load_aggregatorName_read() throws Exception {
+    Path f = tmp.resolve("s.json");
+    Files.writeString(f, "{\"aggregator\": \"fedyogi\"}");
+    assertEquals(AggregatorSpec.of("fedyogi"), Scenario.load(f).aggregator());
+  }
+
+  @Test
+  void load_aggregatorObject_readAndRoundTrips() throws Exception {
+    Path f = tmp.resolve("s.json");
+    Files.writeString(f, "{\"aggregator\": {\"name\": \"fedadam\", \"server_learning_rate\": 0.05, "
+        + "\"beta1\": 0.8, \"beta2\": 0.95, \"tau\": 0.01, \"max_update_norm\": 3}}");
+    Scenario s = Scenario.load(f);
+    assertEquals(new AggregatorSpec("fedadam", 0.05, null, 0.8, 0.95, 0.01, null, 3.0), s.aggregator());
+    assertEquals(s, Scenario.bundledDefault().with(s.toJson(), "round trip"));
+    assertEquals("fedadam", s.toJson().at("/aggregator/name").asText());
+    assertEquals("fedavg", Scenario.bundledDefault().toJson().get("aggregator").asText());
+  }
+
+  @Test
+  void load_aggregatorUnknownKeyOrName_refusedNamingIt() throws Exception {
+    assertTrue(loadFails("{\"aggregator\": {\"name\": \"trimmed-mean\", \"trim\": 0.1}}").getMessage()
+        .contains("unknown key 'aggregator.trim'"));
+    assertEquals("aggregator must be one of [fedavg, fedavgm, fedadam, fedyogi, median, trimmed-mean]. "
+        + "Provided value: krum", loadFails("{\"aggregator\": \"krum\"}").getMessage());
+    assertTrue(loadFails("{\"aggregator\": {\"tau\": 0.1}}").getMessage().contains("'aggregator.name' must be a string"));
+    assertTrue(loadFails("{\"aggregator\": 3}").getMessage().contains("'aggregator' must be a string or an object"));
+    assertTrue(loadFails("{\"aggregator\": {\"name\": \"fedadam\", \"tau\": \"small\"}}").getMessage()
+        .contains("'aggregator.tau' must be a number"));
+  }
+
+  @Test
+  void load_aggregatorBadParameter_refusedNamingValue() throws Exception {
+    assertEquals("trim_fraction must be in (0, 0.5). Provided value: 0.6",
+        loadFails("{\"aggregator\": {\"name\": \"trimmed-mean\", \"trim_fraction\": 0.6}}").getMessage());
+    assertTrue(loadFails("{\"aggregator\": {\"name\": \"fedavg\", \"tau\": 0.1}}").getMessage()
+        .startsWith("aggregator fedavg takes no parameter tau"));
+  }
+
+  @Test
+  void load_individualUpdateRuleWithSecureAggregation_refused() throws Exception {
+    IllegalArgumentException e = loadFails("{\"aggregator\": \"median\", \"secure_aggregation\": \"secagg\"}");
+    assertTrue(e.getMessage().startsWith("aggregator median needs each client's update, but secure aggregation"),
+        e.getMessage());
+    assertTrue(loadFails("{\"aggregator\": {\"name\": \"fedadam\", \"max_update_norm\": 1}, "
+        + "\"secure_aggregation\": \"secagg+\"}").getMessage().contains("needs each client's update"));
+  }
+
+  @Test
+  void load_serverOptimiserWithSecureAggregation_accepted() throws Exception {
+    Path f = tmp.resolve("s.json");
+    Files.writeString(f, "{\"aggregator\": \"fedadam\", \"secure_aggregation\": \"secagg\"}");
+    assertEquals("fedadam", Scenario.load(f).aggregator().name());
+  }
+
+  @Test
+  void load_individualUpdateRuleWithCentralDp_refused() throws Exception {
+    IllegalArgumentException e = loadFails("{\"aggregator\": \"trimmed-mean\", \"privacy\": \"central\"}");
+    assertTrue(e.getMessage().contains("central DP releases only the noisy mean"), e.getMessage());
   }
 }

@@ -1,7 +1,5 @@
 package org.hedgerow.aggregation.strategy;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.hedgerow.aggregation.model.ModelSpec;
@@ -23,7 +21,9 @@ import org.hedgerow.privacy.noise.GaussianNoise;
  * user-level DP. <b>Trust:</b> the coordinator sees every client's unnoised delta; the guarantee
  * holds for what it releases (the global models), not against the coordinator itself.
  *
- * <p>Decorates {@link FedAvg} for the start model and fit configuration.
+ * <p>Decorates a strategy that works from the mean alone ({@link FedAvg} or a {@link ServerOptimizer}):
+ * it supplies the start model and fit configuration, and turns the noisy mean into the next model
+ * through {@link Strategy#aggregateMean} — DP-FedAvg with FedAvg, DP-FedAdam with FedAdam, and so on.
  */
 public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
   /** Mechanism name in ledger entries. */
@@ -57,6 +57,10 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
     if (expectedClients < 1) {
       throw new IllegalArgumentException("expected clients must be >= 1. Provided value: " + expectedClients);
     }
+    if (delegate.needsIndividualUpdates()) {
+      throw new IllegalArgumentException("central DP releases only the noisy mean of the clipped updates, but "
+          + delegate.getClass().getSimpleName() + " needs each client's update; use fedavg or a server optimiser");
+    }
     this.delegate = delegate;
     this.clipNorm = clipNorm;
     this.noiseMultiplier = noiseMultiplier;
@@ -86,23 +90,15 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
   }
 
   /**
-   * Charges the budget, then releases current + (Σ clip(Δ_k, C) + N(0, σ²C²)) / n.
+   * Charges the budget, then releases the delegate's step with mean (Σ clip(Δ_k, C) + N(0, σ²C²)) / n
+   * (for FedAvg: current + that mean).
    *
    * @throws IllegalStateException if the round would exceed the cap (nothing is released)
    */
   @Override
   public float[] aggregateFit(int round, float[] current, List<ClientUpdate> updates) {
-    if (updates.isEmpty()) {
-      throw new IllegalArgumentException("cannot aggregate a round without updates");
-    }
-    List<ClientUpdate> sorted = new ArrayList<>(updates);
-    sorted.sort(Comparator.comparing(ClientUpdate::clientId));
     double[] sum = new double[current.length];
-    for (ClientUpdate u : sorted) {
-      if (u.delta().length != current.length) {
-        throw new IllegalArgumentException("update of " + u.clientId() + " has " + u.delta().length
-            + " entries, the model has " + current.length);
-      }
+    for (ClientUpdate u : Updates.sortedChecked(updates, current.length)) {
       double[] d = new double[current.length];
       for (int i = 0; i < d.length; i++) {
         d[i] = u.delta()[i];
@@ -114,10 +110,33 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
     }
     budget.spend(round, MECHANISM, noiseMultiplier, 1.0, 1); // throws before anything is released
     double[] noisy = noise.addNoise(sum, noiseMultiplier * clipNorm);
-    float[] next = new float[current.length];
-    for (int i = 0; i < next.length; i++) {
-      next[i] = (float) (current[i] + noisy[i] / expectedClients);
+    double[] mean = new double[current.length];
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] = noisy[i] / expectedClients;
     }
-    return next;
+    // Post-processing of the noisy mean: a server optimiser's step costs no privacy.
+    return delegate.aggregateMean(round, current, mean);
+  }
+
+  /** Clipping needs each client's update: central DP cannot run behind secure aggregation. */
+  @Override
+  public boolean needsIndividualUpdates() {
+    return true;
+  }
+
+  /**
+   * The delegate's state (server optimiser moments). The budget's spends are not part of it: they
+   * are ledger entries the coordinator persists with the round (see {@link PrivacyAccounted}), and
+   * keeping a second copy here could count a spend twice on restore. The clip norm is fixed, and
+   * the noise is fresh {@code SecureRandom} output, so there is nothing else to carry over.
+   */
+  @Override
+  public byte[] state() {
+    return delegate.state();
+  }
+
+  @Override
+  public void restoreState(byte[] state) {
+    delegate.restoreState(state);
   }
 }

@@ -1,7 +1,5 @@
 package org.hedgerow.aggregation.strategy;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.hedgerow.aggregation.model.ModelSpec;
 
@@ -30,38 +28,11 @@ public final class FedAvg implements Strategy {
 
   @Override
   public float[] aggregateFit(int round, float[] current, List<ClientUpdate> updates) {
-    if (updates.isEmpty()) {
-      throw new IllegalArgumentException("cannot aggregate a round without updates");
-    }
-    double[] mean = weightedMean(updates, current.length);
-    float[] next = new float[current.length];
-    for (int i = 0; i < next.length; i++) {
-      next[i] = (float) (current[i] + mean[i]);
-    }
-    return next;
+    return Updates.apply(current, Updates.weightedMean(updates, current.length));
   }
 
-  /** Σ n_k Δ_k / Σ n_k, in double, clients taken in id order. */
+  /** Σ n_k Δ_k / Σ n_k, in double, clients taken in id order (see {@link Updates#weightedMean}). */
   public static double[] weightedMean(List<ClientUpdate> updates, int dimension) {
-    List<ClientUpdate> sorted = new ArrayList<>(updates);
-    sorted.sort(Comparator.comparing(ClientUpdate::clientId));
-    double[] sum = new double[dimension];
-    double total = 0;
-    for (ClientUpdate u : sorted) {
-      if (u.delta().length != dimension) {
-        throw new IllegalArgumentException("update of " + u.clientId() + " has " + u.delta().length
-            + " entries, the model has " + dimension);
-      }
-      double w = u.examples();
-      total += w;
-      float[] d = u.delta();
-      for (int i = 0; i < dimension; i++) {
-        sum[i] += w * d[i];
-      }
-    }
-    for (int i = 0; i < dimension; i++) {
-      sum[i] /= total;
-    }
-    return sum;
+    return Updates.weightedMean(updates, dimension);
   }
 }

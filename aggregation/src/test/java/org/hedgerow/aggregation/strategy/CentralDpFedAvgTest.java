@@ -66,4 +66,28 @@ class CentralDpFedAvgTest {
         assertThrows(IllegalArgumentException.class, () -> strategy(-1, 1, 2, 8, new RecordingNoNoise())).getMessage());
     assertThrows(IllegalArgumentException.class, () -> strategy(1, 1, 0, 8, new RecordingNoNoise()));
   }
+
+  @Test
+  void aggregateFit_serverOptimiserDelegate_stepsOnTheNoisyMean() {
+    FitConfig fit = new FitConfig(1, 8, 1);
+    CentralDpFedAvg s = new CentralDpFedAvg(new FedAvgM(fit, 0.5, 0.5), 1.0, 2.0, 2,
+        new PrivacyBudget("coordinator", 100, DELTA), new RecordingNoNoise());
+    // Round 1: clipped sum (0.6, 0.8) / 2 expected clients = (0.3, 0.4); FedAvgM η = 0.5: v = mean, x += 0.5·v.
+    float[] x1 = s.aggregateFit(1, new float[2], List.of(new ClientUpdate("a", 1, new float[] {3, 4})));
+    assertEquals(0.15, x1[0], 1e-7);
+    assertEquals(0.2, x1[1], 1e-7);
+    // Round 2: same mean; v = 0.5·(0.3, 0.4) + (0.3, 0.4) = (0.45, 0.6); x += 0.5·v.
+    float[] x2 = s.aggregateFit(2, x1, List.of(new ClientUpdate("a", 1, new float[] {3, 4})));
+    assertEquals(0.15 + 0.225, x2[0], 1e-6);
+    assertEquals(0.2 + 0.3, x2[1], 1e-6);
+    assertTrue(s.needsIndividualUpdates());
+    assertTrue(s.state().length > 0, "the optimiser's moments are the strategy's state");
+  }
+
+  @Test
+  void constructor_delegateNeedingIndividualUpdates_refused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CentralDpFedAvg(
+        new CoordinateMedian(new FitConfig(1, 8, 1)), 1.0, 2.0, 2, new PrivacyBudget("coordinator", 8, DELTA)));
+    assertTrue(e.getMessage().contains("CoordinateMedian needs each client's update"), e.getMessage());
+  }
 }
