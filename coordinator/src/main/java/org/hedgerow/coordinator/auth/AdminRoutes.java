@@ -42,10 +42,11 @@ public final class AdminRoutes {
 
   /** Adds the routes to {@code router} (which should have a failure handler for {@link RejectedException}). */
   public void mount(Router router) {
-    // The credentials are checked before the body is read, so an unauthenticated caller cannot make us buffer it.
+    // Credentials are checked on a route of their own, before the body is read (vertx-web wants a route's
+    // BodyHandler first), so an unauthenticated caller cannot make us buffer a body.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    router.post(Wire.ADMIN_ENROLMENT_TOKENS).handler(auth.handler(Role.OPERATOR)).handler(body)
-        .handler(this::issueToken);
+    router.post(Wire.ADMIN_ENROLMENT_TOKENS).handler(auth.handler(Role.OPERATOR));
+    router.post(Wire.ADMIN_ENROLMENT_TOKENS).handler(body).handler(this::issueToken);
     router.post(Wire.ENROL).handler(body).handler(this::enrol);
     router.post(Wire.ADMIN_CLIENTS + "/:id/revoke").handler(auth.handler(Role.OPERATOR)).handler(this::revoke);
     router.get(Wire.ADMIN_CLIENTS).handler(auth.handler(Role.OPERATOR, Role.AUDITOR)).handler(this::list);
