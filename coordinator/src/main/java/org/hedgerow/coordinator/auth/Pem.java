@@ -85,18 +85,16 @@ public final class Pem {
     if (pem == null || pem.isBlank()) {
       throw new IllegalArgumentException("expected a PEM " + what + ", found nothing");
     }
+    Object o;
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      Object o = parser.readObject();
-      if (o == null) {
-        throw new IllegalArgumentException("expected a PEM " + what + ", found no PEM block");
-      }
-      return o;
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("expected")) {
-        throw iae;
-      }
+      o = parser.readObject();
+    } catch (IOException | RuntimeException e) { // BouncyCastle throws both for bad base64 or DER
       throw new IllegalArgumentException("malformed PEM " + what + ": " + e.getMessage(), e);
     }
+    if (o == null) {
+      throw new IllegalArgumentException("expected a PEM " + what + ", found no PEM block");
+    }
+    return o;
   }
 
   private static String describe(Object o) {

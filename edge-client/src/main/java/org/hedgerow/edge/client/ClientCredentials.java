@@ -284,18 +284,16 @@ public final class ClientCredentials {
   }
 
   private static Object parsePem(String text, String what) {
+    Object o;
     try (PEMParser p = new PEMParser(new StringReader(text))) {
-      Object o = p.readObject();
-      if (o == null) {
-        throw new IllegalStateException(what + " holds no PEM block");
-      }
-      return o;
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalStateException ise) {
-        throw ise;
-      }
+      o = p.readObject();
+    } catch (IOException | RuntimeException e) { // BouncyCastle throws both for bad base64 or DER
       throw new IllegalStateException(what + " is not valid PEM: " + e.getMessage(), e);
     }
+    if (o == null) {
+      throw new IllegalStateException(what + " holds no PEM block");
+    }
+    return o;
   }
 
   private static X509Certificate readCertificate(Path file) {
