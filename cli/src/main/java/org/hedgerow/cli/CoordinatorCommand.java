@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code hedgerow coordinator}: the federation's server, as its own process. */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
-    description = "Run the coordinator.", subcommands = {CoordinatorCommand.Start.class})
+    description = "Run the coordinator.", subcommands = {CoordinatorCommand.Start.class, CoordinatorInitCommand.class,
+        CoordinatorTokenCommand.class, CoordinatorRevokeCommand.class})
 public class CoordinatorCommand implements Runnable {
   @Override
   public void run() {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         SimulateCommand.class,
         ClientCommand.class,
+        EnrolCommand.class,
         CoordinatorCommand.class,
         PartitionCommand.class,
         PrivacyCommand.class,

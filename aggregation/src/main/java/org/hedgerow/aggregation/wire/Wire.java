@@ -10,6 +10,18 @@ public final class Wire {
   public static final String MODEL = "/v1/model";
   public static final String MODEL_PARAMETERS = "/v1/model/parameters";
   public static final String STATUS = "/v1/status";
+  /** {@code POST}: a silo redeems an enrolment token (and its CSR) for a certificate. No credentials needed. */
+  public static final String ENROL = "/v1/enrol";
+  /** {@code POST} (operator): issue a one-time enrolment token for a client id. */
+  public static final String ADMIN_ENROLMENT_TOKENS = "/v1/admin/enrolment-tokens";
+  /** {@code GET} (operator or auditor): the enrolled clients. */
+  public static final String ADMIN_CLIENTS = "/v1/admin/clients";
+
+  /** {@code POST /v1/admin/clients/{id}/revoke} (operator). */
+  public static String revokeClient(String clientId) {
+    return ADMIN_CLIENTS + "/" + clientId + "/revoke";
+  }
+
   /** {@code PUT /v1/rounds/{round}/update}. */
   public static String update(int round) {
     return "/v1/rounds/" + round + "/update";

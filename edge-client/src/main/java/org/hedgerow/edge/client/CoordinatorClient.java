@@ -66,6 +66,14 @@ public final class CoordinatorClient {
     this(base, 8);
   }
 
+  /** Over HTTPS with {@code tls}: mutual TLS when it holds a client key (see {@link ClientCredentials#sslContext()}). */
+  public CoordinatorClient(URI base, int maxAttempts, javax.net.ssl.SSLContext tls) {
+    this.base = base;
+    this.maxAttempts = maxAttempts;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
+        .sslContext(tls).build();
+  }
+
   /** Registers this silo and keeps the bearer token for later calls. */
   public String register(String silo) {
     return register(silo, null);

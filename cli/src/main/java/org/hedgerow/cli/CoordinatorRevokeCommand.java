@@ -1,0 +1,45 @@
+package org.hedgerow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.coordinator.auth.EnrolmentService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hedgerow coordinator revoke}: the operator revokes a silo; its certificate is refused from then on. */
+@Command(name = "revoke", mixinStandardHelpOptions = true,
+    description = "Revoke an enrolled silo: the coordinator refuses its certificate from the next request on.")
+public class CoordinatorRevokeCommand implements Callable<Integer> {
+  @Option(names = "--coordinator", required = true, description = "Coordinator URL, e.g. https://127.0.0.1:8443")
+  URI coordinator;
+
+  @Option(names = "--trust", description = "The federation CA (STATE/ca.pem); needed for https.")
+  Path trust;
+
+  @Option(names = "--operator-token-file", required = true, description = "STATE/operator.token")
+  Path operatorTokenFile;
+
+  @Option(names = "--client-id", required = true, description = "The silo to revoke.")
+  String clientId;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    try {
+      EnrolmentService.checkClientId(clientId);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--client-id: " + e.getMessage(), e);
+    }
+    JsonNode r = new AdminApi(coordinator, trust, operatorTokenFile).post(Wire.revokeClient(clientId), "", 200);
+    spec.commandLine().getOut().println(r.get("changed").asBoolean()
+        ? "revoked '" + clientId + "' at " + r.get("revoked_at").asText()
+        : "'" + clientId + "' was already revoked (at " + r.get("revoked_at").asText() + ")");
+    return 0;
+  }
+}

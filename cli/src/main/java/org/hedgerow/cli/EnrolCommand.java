@@ -1,0 +1,44 @@
+package org.hedgerow.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.hedgerow.edge.client.ClientCredentials;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hedgerow enrol}: a silo exchanges its one-time enrolment token for a client certificate. The
+ * key pair is generated here and the private key never leaves this machine.
+ */
+@Command(name = "enrol", mixinStandardHelpOptions = true,
+    description = "Enrol this silo with a coordinator: generate a key, send a certificate request with the "
+        + "one-time token, save key, certificate and CA in --dir.")
+public class EnrolCommand implements Callable<Integer> {
+  @Option(names = "--coordinator", required = true, description = "Coordinator URL, e.g. https://coord.example.org:8443")
+  URI coordinator;
+
+  @Option(names = "--trust", required = true, description = "The federation CA certificate (the operator's STATE/ca.pem).")
+  Path trust;
+
+  @Option(names = "--token", required = true, description = "The enrolment token the operator issued for this silo.")
+  String token;
+
+  @Option(names = "--dir", required = true, description = "Where to save the credentials (created; must not hold any).")
+  Path dir;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    ClientCredentials c = ClientCredentials.enrol(coordinator, trust, token, dir);
+    var out = spec.commandLine().getOut();
+    out.println("enrolled as '" + c.clientId() + "'; certificate valid until " + c.certificate().getNotAfter().toInstant());
+    out.println("wrote " + dir.resolve(ClientCredentials.KEY) + " (private key: owner-only, never leaves this machine)");
+    out.println("wrote " + dir.resolve(ClientCredentials.CERT) + " (client certificate)");
+    out.println("wrote " + dir.resolve(ClientCredentials.CA) + " (federation CA)");
+    return 0;
+  }
+}

@@ -1,0 +1,142 @@
+package org.hedgerow.coordinator.auth;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.coordinator.RejectedException;
+
+/**
+ * The enrolment and admin API, mounted on the coordinator's router:
+ * <ul>
+ *   <li>{@code POST /v1/admin/enrolment-tokens} (operator) {@code {"client_id"[, "ttl_seconds"]}} →
+ *       201 {@code {"client_id", "token", "expires_at"}}</li>
+ *   <li>{@code POST /v1/enrol} (no credentials) {@code {"token", "csr"}} → 201
+ *       {@code {"client_id", "certificate", "ca"}}, or {@code {"client_id", "token"}} without TLS</li>
+ *   <li>{@code POST /v1/admin/clients/{id}/revoke} (operator) → 200 {@code {"client_id", "revoked_at", "changed"}}</li>
+ *   <li>{@code GET /v1/admin/clients} (operator or auditor) → 200 {@code {"clients": [...]}} (no secrets)</li>
+ * </ul>
+ * Store calls run on worker threads. Refusals fail the routing context with a
+ * {@link RejectedException}; the router's failure handler turns them into {@code {"error": …}}.
+ */
+public final class AdminRoutes {
+  /** Largest request body these routes accept (a CSR is well under 1 KiB). */
+  public static final int MAX_BODY_BYTES = 16 * 1024;
+
+  private final Vertx vertx;
+  private final EnrolmentService enrolment;
+  private final Authenticator auth;
+
+  public AdminRoutes(Vertx vertx, EnrolmentService enrolment, Authenticator auth) {
+    this.vertx = vertx;
+    this.enrolment = enrolment;
+    this.auth = auth;
+  }
+
+  /** Adds the routes to {@code router} (which should have a failure handler for {@link RejectedException}). */
+  public void mount(Router router) {
+    // Credentials are checked on a route of their own, before the body is read (vertx-web wants a route's
+    // BodyHandler first), so an unauthenticated caller cannot make us buffer a body.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    router.post(Wire.ADMIN_ENROLMENT_TOKENS).handler(auth.handler(Role.OPERATOR));
+    router.post(Wire.ADMIN_ENROLMENT_TOKENS).handler(body).handler(this::issueToken);
+    router.post(Wire.ENROL).handler(body).handler(this::enrol);
+    router.post(Wire.ADMIN_CLIENTS + "/:id/revoke").handler(auth.handler(Role.OPERATOR)).handler(this::revoke);
+    router.get(Wire.ADMIN_CLIENTS).handler(auth.handler(Role.OPERATOR, Role.AUDITOR)).handler(this::list);
+  }
+
+  private void issueToken(RoutingContext ctx) {
+    JsonObject in = jsonBody(ctx);
+    String clientId = string(in, "client_id", true);
+    Duration ttl = null;
+    if (in.containsKey("ttl_seconds")) {
+      Object v = in.getValue("ttl_seconds");
+      if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+        throw new RejectedException(400, "ttl_seconds must be an integer. Provided value: " + v);
+      }
+      ttl = Duration.ofSeconds(n.longValue());
+    }
+    Duration t = ttl;
+    blocking(ctx, 201, () -> enrolment.issueToken(clientId, t), r -> new JsonObject()
+        .put("client_id", r.clientId()).put("token", r.token()).put("expires_at", r.expiresAt().toString()));
+  }
+
+  private void enrol(RoutingContext ctx) {
+    JsonObject in = jsonBody(ctx);
+    String token = string(in, "token", true);
+    String csr = string(in, "csr", enrolment.tls());
+    blocking(ctx, 201, () -> enrolment.enrol(token, csr), e -> e.certificatePem() != null
+        ? new JsonObject().put("client_id", e.clientId()).put("certificate", e.certificatePem()).put("ca", e.caPem())
+        : new JsonObject().put("client_id", e.clientId()).put("token", e.bearerToken()));
+  }
+
+  private void revoke(RoutingContext ctx) {
+    String id = EnrolmentService.checkClientId(ctx.pathParam("id"));
+    blocking(ctx, 200, () -> enrolment.revoke(id), r -> new JsonObject().put("client_id", r.client().clientId())
+        .put("revoked_at", r.client().revokedAt().toString()).put("changed", r.changed()));
+  }
+
+  private void list(RoutingContext ctx) {
+    blocking(ctx, 200, enrolment::clients, clients -> {
+      JsonArray a = new JsonArray();
+      for (EnrolledClient c : clients) {
+        a.add(new JsonObject().put("client_id", c.clientId())
+            .put("certificate_sha256", c.certificateFingerprint())
+            .put("enrolled_at", c.enrolledAt().toString())
+            .put("revoked_at", c.revokedAt() == null ? null : c.revokedAt().toString()));
+      }
+      return new JsonObject().put("clients", a);
+    });
+  }
+
+  private <T> void blocking(RoutingContext ctx, int status, Callable<T> work, Function<T, JsonObject> answer) {
+    vertx.executeBlocking(work, false).onComplete(r -> {
+      if (r.failed()) {
+        ctx.fail(r.cause());
+        return;
+      }
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+          .end(answer.apply(r.result()).encode());
+    });
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+      throw new RejectedException(400, "expected a JSON object body");
+    }
+    if (ctx.body().length() > MAX_BODY_BYTES) { // a router-wide BodyHandler with a larger limit may have run first
+      throw new RejectedException(413, "request body of " + ctx.body().length() + " bytes is larger than the limit of "
+          + MAX_BODY_BYTES + " bytes for " + ctx.request().path());
+    }
+    try {
+      Object v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      if (!(v instanceof JsonObject o)) {
+        throw new RejectedException(400, "expected a JSON object body");
+      }
+      return o;
+    } catch (DecodeException e) {
+      throw new RejectedException(400, "body is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private static String string(JsonObject in, String key, boolean required) {
+    Object v = in.getValue(key);
+    if (v == null) {
+      if (required) {
+        throw new RejectedException(400, "missing '" + key + "'");
+      }
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw new RejectedException(400, "'" + key + "' must be a string");
+    }
+    return s;
+  }
+}

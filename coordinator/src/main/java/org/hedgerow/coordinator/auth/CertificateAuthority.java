@@ -1,0 +1,247 @@
+package org.hedgerow.coordinator.auth;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+
+/**
+ * The federation's own certificate authority: it signs the coordinator's server certificate and
+ * every enrolled silo's client certificate, and nothing else trusts it. Keys are ECDSA P-256,
+ * signatures SHA256withECDSA, all through the JDK's providers (BouncyCastle only builds the ASN.1).
+ */
+public final class CertificateAuthority {
+  /** Validity of a new CA. */
+  public static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  /** Validity of the server certificate issued at {@code coordinator init}. */
+  public static final Duration SERVER_VALIDITY = Duration.ofDays(3 * 365);
+  /** Default validity of a client certificate. */
+  public static final Duration CLIENT_VALIDITY = Duration.ofDays(365);
+  /** Certificates start this long before issuance, so a silo whose clock runs a little behind accepts them. */
+  private static final Duration BACKDATE = Duration.ofMinutes(5);
+  private static final String SIGNATURE = "SHA256withECDSA";
+  private static final SecureRandom RNG = new SecureRandom();
+
+  private final KeyAndCertificate ca;
+  private final X500Name subject;
+
+  /** A CA from its key and self-signed certificate (as {@link StateDirectory#load} reads them). */
+  public CertificateAuthority(KeyAndCertificate ca) {
+    this.ca = ca;
+    this.subject = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+    if (ca.certificate().getBasicConstraints() < 0) {
+      throw new IllegalArgumentException("the certificate " + ca.certificate().getSubjectX500Principal()
+          + " is not a CA certificate (no basicConstraints CA:true)");
+    }
+  }
+
+  /** A fresh CA named {@code CN=name}, valid for {@code validity}. */
+  public static CertificateAuthority create(String name, Duration validity) {
+    KeyPair kp = newKeyPair();
+    X500Name subject = cn(name);
+    Instant now = Instant.now();
+    try {
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minus(BACKDATE)),
+          Date.from(now.plus(validity)), subject, kp.getPublic())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+      return new CertificateAuthority(new KeyAndCertificate(kp.getPrivate(), sign(b, kp.getPrivate())));
+    } catch (GeneralSecurityException | CertIOException e) {
+      throw new IllegalStateException("cannot create the CA certificate: " + e.getMessage(), e);
+    }
+  }
+
+  public KeyAndCertificate keyAndCertificate() {
+    return ca;
+  }
+
+  public java.security.cert.X509Certificate certificate() {
+    return ca.certificate();
+  }
+
+  /**
+   * A server certificate (new key pair) for {@code localhost}, {@code 127.0.0.1} and {@code extraHosts}
+   * (host names or IP literals), valid for {@code validity}.
+   */
+  public KeyAndCertificate issueServer(List<String> extraHosts, Duration validity) {
+    Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
+    for (String h : extraHosts) {
+      if (h == null || h.isBlank() || h.contains(" ") || h.contains("/")) {
+        throw new IllegalArgumentException("not a host name or IP address: '" + h + "'");
+      }
+      hosts.add(h.trim());
+    }
+    List<GeneralName> names = new ArrayList<>();
+    for (String h : hosts) {
+      names.add(isIpLiteral(h) ? new GeneralName(GeneralName.iPAddress, h) : new GeneralName(GeneralName.dNSName, h));
+    }
+    KeyPair kp = newKeyPair();
+    try {
+      X509v3CertificateBuilder b = leaf(cn("hedgerow coordinator"), kp.getPublic(), validity)
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+          .addExtension(Extension.subjectAlternativeName, false,
+              new GeneralNames(names.toArray(GeneralName[]::new)));
+      return new KeyAndCertificate(kp.getPrivate(), sign(b, ca.key()));
+    } catch (GeneralSecurityException | CertIOException e) {
+      throw new IllegalStateException("cannot issue the server certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Signs a silo's certificate signing request. The CSR's own signature must verify (it proves the
+   * silo holds the private key); its subject is ignored and replaced by {@code CN=clientId}, and the
+   * certificate is good for TLS client authentication only.
+   *
+   * @throws IllegalArgumentException if the CSR's signature does not verify or its key is too weak
+   */
+  public java.security.cert.X509Certificate signClient(PKCS10CertificationRequest csr, String clientId,
+      Duration validity) {
+    PublicKey key = verifiedKey(csr);
+    try {
+      X509v3CertificateBuilder b = leaf(cn(clientId), key, validity)
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      return sign(b, ca.key());
+    } catch (GeneralSecurityException | CertIOException e) {
+      throw new IllegalStateException("cannot sign the certificate for client '" + clientId + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The CSR's public key, after checking its self-signature and that the key is strong enough. */
+  static PublicKey verifiedKey(PKCS10CertificationRequest csr) {
+    PublicKey key;
+    try {
+      key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException("the certificate signing request holds an unreadable public key: "
+          + e.getMessage(), e);
+    }
+    boolean ok;
+    try {
+      ok = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
+    } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+      throw new IllegalArgumentException("the certificate signing request's signature cannot be checked: "
+          + e.getMessage(), e);
+    }
+    if (!ok) {
+      throw new IllegalArgumentException("the certificate signing request's signature does not verify");
+    }
+    if (key instanceof ECPublicKey ec) {
+      int bits = ec.getParams().getCurve().getField().getFieldSize();
+      if (bits < 256) {
+        throw new IllegalArgumentException("the CSR's EC key has " + bits + " bits; at least 256 are needed");
+      }
+    } else if (key instanceof RSAPublicKey rsa) {
+      if (rsa.getModulus().bitLength() < 2048) {
+        throw new IllegalArgumentException("the CSR's RSA key has " + rsa.getModulus().bitLength()
+            + " bits; at least 2048 are needed");
+      }
+    } else {
+      throw new IllegalArgumentException("the CSR's key must be EC or RSA, not " + key.getAlgorithm());
+    }
+    return key;
+  }
+
+  /** A fresh ECDSA P-256 key pair. */
+  public static KeyPair newKeyPair() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp256r1"), RNG);
+      return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot generate P-256 keys", e);
+    }
+  }
+
+  private X509v3CertificateBuilder leaf(X500Name name, PublicKey key, Duration validity)
+      throws GeneralSecurityException, CertIOException {
+    if (validity == null || validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("certificate validity must be positive. Provided value: " + validity);
+    }
+    Instant now = Instant.now();
+    JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+    return new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minus(BACKDATE)),
+        Date.from(now.plus(validity)), name, key)
+        .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+        .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key))
+        .addExtension(Extension.authorityKeyIdentifier, false,
+            ext.createAuthorityKeyIdentifier(ca.certificate().getPublicKey()));
+  }
+
+  private static java.security.cert.X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
+      throws GeneralSecurityException {
+    try {
+      ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(key);
+      return new JcaX509CertificateConverter().getCertificate(b.build(signer));
+    } catch (OperatorCreationException e) {
+      throw new GeneralSecurityException("cannot build a " + SIGNATURE + " signer: " + e.getMessage(), e);
+    }
+  }
+
+  private static X500Name cn(String name) {
+    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
+  }
+
+  /** Random positive serial of at most 20 octets (RFC 5280 §4.1.2.2). */
+  private static BigInteger serial() {
+    return new BigInteger(159, RNG).add(BigInteger.ONE);
+  }
+
+  private static boolean isIpLiteral(String h) {
+    if (!h.matches("[0-9.]+") && !h.contains(":")) {
+      return false;
+    }
+    try {
+      InetAddress.getByName(h); // a literal never triggers a DNS look-up
+      return true;
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not a valid IP address: '" + h + "'", e);
+    }
+  }
+
+  /** The CN of a certificate's subject (a client certificate's client id), or null. */
+  public static String commonName(java.security.cert.X509Certificate cert) {
+    X500Name n = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
+    var rdns = n.getRDNs(BCStyle.CN);
+    return rdns.length == 0 ? null : rdns[0].getFirst().getValue().toString();
+  }
+}

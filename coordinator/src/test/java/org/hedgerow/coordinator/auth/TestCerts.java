@@ -1,0 +1,93 @@
+package org.hedgerow.coordinator.auth;
+
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.net.Socket;
+import java.security.Principal;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/** What a silo does on its side, for the coordinator's tests: CSRs and TLS contexts. */
+final class TestCerts {
+  private TestCerts() {}
+
+  static PKCS10CertificationRequest csr(KeyPair kp, String subject) throws Exception {
+    return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + subject), kp.getPublic())
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
+  }
+
+  /**
+   * Trusts only {@code ca}; presents {@code cert} with {@code key} when both are given, even when the
+   * server's list of acceptable CAs does not name its issuer (as a forger would).
+   */
+  static SSLContext context(X509Certificate ca, PrivateKey key, X509Certificate cert) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    KeyManagerFactory kmf = null;
+    if (key != null) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("client", key, new char[0], new Certificate[] {cert});
+      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, new char[0]);
+    }
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf == null ? null : new KeyManager[] {alwaysPresent((X509KeyManager) kmf.getKeyManagers()[0])},
+        tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  private static X509ExtendedKeyManager alwaysPresent(X509KeyManager km) {
+    return new X509ExtendedKeyManager() {
+      @Override
+      public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return new String[] {"client"};
+      }
+
+      @Override
+      public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+        return "client";
+      }
+
+      @Override
+      public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+        return "client";
+      }
+
+      @Override
+      public String[] getServerAliases(String keyType, Principal[] issuers) {
+        return null;
+      }
+
+      @Override
+      public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        return null;
+      }
+
+      @Override
+      public X509Certificate[] getCertificateChain(String alias) {
+        return km.getCertificateChain(alias);
+      }
+
+      @Override
+      public PrivateKey getPrivateKey(String alias) {
+        return km.getPrivateKey(alias);
+      }
+    };
+  }
+}
