@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public final class HttpMetricsHandler implements Handler<RoutingContext> {
   /** Route label of a request that no route with a path matched (404s, probes). */
   public static final String UNMATCHED = "unmatched";
+  /** Route order of the timer: before everything (Vert.x routes default to 0, 1, 2, ... by insertion). */
+  public static final int ORDER = -1_000_000;
   private static final Set<HttpMethod> KNOWN = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
       HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS);
 
@@ -42,12 +44,12 @@ public final class HttpMetricsHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Adds the timing handler to {@code router} as its first route (order {@code Integer.MIN_VALUE}),
+   * Adds the timing handler to {@code router} as its first route (order {@link #ORDER}),
    * whenever this is called. Routes added later are picked up too.
    */
   public static HttpMetricsHandler mount(Router router, CoordinatorMetrics metrics) {
     HttpMetricsHandler h = new HttpMetricsHandler(router, metrics);
-    router.route().order(Integer.MIN_VALUE).handler(h);
+    router.route().order(ORDER).handler(h);
     return h;
   }
 
@@ -82,8 +84,8 @@ public final class HttpMetricsHandler implements Handler<RoutingContext> {
       List<Template> exact = new ArrayList<>();
       List<Template> prefixes = new ArrayList<>(); // "/v1/*" (say, a rate limit) must not hide "/v1/model"
       for (Route r : routes) {
-        String p = r.getPath();
-        if (p != null && !r.isRegexPath()) {
+        String p = templateOf(r);
+        if (p != null) {
           Template t = new Template(p, compile(p), Set.copyOf(r.methods() == null ? Set.of() : r.methods()));
           (p.endsWith("*") ? prefixes : exact).add(t);
         }
@@ -93,6 +95,18 @@ public final class HttpMetricsHandler implements Handler<RoutingContext> {
       routeCount = routes.size();
     }
     return templates;
+  }
+
+  /**
+   * The route's path template. Vert.x keeps a path with {@code :params} as a regex and exposes the
+   * template as the route's default name; routes declared with a raw regex are skipped.
+   */
+  private static String templateOf(Route r) {
+    if (r.getPath() != null && !r.isRegexPath()) {
+      return r.getPath();
+    }
+    String name = r.getName();
+    return name != null && name.startsWith("/") && name.contains("/:") ? name : null;
   }
 
   /** {@code /a/:x/b} → {@code /a/[^/]+/b}; a trailing {@code *} matches any rest. */

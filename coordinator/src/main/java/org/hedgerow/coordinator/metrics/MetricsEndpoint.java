@@ -12,10 +12,15 @@ import org.hedgerow.coordinator.RejectedException;
  * <p>The hook is an ordinary Vert.x handler run before the scrape: it calls {@code ctx.next()} to
  * allow, or refuses by throwing {@link RejectedException} (401 without credentials, 403 for a wrong
  * role), by {@code ctx.fail(status)}, or by ending the response itself. Refusals are answered here
- * as {@code {"error": "..."}}, whatever failure handler the rest of the router has.
+ * as {@code {"error": "..."}} by this route's own failure handler (the route is ordered first).
  */
 public final class MetricsEndpoint {
   public static final String PATH = "/metrics";
+  /**
+   * Route order: ahead of the application's routes, so that this route's own failure handler answers
+   * the guard's refusals before any router-wide one.
+   */
+  public static final int ORDER = -999_000;
 
   private MetricsEndpoint() {}
 
@@ -25,7 +30,7 @@ public final class MetricsEndpoint {
       throw new IllegalArgumentException("GET /metrics needs an authorization guard (use MetricsEndpoint.open() "
           + "only where anyone may read the metrics)");
     }
-    router.get(PATH).handler(guard).handler(ctx -> ctx.response().putHeader("Content-Type", MetricsRegistry.contentType())
+    router.get(PATH).order(ORDER).handler(guard).handler(ctx -> ctx.response().putHeader("Content-Type", MetricsRegistry.contentType())
             .putHeader("Cache-Control", "no-store").end(registry.scrape()))
         .failureHandler(MetricsEndpoint::refuse);
   }

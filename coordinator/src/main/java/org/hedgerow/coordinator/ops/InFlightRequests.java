@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * while the server shuts down). {@link GracefulShutdown} waits on it.
  */
 public final class InFlightRequests implements Handler<RoutingContext> {
+  /** Route order: just after the metrics timer, before every endpoint. */
+  public static final int ORDER = -999_999;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final Object lock = new Object();
   private int inFlight;
@@ -22,7 +24,7 @@ public final class InFlightRequests implements Handler<RoutingContext> {
   /** Adds the counter as the router's first route (just after any metrics timer). */
   public static InFlightRequests mount(Router router) {
     InFlightRequests h = new InFlightRequests();
-    router.route().order(Integer.MIN_VALUE + 1).handler(h);
+    router.route().order(ORDER).handler(h);
     return h;
   }
 
