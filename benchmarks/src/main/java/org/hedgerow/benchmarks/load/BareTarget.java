@@ -42,7 +42,8 @@ public final class BareTarget implements LoadTarget {
     expectedBytes = body.length;
     HttpServerOptions o = new HttpServerOptions().setHost("127.0.0.1").setPort(0).setAcceptBacklog(4096);
     if (tls != null) {
-      o.setSsl(true).setKeyCertOptions(tls);
+      // Generous handshake timeout: 1000 handshakes queue on one event loop of a shared 2-core machine.
+      o.setSsl(true).setKeyCertOptions(tls).setSslHandshakeTimeout(300).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
     }
     server = vertx.createHttpServer(o).requestHandler(req -> req.body().onComplete(ar -> {
       if (ar.succeeded() && ar.result().length() == expectedBytes) {

@@ -76,7 +76,13 @@ public final class LoadBench {
     for (int n : clientCounts) {
       for (int rep = -warmup; rep < reps; rep++) {
         for (LoadTarget t : targets) {
-          WaveResult w = runWave(t, serverVertx, driver, n, bytes, body);
+          WaveResult w;
+          try {
+            w = runWave(t, serverVertx, driver, n, bytes, body);
+          } catch (Exception e) {
+            System.out.printf(Locale.ROOT, "%s\t%d\t%s\tFAILED: %s%n", t.name(), n, rep < 0 ? "warmup" : Integer.toString(rep + 1), e);
+            continue;
+          }
           System.out.printf(Locale.ROOT, "%s\t%d\t%s\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f%n", t.name(), n,
               rep < 0 ? "warmup" : Integer.toString(rep + 1), w.wallSeconds(), w.uploadsPerSecond(), w.mebibytesPerSecond(),
               w.percentileMillis(50), w.percentileMillis(99), w.percentileMillis(100), w.serverCpuSeconds(),

@@ -46,7 +46,8 @@ public final class LoadDriver {
     HttpClientOptions o = new HttpClientOptions().setKeepAlive(true).setIdleTimeout(300)
         .setIdleTimeoutUnit(TimeUnit.SECONDS).setConnectTimeout(60_000);
     if (tls) {
-      o.setSsl(true).setTrustAll(true).setVerifyHost(false); // a throwaway self-signed certificate on loopback
+      o.setSsl(true).setTrustAll(true).setVerifyHost(false) // a throwaway self-signed certificate on loopback
+          .setSslHandshakeTimeout(300).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
     }
     return clientVertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(Math.min(clients, maxConnections)));
   }
