@@ -1,0 +1,178 @@
+package org.hedgerow.benchmarks.load;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.hedgerow.aggregation.model.ModelSpec;
+import org.hedgerow.aggregation.wire.ParameterCodec;
+
+/**
+ * Upload load benchmark: N concurrent simulated clients each PUT one 1 MiB update (262,144 float32
+ * parameters, ParameterCodec encoding) over loopback, against several targets in the same JVM and
+ * run. Waves of the targets are interleaved (bare, coordinator, ..., bare, coordinator, ...) so that
+ * drift in the shared machine's load hits them alike.
+ *
+ * <pre>
+ * bin/loadbench [--clients 100,1000] [--reps 3] [--warmup 1] [--targets bare,coordinator,bare-tls]
+ *               [--max-connections 1000] [--dim 262144]
+ * </pre>
+ */
+public final class LoadBench {
+  private LoadBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = parse(args);
+    int[] clientCounts = Arrays.stream(a.getOrDefault("clients", "100,1000").split(",")).mapToInt(Integer::parseInt).toArray();
+    int reps = Integer.parseInt(a.getOrDefault("reps", "3"));
+    int warmup = Integer.parseInt(a.getOrDefault("warmup", "1"));
+    int maxConnections = Integer.parseInt(a.getOrDefault("max-connections", "1000"));
+    int dim = Integer.parseInt(a.getOrDefault("dim", "262144"));
+    List<String> targetNames = List.of(a.getOrDefault("targets", "bare,coordinator,bare-tls").split(","));
+
+    // 1023 inputs → 256 outputs: 1023·256 + 256 = 262,144 parameters = 1 MiB of float32.
+    int outputs = 256;
+    if (dim % outputs != 0 || dim / outputs < 2) {
+      throw new IllegalArgumentException("--dim must be a multiple of 256 and >= 512. Provided value: " + dim);
+    }
+    ModelSpec spec = new ModelSpec("loadbench", List.of(dim / outputs - 1, outputs), "relu", "sigmoid", 0,
+        "binary-cross-entropy", 1e-3);
+    float[] delta = new float[spec.parameterCount()];
+    java.util.Random r = new java.util.Random(1);
+    for (int i = 0; i < delta.length; i++) {
+      delta[i] = (float) (r.nextGaussian() * 1e-3);
+    }
+    byte[] bytes = ParameterCodec.encode(delta);
+    Buffer body = Buffer.buffer(bytes);
+
+    List<LoadTarget> targets = new ArrayList<>();
+    for (String t : targetNames) {
+      targets.add(switch (t.trim()) {
+        case "bare" -> new BareTarget(null);
+        case "bare-tls" -> new BareTarget(SelfSignedKeyStore.create());
+        case "coordinator" -> new CoordinatorTarget(spec);
+        default -> throw new IllegalArgumentException("unknown target '" + t + "'; known: bare, bare-tls, coordinator");
+      });
+    }
+
+    // One event loop each: the server side and the driver each get (at most) one of the two cores.
+    Vertx serverVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
+    Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
+    LoadDriver driver = new LoadDriver(clientVertx, threadOf(serverVertx), threadOf(clientVertx), maxConnections);
+    System.out.printf(Locale.ROOT, "# loadbench: body %d bytes (%d float32), clients %s, reps %d (+%d warm-up), max connections %d, "
+            + "JVM %s, %d CPUs, max heap %d MiB%n", bytes.length, delta.length, Arrays.toString(clientCounts), reps, warmup,
+        maxConnections, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    System.out.println("target\tclients\trep\twall_s\tuploads_per_s\tMiB_per_s\tp50_ms\tp99_ms\tmax_ms\tserver_cpu_s\tdriver_cpu_s\tprocess_cpu_s");
+    Map<String, List<WaveResult>> all = new LinkedHashMap<>();
+    for (int n : clientCounts) {
+      for (int rep = -warmup; rep < reps; rep++) {
+        for (LoadTarget t : targets) {
+          WaveResult w;
+          try {
+            w = runWave(t, serverVertx, driver, n, bytes, body);
+          } catch (Exception e) {
+            System.out.printf(Locale.ROOT, "%s\t%d\t%s\tFAILED: %s%n", t.name(), n, rep < 0 ? "warmup" : Integer.toString(rep + 1), e);
+            continue;
+          }
+          System.out.printf(Locale.ROOT, "%s\t%d\t%s\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f%n", t.name(), n,
+              rep < 0 ? "warmup" : Integer.toString(rep + 1), w.wallSeconds(), w.uploadsPerSecond(), w.mebibytesPerSecond(),
+              w.percentileMillis(50), w.percentileMillis(99), w.percentileMillis(100), w.serverCpuSeconds(),
+              w.clientCpuSeconds(), w.processCpuSeconds());
+          if (rep >= 0) {
+            all.computeIfAbsent(t.name() + "\t" + n, k -> new ArrayList<>()).add(w);
+          }
+          System.gc(); // the coordinator's last round holds N MiB of updates; don't bill that to the next wave
+        }
+      }
+    }
+    summary(all);
+    clientVertx.close().await(30, TimeUnit.SECONDS);
+    serverVertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  private static WaveResult runWave(LoadTarget t, Vertx serverVertx, LoadDriver driver, int n, byte[] bytes, Buffer body)
+      throws Exception {
+    int port = t.start(serverVertx, n, bytes);
+    try {
+      HttpClient setup = driver.client(t.tls(), n);
+      List<Upload> uploads = t.prepare(setup, port, n);
+      setup.close().await(30, TimeUnit.SECONDS);
+      HttpClient client = driver.client(t.tls(), n);
+      WaveResult w = driver.wave(t.name(), client, port, uploads, body);
+      t.verify(n);
+      client.close().await(30, TimeUnit.SECONDS);
+      return w;
+    } finally {
+      t.stop();
+    }
+  }
+
+  /** Mean ± sample standard deviation over the measured reps, and each target's ratio to "bare". */
+  private static void summary(Map<String, List<WaveResult>> all) {
+    System.out.println();
+    System.out.println("# summary over measured reps: mean ± sd (min..max); latencies pooled over reps");
+    System.out.println("target\tclients\treps\tuploads_per_s\tMiB_per_s\tp50_ms\tp99_ms\tserver_cpu_per_upload_ms\tdriver_cpu_per_upload_ms\tratio_to_bare");
+    for (Map.Entry<String, List<WaveResult>> e : all.entrySet()) {
+      List<WaveResult> ws = e.getValue();
+      String[] key = e.getKey().split("\t");
+      double[] ups = ws.stream().mapToDouble(WaveResult::uploadsPerSecond).toArray();
+      double[] mibs = ws.stream().mapToDouble(WaveResult::mebibytesPerSecond).toArray();
+      double[] lat = WaveResult.sorted(ws.stream().flatMapToDouble(w -> Arrays.stream(w.latenciesMillis())).toArray());
+      long uploads = ws.stream().mapToLong(WaveResult::clients).sum();
+      double serverCpu = ws.stream().mapToDouble(WaveResult::serverCpuSeconds).sum() * 1000 / uploads;
+      double driverCpu = ws.stream().mapToDouble(WaveResult::clientCpuSeconds).sum() * 1000 / uploads;
+      List<WaveResult> bare = all.get((key[0].endsWith("-tls") && !key[0].startsWith("bare") ? "bare-tls" : "bare") + "\t" + key[1]);
+      String ratio = bare == null ? "-" : String.format(Locale.ROOT, "%.3f",
+          mean(ups) / mean(bare.stream().mapToDouble(WaveResult::uploadsPerSecond).toArray()));
+      System.out.printf(Locale.ROOT, "%s\t%s\t%d\t%.1f ± %.1f (%.1f..%.1f)\t%.1f ± %.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%s%n", key[0], key[1],
+          ws.size(), mean(ups), sd(ups), min(ups), max(ups), mean(mibs), sd(mibs), WaveResult.percentile(lat, 50),
+          WaveResult.percentile(lat, 99), serverCpu, driverCpu, ratio);
+    }
+  }
+
+  private static long threadOf(Vertx vertx) throws Exception {
+    CompletableFuture<Long> id = new CompletableFuture<>();
+    vertx.runOnContext(v -> id.complete(Thread.currentThread().getId()));
+    return id.get(10, TimeUnit.SECONDS);
+  }
+
+  private static double mean(double[] v) {
+    return Arrays.stream(v).average().orElse(Double.NaN);
+  }
+
+  private static double sd(double[] v) {
+    if (v.length < 2) {
+      return 0;
+    }
+    double m = mean(v);
+    return Math.sqrt(Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
+  }
+
+  private static double min(double[] v) {
+    return Arrays.stream(v).min().orElse(Double.NaN);
+  }
+
+  private static double max(double[] v) {
+    return Arrays.stream(v).max().orElse(Double.NaN);
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value pairs. Provided value: " + String.join(" ", args));
+      }
+      m.put(args[i].substring(2), args[++i]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,39 @@
+package org.hedgerow.benchmarks.load;
+
+import java.util.Arrays;
+
+/**
+ * One timed wave: {@code clients} concurrent uploads of {@code bodyBytes} each.
+ *
+ * @param latenciesMillis per upload, from sending the request to the end of the response, sorted
+ * @param wallSeconds first request sent to last response received
+ * @param serverCpuSeconds CPU time of the server's event-loop thread during the wave
+ * @param clientCpuSeconds CPU time of the driver's event-loop thread during the wave
+ * @param processCpuSeconds CPU time of the whole JVM during the wave (includes GC and JIT)
+ */
+public record WaveResult(String target, int clients, long bodyBytes, double[] latenciesMillis, double wallSeconds,
+    double serverCpuSeconds, double clientCpuSeconds, double processCpuSeconds) {
+  public double uploadsPerSecond() {
+    return clients / wallSeconds;
+  }
+
+  public double mebibytesPerSecond() {
+    return clients * (double) bodyBytes / (1 << 20) / wallSeconds;
+  }
+
+  /** Nearest-rank percentile of the sorted latencies. */
+  public double percentileMillis(double p) {
+    return percentile(latenciesMillis, p);
+  }
+
+  static double percentile(double[] sorted, double p) {
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  static double[] sorted(double[] v) {
+    double[] c = v.clone();
+    Arrays.sort(c);
+    return c;
+  }
+}
