@@ -365,12 +365,17 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       }
     }
     List<Spend> spends = new ArrayList<>();
+    List<Spend> coordinatorSpends = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement("SELECT round, holder, mechanism, noise_multiplier, sample_rate, "
-        + "steps, epsilon, delta, cap FROM spends ORDER BY round, position");
+        + "steps, epsilon, delta, cap, source FROM spends ORDER BY round, position");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
-        spends.add(new Spend(r.getInt(1), r.getString(2), r.getString(3), r.getDouble(4), r.getDouble(5),
-            r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9)));
+        Spend s = new Spend(r.getInt(1), r.getString(2), r.getString(3), r.getDouble(4), r.getDouble(5),
+            r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9));
+        spends.add(s);
+        if (r.getString(10).equals(SOURCE_COORDINATOR)) {
+          coordinatorSpends.add(s);
+        }
       }
     }
     List<RoundRecord> history = new ArrayList<>();
@@ -389,7 +394,8 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       }
     }
     return new StoredState(phase, round, openedAt, version, model, state, finishReason, participants, bearer, open,
-        uploadIds, declines, spends, history, aborted);
+        uploadIds, declines, spends, coordinatorSpends,
+        history, aborted);
   }
 
   @Override

@@ -21,6 +21,7 @@ import org.hedgerow.privacy.budget.Spend;
  * @param uploadIds every accepted upload's id, by round then client id (bodies of closed rounds are gone)
  * @param declines clients that declined
  * @param spends privacy spends of closed rounds, in ledger order
+ * @param coordinatorSpends the coordinator's own spends among them (central DP), in order
  * @param history records of the rounds that produced a model, by round
  * @param abortedRounds rounds that ended without a model change
  */
@@ -28,4 +29,4 @@ public record StoredState(String phase, int round, long roundOpenedAtMillis, int
     byte[] strategyState, String finishReason, List<StoredParticipant> participants,
     Map<String, String> bearerTokenHashes, List<StoredUpdate> openRoundUpdates,
     Map<Integer, Map<String, String>> uploadIds, List<StoredDecline> declines, List<Spend> spends,
-    List<RoundRecord> history, int abortedRounds) {}
+    List<Spend> coordinatorSpends, List<RoundRecord> history, int abortedRounds) {}
