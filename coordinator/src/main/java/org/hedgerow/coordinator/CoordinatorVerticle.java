@@ -271,8 +271,9 @@ public final class CoordinatorVerticle extends VerticleBase {
       }
       log.info("registered client '{}' ({} of {})", j.client().id(), federation.registeredClients(),
           options.expectedClients());
-      json(ctx, 201, new JsonObject().put("client_id", j.client().id()).put("token", j.client().token()));
-      advance();
+      JsonObject answer = new JsonObject().put("client_id", j.client().id()).put("token", j.client().token());
+      // Answered once a round this join opens is durable too, so the caller finds it open.
+      advance().onComplete(x -> json(ctx, 201, answer));
     });
   }
 
@@ -304,19 +305,28 @@ public final class CoordinatorVerticle extends VerticleBase {
         secagg.enrol(clientId, identityKey);
       }
       log.info("client '{}' joined ({} of {})", clientId, federation.registeredClients(), options.expectedClients());
-      advance();
-      return Future.succeededFuture(federation.participant(clientId).orElseThrow());
+      Federation.Client c = federation.participant(clientId).orElseThrow();
+      return advance().transform(x -> Future.succeededFuture(c));
     });
   }
 
-  /** Stores and applies the phase change now due (round 1 opening, or the end), if any. */
-  private void advance() {
-    federation.dueTransition(System.currentTimeMillis()).ifPresent(t -> stored(store.transition(t)).onComplete(ar -> {
+  /**
+   * Stores and applies the phase change now due (round 1 opening, or the end), if any; the future
+   * completes once it is applied (or failed, and is retried later).
+   */
+  private Future<Void> advance() {
+    java.util.Optional<org.hedgerow.coordinator.store.Transition> due =
+        federation.dueTransition(System.currentTimeMillis());
+    if (due.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    org.hedgerow.coordinator.store.Transition t = due.get();
+    return stored(store.transition(t)).transform(ar -> {
       if (ar.failed()) {
         federation.transitionFailed();
         log.error("could not store the start of round {}; retrying in 1 s", t.round(), ar.cause());
         vertx.setTimer(1000, id -> advance());
-        return;
+        return Future.succeededFuture();
       }
       federation.apply(t);
       if (federation.phase() == Federation.Phase.TRAINING) {
@@ -324,7 +334,8 @@ public final class CoordinatorVerticle extends VerticleBase {
       } else {
         finished();
       }
-    }));
+      return Future.succeededFuture();
+    });
   }
 
   private void round(RoutingContext ctx) {
@@ -441,14 +452,16 @@ public final class CoordinatorVerticle extends VerticleBase {
     stored(store.saveUpdate(p.stored())).onComplete(ar -> {
       if (ar.succeeded() && ar.result()) {
         federation.accepted(p);
-        json(ctx, 202, uploadAnswer(round));
+        JsonObject answer = uploadAnswer(round);
+        // The update that completes a round is answered once the next model is durable and served.
+        afterWrite().onComplete(x -> json(ctx, 202, answer));
       } else {
         federation.uploadFailed(p);
         ctx.fail(ar.succeeded() ? new RejectedException(409, "round " + round + " closed before the update of '"
             + client.id() + "' was stored; it was not counted") : storeFailure("the update of '" + client.id() + "'",
             ar.cause()));
+        afterWrite();
       }
-      afterWrite();
     });
   }
 
@@ -458,21 +471,25 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("expected", federation.round() == round ? federation.expectedUpdates() : null);
   }
 
-  /** After a write settled: close the round if it is complete, or if its deadline passed and nothing is in flight. */
-  private void afterWrite() {
+  /**
+   * After a write settled: closes the round if it is complete, or if its deadline passed and nothing
+   * is in flight. The future completes when any close this started is durable and applied.
+   */
+  private Future<Void> afterWrite() {
     if (federation.closing() || federation.phase() != Federation.Phase.TRAINING) {
-      return;
+      return Future.succeededFuture();
     }
     if (federation.roundComplete()) {
-      close();
-    } else if (federation.closingAtDeadline() && !federation.writesInFlight()) {
-      if (federation.deadlineReached(federation.round())) {
-        close();
-      } else {
-        federation.deadlineMissed();
-        armDeadline();
-      }
+      return close();
     }
+    if (federation.closingAtDeadline() && !federation.writesInFlight()) {
+      if (federation.deadlineReached(federation.round())) {
+        return close();
+      }
+      federation.deadlineMissed();
+      armDeadline();
+    }
+    return Future.succeededFuture();
   }
 
   /** The DP spend headers of an update: all of them or none (then null). */
@@ -535,39 +552,35 @@ public final class CoordinatorVerticle extends VerticleBase {
       }
       federation.declined(d);
       log.warn("'{}' declined round {} and leaves the federation: {}", client.id(), round, reason);
-      json(ctx, 200, new JsonObject().put("declined", true).put("round", round)
-          .put("active_clients", federation.activeClients()));
-      if (federation.roundComplete()) {
-        close();
-      } else {
-        if (secagg != null) {
-          secagg.clientLeft();
-        }
-        afterWrite();
+      JsonObject answer = new JsonObject().put("declined", true).put("round", round)
+          .put("active_clients", federation.activeClients());
+      if (!federation.roundComplete() && secagg != null) {
+        secagg.clientLeft();
       }
+      afterWrite().onComplete(x -> json(ctx, 200, answer));
     });
   }
 
-  private void close() {
+  private Future<Void> close() {
     RoundClose c;
     try {
       c = federation.prepareClose(System.currentTimeMillis());
     } catch (RuntimeException e) {
       log.error("round {} could not be aggregated", federation.round(), e);
-      return;
+      return Future.succeededFuture();
     }
-    persistClose(c);
+    return persistClose(c);
   }
 
   /** Makes a round's end durable, then applies it: new model served, next round opened (or the end). */
-  private void persistClose(RoundClose c) {
+  private Future<Void> persistClose(RoundClose c) {
     cancelDeadline();
-    stored(store.closeRound(c)).onComplete(ar -> {
+    return stored(store.closeRound(c)).transform(ar -> {
       if (ar.failed()) {
         // The strategy already advanced in memory; only a restart (which resumes from the store) is consistent.
         log.error("round {} could not be stored as closed; this coordinator no longer advances: restart it to resume "
             + "round {} from the store", c.round(), c.round(), ar.cause());
-        return;
+        return Future.succeededFuture();
       }
       java.util.Optional<RoundRecord> closed = federation.closed(c);
       closed.ifPresent(rec -> {
@@ -581,6 +594,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         finished();
       }
       answerWaiters(false);
+      return Future.succeededFuture();
     });
   }
 
