@@ -14,6 +14,8 @@ import org.hedgerow.aggregation.model.ModelSpec;
  * @param roundDeadlineMillis time from a round's opening after which it closes with what it has
  * @param seed seed of the initial model
  * @param maxUploadBytes largest request body accepted
+ * @param clientsPerRound clients asked in each round, drawn from the active ones deterministically
+ *     from the seed and the round (so a resumed run asks the same ones); 0 asks every active client
  */
 public record CoordinatorOptions(
     String host,
@@ -24,7 +26,8 @@ public record CoordinatorOptions(
     int minClients,
     long roundDeadlineMillis,
     long seed,
-    long maxUploadBytes) {
+    long maxUploadBytes,
+    int clientsPerRound) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final long DEFAULT_ROUND_DEADLINE_MILLIS = 600_000;
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 20;
@@ -45,10 +48,42 @@ public record CoordinatorOptions(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in [0, 65535]. Provided value: " + port);
     }
+    if (clientsPerRound < 0 || clientsPerRound > expectedClients) {
+      throw new IllegalArgumentException("clients per round must be in [0, expected clients] (0: all). Provided value: "
+          + clientsPerRound);
+    }
+    if (clientsPerRound > 0 && clientsPerRound < minClients) {
+      throw new IllegalArgumentException("clients per round (" + clientsPerRound + ") must be >= min clients ("
+          + minClients + "), or no round could reach its quorum");
+    }
     long needed = 4L * spec.parameterCount() + 1024;
     if (maxUploadBytes < needed) {
       throw new IllegalArgumentException("max upload bytes must hold one update (" + needed + "). Provided value: " + maxUploadBytes);
     }
+  }
+
+  /** Every active client asked in every round. */
+  public CoordinatorOptions(String host, int port, ModelSpec spec, int targetRounds, int expectedClients,
+      int minClients, long roundDeadlineMillis, long seed, long maxUploadBytes) {
+    this(host, port, spec, targetRounds, expectedClients, minClients, roundDeadlineMillis, seed, maxUploadBytes, 0);
+  }
+
+  /** These options with {@code n} clients asked per round (0: all); the quorum is lowered to {@code n} if above it. */
+  public CoordinatorOptions withClientsPerRound(int n) {
+    return new CoordinatorOptions(host, port, spec, targetRounds, expectedClients,
+        n == 0 ? minClients : Math.min(minClients, n), roundDeadlineMillis, seed, maxUploadBytes, n);
+  }
+
+  /** These options with another round deadline and quorum. */
+  public CoordinatorOptions withDeadline(long roundDeadlineMillis, int minClients) {
+    return new CoordinatorOptions(host, port, spec, targetRounds, expectedClients, minClients, roundDeadlineMillis,
+        seed, maxUploadBytes, clientsPerRound);
+  }
+
+  /** These options bound to {@code port}. */
+  public CoordinatorOptions withPort(int port) {
+    return new CoordinatorOptions(host, port, spec, targetRounds, expectedClients, minClients, roundDeadlineMillis,
+        seed, maxUploadBytes, clientsPerRound);
   }
 
   /** Loopback, any free port, every expected client required, default deadline and body limit. */

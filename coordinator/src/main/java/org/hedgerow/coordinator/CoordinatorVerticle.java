@@ -9,15 +9,29 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.aggregation.strategy.FitConfig;
+import org.hedgerow.aggregation.strategy.PrivacyAccounted;
 import org.hedgerow.aggregation.strategy.Strategy;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.coordinator.secagg.SecureAggregationOptions;
+import org.hedgerow.coordinator.store.CoordinatorStore;
+import org.hedgerow.coordinator.store.JdbcCoordinatorStore;
+import org.hedgerow.coordinator.store.RoundClose;
+import org.hedgerow.coordinator.store.StoreLocation;
+import org.hedgerow.coordinator.store.StoredDecline;
+import org.hedgerow.coordinator.store.StoredParticipant;
+import org.hedgerow.coordinator.store.StoredState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +47,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final CoordinatorOptions options;
   private final Strategy strategy;
   private final Federation federation;
+  private final CoordinatorStore store;
+  private final Path ownedStoreDir;
   private final List<Waiter> waiters = new ArrayList<>();
   private final List<BiConsumer<RoundRecord, float[]>> roundListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<java.util.function.Consumer<String>> finishListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -40,29 +56,87 @@ public final class CoordinatorVerticle extends VerticleBase {
   private long deadlineTimer = -1;
   private final org.hedgerow.coordinator.secagg.SecureAggregationWorkflow secagg;
 
-  private record Waiter(int afterRound, RoutingContext ctx, long timer) {}
+  private record Waiter(int afterRound, RoutingContext ctx, long timer, Federation.Client caller) {}
 
+  /** Plain updates, with an SQLite store in a temporary directory deleted when the verticle stops. */
   public CoordinatorVerticle(CoordinatorOptions options, Strategy strategy) {
-    this(options, strategy, null);
+    this(options, strategy, null, null);
+  }
+
+  /** As {@link #CoordinatorVerticle(CoordinatorOptions, Strategy, SecureAggregationOptions, CoordinatorStore)} with a temporary store. */
+  public CoordinatorVerticle(CoordinatorOptions options, Strategy strategy, SecureAggregationOptions secureAggregation) {
+    this(options, strategy, secureAggregation, null);
   }
 
   /**
-   * With secure aggregation when {@code secureAggregation} is not null: updates then arrive only
-   * through the stage endpoints and the strategy receives one unmasked sum per round.
+   * A coordinator keeping its state in {@code store}, resuming the federation the store holds if
+   * any. Blocking (it reads the store): construct it off any event loop. With secure aggregation
+   * when {@code secureAggregation} is not null: updates then arrive only through the stage
+   * endpoints and the strategy receives one unmasked mean per round.
    *
-   * @throws IllegalArgumentException the strategy needs individual updates (e.g. central DP clips each one)
+   * @param store where to keep the state, closed by the caller after the verticle stopped; null: an
+   *     SQLite file in a temporary directory, owned (closed and deleted) by this verticle
+   * @throws IllegalArgumentException the strategy needs individual updates (e.g. central DP clips
+   *     each one) but secure aggregation hides them, or client sampling is combined with a
+   *     strategy or protocol that assumes every client in every round
+   * @throws org.hedgerow.coordinator.store.StoreException the store belongs to another federation
+   *     or cannot be read
    */
-  public CoordinatorVerticle(CoordinatorOptions options, Strategy strategy,
-      org.hedgerow.coordinator.secagg.SecureAggregationOptions secureAggregation) {
+  public CoordinatorVerticle(CoordinatorOptions options, Strategy strategy, SecureAggregationOptions secureAggregation,
+      CoordinatorStore store) {
     this.options = options;
     this.strategy = strategy;
-    this.federation = new Federation(options, strategy);
-    if (secureAggregation != null && strategy instanceof org.hedgerow.aggregation.strategy.PrivacyAccounted) {
+    if (secureAggregation != null && (strategy instanceof PrivacyAccounted || strategy.needsIndividualUpdates())) {
       throw new IllegalArgumentException("secure aggregation hides individual updates, but this strategy ("
-          + strategy.getClass().getSimpleName() + ") clips or noises each one at the coordinator; use local DP instead");
+          + strategy.getClass().getSimpleName() + ") needs each one at the coordinator (e.g. it clips or noises "
+          + "each one); use local DP or a mean-based strategy instead");
+    }
+    if (options.clientsPerRound() > 0 && (strategy instanceof PrivacyAccounted || secureAggregation != null)) {
+      throw new IllegalArgumentException("client sampling (clients per round " + options.clientsPerRound()
+          + ") cannot be combined with " + (secureAggregation != null ? "secure aggregation (its roster is every "
+          + "active client)" : "central DP (its accounting assumes every client in every round)"));
+    }
+    Path dir = null;
+    if (store == null) {
+      try {
+        dir = Files.createTempDirectory("hedgerow-coordinator-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a temporary directory for the coordinator's store", e);
+      }
+      store = JdbcCoordinatorStore.open(StoreLocation.sqlite(dir.resolve("coordinator.db")));
+    }
+    this.store = store;
+    this.ownedStoreDir = dir;
+    Federation fresh = new Federation(options, strategy);
+    StoredState saved;
+    try {
+      saved = store.open(fresh.identity(), fresh.model(), strategy.state());
+    } catch (RuntimeException e) {
+      if (dir != null) {
+        store.close();
+      }
+      throw e;
+    }
+    this.federation = saved == null ? fresh : Federation.resume(options, strategy, saved);
+    if (saved != null) {
+      log.info("resuming from {}: {}, round {}, model version {}, {} participants, {} updates of the open round",
+          store.location(), saved.phase().toLowerCase(), saved.round(), saved.modelVersion(),
+          saved.participants().size(), saved.openRoundUpdates().size());
     }
     this.secagg = secureAggregation == null ? null : new org.hedgerow.coordinator.secagg.SecureAggregationWorkflow(
         federation, secureAggregation, options.spec().parameterCount(), new SecureOutcome());
+    if (secagg != null && saved != null) {
+      for (StoredParticipant p : saved.participants()) {
+        if (p.identityKey() != null) {
+          secagg.enrol(p.clientId(), p.identityKey());
+        }
+      }
+    }
+  }
+
+  /** The store this coordinator writes to. */
+  public CoordinatorStore store() {
+    return store;
   }
 
   /** The secure-aggregation workflow, or null when updates are sent in the clear. */
@@ -74,16 +148,14 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final class SecureOutcome implements org.hedgerow.coordinator.secagg.SecureAggregationWorkflow.Outcome {
     @Override
     public void completed(int round, org.hedgerow.aggregation.secagg.SecureSumEncoding.Decoded sum, long bytesUp) {
-      close(() -> federation.closeRoundWithSum(sum.weightedDeltaSum(), sum.totalWeight(), sum.summands(), bytesUp));
+      persistClose(federation.prepareCloseWithSum(sum.weightedDeltaSum(), sum.totalWeight(), sum.summands(), bytesUp,
+          System.currentTimeMillis()));
     }
 
     @Override
     public void aborted(int round, String reason, boolean fatal) {
       if (federation.phase() == Federation.Phase.TRAINING && federation.round() == round) {
-        close(() -> {
-          federation.abortRound(reason, fatal);
-          return java.util.Optional.empty();
-        });
+        federation.prepareAbort(reason, fatal, System.currentTimeMillis()).ifPresent(CoordinatorVerticle.this::persistClose);
       }
     }
   }
@@ -132,9 +204,47 @@ public final class CoordinatorVerticle extends VerticleBase {
         .listen(options.port(), options.host())
         .onSuccess(s -> {
           server = s;
-          log.info("coordinator listening on http://{}:{} ({} rounds, {} clients expected)", options.host(),
-              s.actualPort(), options.targetRounds(), options.expectedClients());
+          log.info("coordinator listening on http://{}:{} ({} rounds, {} clients expected, store {})", options.host(),
+              s.actualPort(), options.targetRounds(), options.expectedClients(), store.location());
+          resume();
         });
+  }
+
+  /** Picks up where the store left off: re-arms the open round, closes it if complete, or finishes. */
+  private void resume() {
+    switch (federation.phase()) {
+      case TRAINING -> {
+        roundOpened();
+        afterWrite();
+      }
+      case FINISHED -> finished();
+      case WAITING_FOR_CLIENTS -> advance();
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    cancelDeadline();
+    if (ownedStoreDir == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      store.close();
+      try (var files = Files.walk(ownedStoreDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+      return null;
+    });
+  }
+
+  /** A store future, completed back on this verticle's context. */
+  private <T> Future<T> stored(CompletableFuture<T> f) {
+    return Future.fromCompletionStage(f, context);
+  }
+
+  private static RejectedException storeFailure(String what, Throwable cause) {
+    log.error("could not store {}", what, cause);
+    return new RejectedException(503, "could not store " + what + " (" + cause.getMessage() + "); retry");
   }
 
   /** The bound port (useful with port 0). */
@@ -144,37 +254,124 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void register(RoutingContext ctx) {
     JsonObject body = jsonBody(ctx);
-    int before = federation.round();
     byte[] identityKey = secagg == null ? null
         : org.hedgerow.coordinator.secagg.SecureAggregationWorkflow.parseIdentityKey(body); // before registering anyone
-    Federation.Client c = federation.register(body.getString("silo"));
-    if (secagg != null) {
-      secagg.enrol(c.id(), identityKey);
+    Object silo = body.getValue("silo");
+    Federation.PendingJoin j = federation.prepareRegister(silo instanceof String str ? str : null, identityKey,
+        System.currentTimeMillis());
+    stored(store.join(j.participant(), j.credential())).onComplete(ar -> {
+      if (ar.failed()) {
+        federation.joinFailed(j);
+        ctx.fail(storeFailure("the registration of '" + j.client().id() + "'", ar.cause()));
+        return;
+      }
+      federation.joined(j);
+      if (secagg != null) {
+        secagg.enrol(j.client().id(), identityKey);
+      }
+      log.info("registered client '{}' ({} of {})", j.client().id(), federation.registeredClients(),
+          options.expectedClients());
+      JsonObject answer = new JsonObject().put("client_id", j.client().id()).put("token", j.client().token());
+      // Answered once a round this join opens is durable too, so the caller finds it open.
+      advance().onComplete(x -> json(ctx, 201, answer));
+    });
+  }
+
+  /**
+   * Lets an enrolled, authenticated client take part (for callers that authenticate by
+   * certificate or enrolment: the client's credential is already in the store). Idempotent: a
+   * client that already takes part is simply returned. Call on this verticle's context.
+   *
+   * @param identityKey its Ed25519 identity key under secure aggregation, else null
+   */
+  public Future<Federation.Client> join(String clientId, byte[] identityKey) {
+    java.util.Optional<Federation.PendingJoin> pending;
+    try {
+      pending = federation.prepareJoin(clientId, identityKey, System.currentTimeMillis());
+    } catch (RejectedException e) {
+      return Future.failedFuture(e);
     }
-    log.info("registered client '{}' ({} of {})", c.id(), federation.registeredClients(), options.expectedClients());
-    json(ctx, 201, new JsonObject().put("client_id", c.id()).put("token", c.token()));
-    if (federation.round() != before) {
-      roundOpened();
-    } else if (federation.phase() == Federation.Phase.FINISHED) {
-      finished();
+    if (pending.isEmpty()) {
+      return Future.succeededFuture(federation.participant(clientId).orElseThrow());
     }
+    Federation.PendingJoin j = pending.get();
+    return stored(store.join(j.participant(), null)).transform(ar -> {
+      if (ar.failed()) {
+        federation.joinFailed(j);
+        return Future.failedFuture(storeFailure("the join of '" + clientId + "'", ar.cause()));
+      }
+      federation.joined(j);
+      if (secagg != null && identityKey != null) {
+        secagg.enrol(clientId, identityKey);
+      }
+      log.info("client '{}' joined ({} of {})", clientId, federation.registeredClients(), options.expectedClients());
+      Federation.Client c = federation.participant(clientId).orElseThrow();
+      return advance().transform(x -> Future.succeededFuture(c));
+    });
+  }
+
+  /**
+   * Stores and applies the phase change now due (round 1 opening, or the end), if any; the future
+   * completes once it is applied (or failed, and is retried later).
+   */
+  private Future<Void> advance() {
+    java.util.Optional<org.hedgerow.coordinator.store.Transition> due =
+        federation.dueTransition(System.currentTimeMillis());
+    if (due.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    org.hedgerow.coordinator.store.Transition t = due.get();
+    return stored(store.transition(t)).transform(ar -> {
+      if (ar.failed()) {
+        federation.transitionFailed();
+        log.error("could not store the start of round {}; retrying in 1 s", t.round(), ar.cause());
+        vertx.setTimer(1000, id -> advance());
+        return Future.succeededFuture();
+      }
+      federation.apply(t);
+      if (federation.phase() == Federation.Phase.TRAINING) {
+        roundOpened();
+      } else {
+        finished();
+      }
+      return Future.succeededFuture();
+    });
   }
 
   private void round(RoutingContext ctx) {
+    Federation.Client caller = caller(ctx);
     String after = ctx.request().getParam("after");
     if (after != null) {
       int a = parseInt(after, "after");
       if (federation.phase() != Federation.Phase.FINISHED
           && (federation.phase() == Federation.Phase.WAITING_FOR_CLIENTS || federation.round() <= a)) {
         long timer = vertx.setTimer(LONG_POLL_MILLIS, id -> answerWaiters(true));
-        waiters.add(new Waiter(a, ctx, timer));
+        waiters.add(new Waiter(a, ctx, timer, caller));
         return;
       }
     }
-    json(ctx, 200, roundJson());
+    json(ctx, 200, roundJson(caller));
+  }
+
+  /** The authenticated caller of a read, or null (reads need no credentials; a bad token just identifies no one). */
+  private Federation.Client caller(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    if (auth == null) {
+      return null;
+    }
+    try {
+      return federation.authenticate(auth);
+    } catch (RejectedException e) {
+      return null;
+    }
   }
 
   private JsonObject roundJson() {
+    return roundJson(null);
+  }
+
+  /** The round state; with a caller, whether it is asked for an update this round ({@code selected}). */
+  private JsonObject roundJson(Federation.Client caller) {
     JsonObject o = new JsonObject()
         .put("state", federation.phase().name().toLowerCase())
         .put("round", federation.round())
@@ -189,6 +386,10 @@ public final class CoordinatorVerticle extends VerticleBase {
           .put("seed", f.seed()));
       if (secagg != null) {
         o.getJsonObject("config").put("secure_aggregation", secagg.describe(federation.round()));
+      }
+      o.put("selected_clients", federation.selectedClients());
+      if (caller != null) {
+        o.put("selected", federation.isSelected(caller.id()));
       }
     }
     return o;
@@ -236,12 +437,59 @@ public final class CoordinatorVerticle extends VerticleBase {
     double trainLoss = tl == null ? Double.NaN : parseDouble(tl, Wire.HEADER_TRAIN_LOSS);
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     org.hedgerow.privacy.budget.Spend spend = spendHeaders(ctx, client, round);
-    boolean complete = federation.submit(client, round, version, hash, examples, body, trainSeconds, trainLoss, spend);
-    json(ctx, 202, new JsonObject().put("accepted", true).put("round", round)
-        .put("updates", federation.updatesThisRound()).put("expected", federation.activeClients()));
-    if (complete) {
-      close();
+    String uploadId = ctx.request().getHeader(Wire.HEADER_UPLOAD_ID);
+    if (uploadId != null && !uploadId.matches("[A-Za-z0-9._-]{1,128}")) {
+      throw new RejectedException(400, Wire.HEADER_UPLOAD_ID + " must be 1-128 characters of letters, digits, '.', "
+          + "'_' or '-'. Provided value: " + uploadId);
     }
+    Federation.Admission a = federation.admit(client, round, version, hash, examples, body, trainSeconds, trainLoss,
+        spend, uploadId, System.currentTimeMillis());
+    if (a.alreadyAccepted()) {
+      json(ctx, 202, uploadAnswer(a.round()).put("duplicate", true));
+      return;
+    }
+    Federation.PendingUpdate p = a.pending();
+    stored(store.saveUpdate(p.stored())).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        federation.accepted(p);
+        JsonObject answer = uploadAnswer(round);
+        // The update that completes a round is answered once the next model is durable and served.
+        afterWrite().onComplete(x -> json(ctx, 202, answer));
+      } else {
+        federation.uploadFailed(p);
+        ctx.fail(ar.succeeded() ? new RejectedException(409, "round " + round + " closed before the update of '"
+            + client.id() + "' was stored; it was not counted") : storeFailure("the update of '" + client.id() + "'",
+            ar.cause()));
+        afterWrite();
+      }
+    });
+  }
+
+  private JsonObject uploadAnswer(int round) {
+    return new JsonObject().put("accepted", true).put("round", round)
+        .put("updates", federation.round() == round ? federation.updatesThisRound() : null)
+        .put("expected", federation.round() == round ? federation.expectedUpdates() : null);
+  }
+
+  /**
+   * After a write settled: closes the round if it is complete, or if its deadline passed and nothing
+   * is in flight. The future completes when any close this started is durable and applied.
+   */
+  private Future<Void> afterWrite() {
+    if (federation.closing() || federation.phase() != Federation.Phase.TRAINING) {
+      return Future.succeededFuture();
+    }
+    if (federation.roundComplete()) {
+      return close();
+    }
+    if (federation.closingAtDeadline() && !federation.writesInFlight()) {
+      if (federation.deadlineReached(federation.round())) {
+        return close();
+      }
+      federation.deadlineMissed();
+      armDeadline();
+    }
+    return Future.succeededFuture();
   }
 
   /** The DP spend headers of an update: all of them or none (then null). */
@@ -294,34 +542,60 @@ public final class CoordinatorVerticle extends VerticleBase {
     } catch (ClassCastException e) {
       throw new RejectedException(400, "decline body: 'reason' must be a string, 'epsilon' and 'cap' numbers");
     }
-    boolean complete = federation.decline(client, round, reason, epsilon, cap);
-    log.warn("'{}' declined round {} and leaves the federation: {}", client.id(), round, reason);
-    json(ctx, 200, new JsonObject().put("declined", true).put("round", round)
-        .put("active_clients", federation.activeClients()));
-    if (complete) {
-      close();
-    } else if (secagg != null) {
-      secagg.clientLeft();
-    }
-  }
-
-  private void close() {
-    close(federation::closeRound);
-  }
-
-  private void close(java.util.function.Supplier<java.util.Optional<RoundRecord>> closer) {
-    java.util.Optional<RoundRecord> closed = closer.get();
-    closed.ifPresent(rec -> {
-      log.info("round {} closed: {} clients, {} examples, {}s", rec.round(), rec.clients(), rec.examples(),
-          String.format("%.1f", rec.seconds()));
-      roundListeners.forEach(l -> l.accept(rec, federation.model()));
+    StoredDecline d = federation.prepareDecline(client, round, reason, epsilon, cap, System.currentTimeMillis());
+    stored(store.decline(d)).onComplete(ar -> {
+      if (ar.failed()) {
+        federation.declineFailed(d);
+        ctx.fail(storeFailure("the decline of '" + client.id() + "'", ar.cause()));
+        afterWrite();
+        return;
+      }
+      federation.declined(d);
+      log.warn("'{}' declined round {} and leaves the federation: {}", client.id(), round, reason);
+      JsonObject answer = new JsonObject().put("declined", true).put("round", round)
+          .put("active_clients", federation.activeClients());
+      if (!federation.roundComplete() && secagg != null) {
+        secagg.clientLeft();
+      }
+      afterWrite().onComplete(x -> json(ctx, 200, answer));
     });
-    if (federation.phase() == Federation.Phase.TRAINING) {
-      roundOpened();
-    } else {
-      finished();
+  }
+
+  private Future<Void> close() {
+    RoundClose c;
+    try {
+      c = federation.prepareClose(System.currentTimeMillis());
+    } catch (RuntimeException e) {
+      log.error("round {} could not be aggregated", federation.round(), e);
+      return Future.succeededFuture();
     }
-    answerWaiters(false);
+    return persistClose(c);
+  }
+
+  /** Makes a round's end durable, then applies it: new model served, next round opened (or the end). */
+  private Future<Void> persistClose(RoundClose c) {
+    cancelDeadline();
+    return stored(store.closeRound(c)).transform(ar -> {
+      if (ar.failed()) {
+        // The strategy already advanced in memory; only a restart (which resumes from the store) is consistent.
+        log.error("round {} could not be stored as closed; this coordinator no longer advances: restart it to resume "
+            + "round {} from the store", c.round(), c.round(), ar.cause());
+        return Future.succeededFuture();
+      }
+      java.util.Optional<RoundRecord> closed = federation.closed(c);
+      closed.ifPresent(rec -> {
+        log.info("round {} closed: {} clients, {} examples, {}s", rec.round(), rec.clients(), rec.examples(),
+            String.format("%.1f", rec.seconds()));
+        roundListeners.forEach(l -> l.accept(rec, federation.model()));
+      });
+      if (federation.phase() == Federation.Phase.TRAINING) {
+        roundOpened();
+      } else {
+        finished();
+      }
+      answerWaiters(false);
+      return Future.succeededFuture();
+    });
   }
 
   private void finished() {
@@ -335,23 +609,28 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void roundOpened() {
+    armDeadline();
+    if (secagg != null) {
+      secagg.roundOpened(federation.round()); // idempotent when the deadline is merely re-armed
+    }
+    answerWaiters(false);
+  }
+
+  private void armDeadline() {
     cancelDeadline();
     int r = federation.round();
     deadlineTimer = vertx.setTimer(options.roundDeadlineMillis(), id -> {
-      if (federation.deadlineReached(r)) {
+      deadlineTimer = -1;
+      if (federation.deadlinePassed(r)) {
         log.warn("round {} deadline passed with {} of {} updates: closing with what arrived", r,
-            federation.updatesThisRound(), federation.activeClients());
-        close();
-      } else if (federation.phase() == Federation.Phase.TRAINING && federation.round() == r) {
+            federation.updatesThisRound(), federation.expectedUpdates());
+        afterWrite();
+      } else if (federation.phase() == Federation.Phase.TRAINING && federation.round() == r && !federation.closing()) {
         log.warn("round {} deadline passed with {} updates, fewer than the minimum {}: waiting another deadline", r,
             federation.updatesThisRound(), options.minClients());
-        roundOpened();
+        armDeadline();
       }
     });
-    if (secagg != null) {
-      secagg.roundOpened(r); // idempotent when the deadline is merely re-armed
-    }
-    answerWaiters(false);
   }
 
   private void cancelDeadline() {
@@ -372,7 +651,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         vertx.cancelTimer(w.timer());
         it.remove();
         if (!w.ctx().response().ended() && !w.ctx().response().closed()) {
-          json(w.ctx(), 200, roundJson());
+          json(w.ctx(), 200, roundJson(w.caller()));
         }
       }
     }
@@ -390,6 +669,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("completed_rounds", federation.history().size())
         .put("target_rounds", options.targetRounds())
         .put("round", roundJson())
+        .put("aborted_rounds", federation.abortedRounds())
         .put("aggregation_seconds", federation.aggregationSecondsTotal())
         .put("history", rounds)
         .put("finish_reason", federation.finishReason())

@@ -1,29 +1,58 @@
 package org.hedgerow.coordinator;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.hedgerow.aggregation.strategy.ClientUpdate;
 import org.hedgerow.aggregation.strategy.PrivacyAccounted;
 import org.hedgerow.aggregation.strategy.Strategy;
-import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.aggregation.wire.ParameterCodec;
+import org.hedgerow.coordinator.auth.EnrolledClient;
+import org.hedgerow.coordinator.store.FederationIdentity;
+import org.hedgerow.coordinator.store.RoundClose;
+import org.hedgerow.coordinator.store.StoredDecline;
+import org.hedgerow.coordinator.store.StoredParticipant;
+import org.hedgerow.coordinator.store.StoredState;
+import org.hedgerow.coordinator.store.StoredUpdate;
+import org.hedgerow.coordinator.store.Transition;
+import org.hedgerow.privacy.budget.Spend;
 
 /**
- * The coordinator's round state: who is registered, which round is open, which updates it holds,
- * the current global model. Transport-free and single-threaded by contract: the verticle calls it
- * from its event loop only, so no locking is needed.
+ * The coordinator's round state: who takes part, which round is open, which updates it holds, the
+ * current global model. Transport-free and single-threaded by contract: the verticle calls it from
+ * its event loop only, so no locking is needed.
+ *
+ * <p>Every change that must survive a crash goes in two steps: a {@code prepare…} method checks
+ * the request and returns what to persist (reserving it, so a concurrent duplicate is refused), and
+ * the matching completion method ({@link #joined}, {@link #accepted}, {@link #declined},
+ * {@link #closed}, {@link #apply}) changes the state once the store committed it. Between the two
+ * the change is invisible: an update counts only after its write committed, and a round closes
+ * only when no write into it is in flight.
  */
 public final class Federation {
   /** Where a federation stands. */
   public enum Phase { WAITING_FOR_CLIENTS, TRAINING, FINISHED }
 
-  /** A registered client. Tokens are random 256-bit bearer secrets. */
+  /**
+   * A participating client.
+   *
+   * @param token its bearer token, only on the object returned by {@link #prepareRegister} (it is
+   *     stored as a hash); null otherwise
+   */
   public record Client(String id, String silo, String token) {}
 
   /**
@@ -33,21 +62,42 @@ public final class Federation {
    */
   public record Declined(String clientId, int round, String reason, double epsilon, double cap) {}
 
+  /** A join waiting for its store write. */
+  public record PendingJoin(Client client, StoredParticipant participant, EnrolledClient credential) {}
+
+  /** An update waiting for its store write. */
+  public record PendingUpdate(Client client, StoredUpdate stored, ClientUpdate update) {}
+
+  /**
+   * What to do with an upload: {@code alreadyAccepted} (a retry of an update already stored, answered
+   * as a success and not counted again) or {@code pending} to be stored.
+   */
+  public record Admission(boolean alreadyAccepted, int round, PendingUpdate pending) {}
+
+  private static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+
   private final CoordinatorOptions options;
   private final Strategy strategy;
   private final Map<String, Client> clientsById = new LinkedHashMap<>();
-  private final Map<String, Client> clientsByToken = new java.util.HashMap<>();
+  private final Map<String, Client> clientsByTokenHash = new HashMap<>();
+  private final Map<String, PendingJoin> pendingJoins = new HashMap<>();
   private final Map<String, ClientUpdate> updates = new TreeMap<>();
+  private final Map<String, PendingUpdate> pendingUploads = new HashMap<>();
+  private final Set<String> pendingDeclines = new TreeSet<>();
+  private final Map<Integer, Map<String, String>> uploadIds = new TreeMap<>();
   private final List<RoundRecord> history = new ArrayList<>();
   private final Map<String, Declined> declined = new TreeMap<>();
-  private final List<Spend> spends = new ArrayList<>();
-  private String finishReason;
+  private final List<Spend> ledger = new ArrayList<>();
+  private final List<Spend> roundSpends = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
+  private Set<String> selected = Set.of();
+  private String finishReason;
   private float[] model;
   private int modelVersion;
   private int round;
   private Phase phase = Phase.WAITING_FOR_CLIENTS;
-  private long roundOpenedNanos;
+  private long roundOpenedAtMillis;
+  private int nextPosition;
   private long bytesUp;
   private long bytesDown;
   private double trainSecondsSum;
@@ -55,6 +105,9 @@ public final class Federation {
   private long lossExamples;
   private double aggregationSecondsTotal;
   private int abortedRounds;
+  private RoundClose closing;
+  private Transition transitioning;
+  private boolean deadlinePassed;
 
   public Federation(CoordinatorOptions options, Strategy strategy) {
     this.options = options;
@@ -62,35 +115,154 @@ public final class Federation {
     this.model = strategy.initializeParameters(options.spec(), options.seed());
   }
 
+  /**
+   * The federation as {@code saved} left it: model, strategy state, participants, declines, the
+   * privacy ledger, history and the open round with its accepted updates.
+   */
+  public static Federation resume(CoordinatorOptions options, Strategy strategy, StoredState saved) {
+    Federation f = new Federation(options, strategy);
+    f.model = saved.model();
+    f.modelVersion = saved.modelVersion();
+    strategy.restoreState(saved.strategyState());
+    if (strategy instanceof PrivacyAccounted pa && pa.budget().spends().isEmpty()) {
+      // The budget's ledger is not part of every strategy's state: recharge what was spent, in order.
+      for (Spend s : saved.coordinatorSpends()) {
+        Spend again = pa.budget().spend(s.round(), s.mechanism(), s.noiseMultiplier(), s.sampleRate(), s.steps());
+        if (Double.compare(again.epsilon(), s.epsilon()) != 0) {
+          throw new IllegalStateException("replaying the coordinator's privacy ledger gave epsilon " + again.epsilon()
+              + " for round " + s.round() + ", the store recorded " + s.epsilon());
+        }
+      }
+    }
+    for (StoredParticipant p : saved.participants()) {
+      Client c = new Client(p.clientId(), p.silo(), null);
+      f.clientsById.put(c.id(), c);
+      String hash = saved.bearerTokenHashes().get(c.id());
+      if (hash != null) {
+        f.clientsByTokenHash.put(hash, c);
+      }
+    }
+    for (StoredDecline d : saved.declines()) {
+      f.declined.put(d.clientId(), new Declined(d.clientId(), d.round(), d.reason(), d.epsilon(), d.cap()));
+    }
+    f.ledger.addAll(saved.spends());
+    f.history.addAll(saved.history());
+    f.history.forEach(r -> f.aggregationSecondsTotal += r.aggregationSeconds());
+    f.abortedRounds = saved.abortedRounds();
+    saved.uploadIds().forEach((r, m) -> f.uploadIds.put(r, new TreeMap<>(m)));
+    f.phase = Phase.valueOf(saved.phase());
+    f.round = saved.round();
+    f.finishReason = saved.finishReason();
+    if (f.phase == Phase.TRAINING) {
+      f.openRound(saved.round(), saved.roundOpenedAtMillis());
+      for (StoredUpdate u : saved.openRoundUpdates()) {
+        f.count(u, new ClientUpdate(u.clientId(), u.examples(),
+            ParameterCodec.decode(u.body(), options.spec().parameterCount())));
+        f.nextPosition = Math.max(f.nextPosition, u.position() + 1);
+      }
+    }
+    return f;
+  }
+
   public CoordinatorOptions options() {
     return options;
   }
 
-  /** Registers a client of {@code silo}; a silo name may register once. */
-  public Client register(String silo) {
-    if (silo == null || !silo.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-      throw new RejectedException(400, "silo must be 1-64 characters of letters, digits, '.', '_' or '-'. Provided value: " + silo);
+  /** What binds a store to this federation. */
+  public FederationIdentity identity() {
+    return new FederationIdentity(options.spec().hash(), options.spec().parameterCount(), options.targetRounds(),
+        options.seed(), describe(strategy));
+  }
+
+  /** The strategy's own description if it has one (records do), else its class name. */
+  static String describe(Strategy s) {
+    try {
+      boolean own = s.getClass().getMethod("toString").getDeclaringClass() != Object.class;
+      return own ? s.toString() : s.getClass().getName();
+    } catch (NoSuchMethodException e) {
+      return s.getClass().getName();
     }
-    if (clientsById.containsKey(silo)) {
+  }
+
+  public Strategy strategy() {
+    return strategy;
+  }
+
+  // ---- joining ---------------------------------------------------------------------------------
+
+  /**
+   * Open registration: a silo name registers once and gets a fresh bearer token (kept only as its
+   * SHA-256). Reserves the name until {@link #joined} or {@link #joinFailed}.
+   */
+  public PendingJoin prepareRegister(String silo, byte[] identityKey, long nowMillis) {
+    checkId("silo", silo);
+    if (clientsById.containsKey(silo) || pendingJoins.containsKey(silo)) {
       throw new RejectedException(409, "silo '" + silo + "' is already registered");
     }
-    if (clientsById.size() >= options.expectedClients()) {
-      throw new RejectedException(409, "the federation is full: " + options.expectedClients() + " clients expected");
-    }
+    checkRoom();
     byte[] secret = new byte[32];
     random.nextBytes(secret);
-    Client c = new Client(silo, silo, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
-    clientsById.put(c.id(), c);
-    clientsByToken.put(c.token(), c);
-    if (phase == Phase.WAITING_FOR_CLIENTS && clientsById.size() == options.expectedClients()) {
-      Optional<String> refusal = strategy instanceof PrivacyAccounted pa ? pa.refusal(1) : Optional.empty();
-      if (refusal.isPresent()) {
-        finish(refusal.get());
-      } else {
-        openRound(1);
-      }
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    Client c = new Client(silo, silo, token);
+    PendingJoin j = new PendingJoin(c, new StoredParticipant(silo, silo, nowMillis, identityKey),
+        new EnrolledClient(silo, null, sha256Hex(token), Instant.ofEpochMilli(nowMillis), null));
+    pendingJoins.put(silo, j);
+    return j;
+  }
+
+  /**
+   * An already enrolled, authenticated client joins. Idempotent: empty if it already takes part.
+   * The credential is not touched (it is in the store already).
+   */
+  public Optional<PendingJoin> prepareJoin(String clientId, byte[] identityKey, long nowMillis) {
+    checkId("client id", clientId);
+    if (clientsById.containsKey(clientId)) {
+      return Optional.empty();
     }
-    return c;
+    if (pendingJoins.containsKey(clientId)) {
+      throw new RejectedException(503, "the join of '" + clientId + "' is being stored; retry");
+    }
+    checkRoom();
+    PendingJoin j = new PendingJoin(new Client(clientId, clientId, null),
+        new StoredParticipant(clientId, clientId, nowMillis, identityKey), null);
+    pendingJoins.put(clientId, j);
+    return Optional.of(j);
+  }
+
+  private static void checkId(String what, String id) {
+    if (id == null || !id.matches(ID_PATTERN)) {
+      throw new RejectedException(400, what + " must be 1-64 characters of letters, digits, '.', '_' or '-'. "
+          + "Provided value: " + id);
+    }
+  }
+
+  private void checkRoom() {
+    if (phase != Phase.WAITING_FOR_CLIENTS) {
+      throw new RejectedException(409, "the federation is " + phase.name().toLowerCase()
+          + " and takes no new participants");
+    }
+    if (clientsById.size() + pendingJoins.size() >= options.expectedClients()) {
+      throw new RejectedException(409, "the federation is full: " + options.expectedClients() + " clients expected");
+    }
+  }
+
+  /** The join is durable: the client takes part. */
+  public void joined(PendingJoin j) {
+    pendingJoins.remove(j.client().id());
+    Client stored = new Client(j.client().id(), j.client().silo(), null);
+    clientsById.put(stored.id(), stored);
+    if (j.credential() != null && j.credential().bearerTokenHash() != null) {
+      clientsByTokenHash.put(j.credential().bearerTokenHash(), stored);
+    }
+  }
+
+  public void joinFailed(PendingJoin j) {
+    pendingJoins.remove(j.client().id());
+  }
+
+  /** The participant {@code clientId}, if it joined. */
+  public Optional<Client> participant(String clientId) {
+    return Optional.ofNullable(clientsById.get(clientId));
   }
 
   /** The client holding {@code token}, or a 401 naming what was wrong. */
@@ -98,53 +270,162 @@ public final class Federation {
     if (authorization == null || !authorization.startsWith("Bearer ")) {
       throw new RejectedException(401, "missing 'Authorization: Bearer <token>' header");
     }
-    Client c = clientsByToken.get(authorization.substring("Bearer ".length()).trim());
+    Client c = clientsByTokenHash.get(sha256Hex(authorization.substring("Bearer ".length()).trim()));
     if (c == null) {
       throw new RejectedException(401, "unknown client token");
     }
     return c;
   }
 
-  private void openRound(int r) {
+  /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code s}. */
+  public static String sha256Hex(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  // ---- phase changes ---------------------------------------------------------------------------
+
+  /**
+   * The move the federation is due to make outside a round close, if any: round 1 opens (or the run
+   * ends on a budget refusal) once every expected client joined. Returns empty while one is
+   * already being stored.
+   */
+  public Optional<Transition> dueTransition(long nowMillis) {
+    if (transitioning != null || phase != Phase.WAITING_FOR_CLIENTS || !pendingJoins.isEmpty()
+        || clientsById.size() < options.expectedClients()) {
+      return Optional.empty();
+    }
+    Optional<String> refusal = strategy instanceof PrivacyAccounted pa ? pa.refusal(1) : Optional.empty();
+    transitioning = refusal.isPresent() ? Transition.finish(0, refusal.get(), nowMillis)
+        : Transition.open(1, nowMillis);
+    return Optional.of(transitioning);
+  }
+
+  /** A transition is durable: apply it. */
+  public void apply(Transition t) {
+    transitioning = null;
+    if (t.opensRound()) {
+      openRound(t.round(), t.atMillis());
+    } else {
+      finish(t.finishReason());
+    }
+  }
+
+  /** The transition could not be stored; it may be tried again. */
+  public void transitionFailed() {
+    transitioning = null;
+  }
+
+  private void openRound(int r, long atMillis) {
     round = r;
     phase = Phase.TRAINING;
     updates.clear();
-    roundOpenedNanos = System.nanoTime();
+    roundSpends.clear();
+    roundOpenedAtMillis = atMillis;
+    nextPosition = 0;
     bytesUp = 0;
     bytesDown = 0;
     trainSecondsSum = 0;
     lossSum = 0;
     lossExamples = 0;
+    deadlinePassed = false;
+    selected = sample(r);
   }
 
   /**
-   * Accepts one client's update for the open round, after checking everything about it.
+   * The clients asked in round {@code r}: all that are active when it opens, or
+   * {@code clientsPerRound} of them drawn uniformly without replacement. The draw is seeded from
+   * the federation's seed and the round (not from SecureRandom) so that a resumed coordinator asks
+   * the same clients; who is asked is not a secret.
+   */
+  private Set<String> sample(int r) {
+    List<String> active = new ArrayList<>();
+    for (String id : new TreeSet<>(clientsById.keySet())) {
+      Declined d = declined.get(id);
+      if (d == null || d.round() >= r) {
+        active.add(id);
+      }
+    }
+    int k = options.clientsPerRound();
+    if (k <= 0 || k >= active.size()) {
+      return new TreeSet<>(active);
+    }
+    SplittableRandom rng = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + r);
+    for (int i = 0; i < k; i++) {
+      int j = i + rng.nextInt(active.size() - i);
+      String t = active.get(i);
+      active.set(i, active.get(j));
+      active.set(j, t);
+    }
+    return new TreeSet<>(active.subList(0, k));
+  }
+
+  /** True if {@code clientId} is asked for an update in the open round. */
+  public boolean isSelected(String clientId) {
+    return phase == Phase.TRAINING && selected.contains(clientId);
+  }
+
+  /** Clients asked in the open round. */
+  public int selectedClients() {
+    return phase == Phase.TRAINING ? selected.size() : 0;
+  }
+
+  /** Updates the open round waits for: its selected clients that have not declined. */
+  public int expectedUpdates() {
+    int n = 0;
+    for (String id : selected) {
+      if (!declined.containsKey(id)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---- uploads ---------------------------------------------------------------------------------
+
+  /**
+   * Checks one client's update for the open round. A retry of an upload already stored (same
+   * upload id) is recognised in any later round too, and counted once.
    *
-   * @return true if this update completed the round (the caller then aggregates)
+   * @param uploadId the client's id for this upload (the same across its retries), or null
    */
-  public boolean submit(Client client, int forRound, int trainedOnVersion, String specHash, long examples,
-      byte[] body, double trainSeconds, double trainLoss) {
-    return submit(client, forRound, trainedOnVersion, specHash, examples, body, trainSeconds, trainLoss, null);
-  }
-
-  /**
-   * As above, with the privacy spend the client reports for this update (null if it reports none);
-   * the spend is recorded only if the update is accepted.
-   */
-  public boolean submit(Client client, int forRound, int trainedOnVersion, String specHash, long examples,
-      byte[] body, double trainSeconds, double trainLoss, Spend spend) {
+  public Admission admit(Client client, int forRound, int trainedOnVersion, String specHash, long examples,
+      byte[] body, double trainSeconds, double trainLoss, Spend spend, String uploadId, long nowMillis) {
+    Map<String, String> ids = uploadIds.get(forRound);
+    if (uploadId != null && ids != null && uploadId.equals(ids.get(client.id()))) {
+      return new Admission(true, forRound, null);
+    }
     if (declined.containsKey(client.id())) {
       throw new RejectedException(409, "'" + client.id() + "' declined round " + declined.get(client.id()).round()
           + " and takes no further part");
+    }
+    PendingUpdate inFlight = pendingUploads.get(client.id());
+    if (inFlight != null) {
+      if (uploadId != null && uploadId.equals(inFlight.stored().uploadId())) {
+        throw new RejectedException(503, "this upload of '" + client.id() + "' is still being stored; retry");
+      }
+      throw new RejectedException(409, "an update from '" + client.id() + "' for round " + inFlight.stored().round()
+          + " is being stored already");
     }
     if (phase != Phase.TRAINING) {
       throw new RejectedException(409, "no round is open (federation is " + phase.name().toLowerCase() + ")");
     }
     if (forRound != round) {
-      throw new RejectedException(409, "update for round " + forRound + " but round " + round + " is open");
+      throw new RejectedException(409, "update for round " + forRound + " but round " + round + " is open"
+          + (forRound < round ? " (round " + forRound + " is closed)" : ""));
+    }
+    if (closing != null || deadlinePassed) {
+      throw new RejectedException(409, "round " + round + " is closing (its deadline passed): the update came too late");
     }
     if (updates.containsKey(client.id())) {
       throw new RejectedException(409, "an update from '" + client.id() + "' for round " + round + " was already accepted");
+    }
+    if (!selected.contains(client.id())) {
+      throw new RejectedException(409, "'" + client.id() + "' is not selected for round " + round + " ("
+          + selected.size() + " of " + clientsById.size() + " clients are asked); it sits this round out");
     }
     if (trainedOnVersion != modelVersion) {
       throw new RejectedException(409, "update trained on model version " + trainedOnVersion + ", current is " + modelVersion);
@@ -165,27 +446,72 @@ public final class Federation {
       throw new RejectedException(400, "privacy spend is for round " + spend.round() + " of '" + spend.holder()
           + "', the update for round " + round + " of '" + client.id() + "'");
     }
-    updates.put(client.id(), new ClientUpdate(client.id(), examples, delta));
-    if (spend != null) {
-      spends.add(spend);
-    }
-    bytesUp += body.length;
-    trainSecondsSum += Double.isFinite(trainSeconds) && trainSeconds >= 0 ? trainSeconds : 0;
-    if (Double.isFinite(trainLoss)) {
-      lossSum += trainLoss * examples;
-      lossExamples += examples;
-    }
-    return updates.size() >= activeClients();
+    String id = uploadId != null ? uploadId : "server-" + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(randomBytes(12));
+    StoredUpdate stored = new StoredUpdate(round, client.id(), id, nextPosition++, trainedOnVersion, examples, body,
+        Double.isFinite(trainSeconds) && trainSeconds >= 0 ? trainSeconds : 0, trainLoss, spend, nowMillis);
+    PendingUpdate p = new PendingUpdate(client, stored, new ClientUpdate(client.id(), examples, delta));
+    pendingUploads.put(client.id(), p);
+    return new Admission(false, round, p);
+  }
+
+  private byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
   }
 
   /**
-   * Records that {@code client} will not take part in the open round or any later one. The round
-   * then waits only for the clients still active.
+   * The update is durable: it counts from now on.
    *
-   * @return true if the round is now complete (every active client's update is in, or no client
-   *     is active any more); the caller then calls {@link #closeRound}
+   * @return true if it completed the round (the caller then closes it)
    */
-  public boolean decline(Client client, int forRound, String reason, double epsilon, double cap) {
+  public boolean accepted(PendingUpdate p) {
+    if (pendingUploads.get(p.client().id()) != p) {
+      throw new IllegalStateException("update of '" + p.client().id() + "' was not pending");
+    }
+    pendingUploads.remove(p.client().id());
+    count(p.stored(), p.update());
+    return roundComplete();
+  }
+
+  private void count(StoredUpdate u, ClientUpdate update) {
+    updates.put(u.clientId(), update);
+    uploadIds.computeIfAbsent(u.round(), k -> new TreeMap<>()).put(u.clientId(), u.uploadId());
+    if (u.spend() != null) {
+      roundSpends.add(u.spend());
+    }
+    bytesUp += u.body().length;
+    trainSecondsSum += u.trainSeconds();
+    if (Double.isFinite(u.trainLoss())) {
+      lossSum += u.trainLoss() * u.examples();
+      lossExamples += u.examples();
+    }
+  }
+
+  /** The update could not be stored (or its round closed first): it does not count. */
+  public void uploadFailed(PendingUpdate p) {
+    pendingUploads.remove(p.client().id(), p);
+  }
+
+  /** True while an update or a decline is being stored. */
+  public boolean writesInFlight() {
+    return !pendingUploads.isEmpty() || !pendingDeclines.isEmpty();
+  }
+
+  /** True if the open round has every update it waits for and may close now. */
+  public boolean roundComplete() {
+    return phase == Phase.TRAINING && closing == null && !writesInFlight() && updates.size() >= expectedUpdates();
+  }
+
+  // ---- declines --------------------------------------------------------------------------------
+
+  /**
+   * Checks that {@code client} may leave at the open round. Reserved until {@link #declined} or
+   * {@link #declineFailed}.
+   */
+  public StoredDecline prepareDecline(Client client, int forRound, String reason, double epsilon, double cap,
+      long nowMillis) {
     if (phase != Phase.TRAINING) {
       throw new RejectedException(409, "no round is open (federation is " + phase.name().toLowerCase() + ")");
     }
@@ -195,14 +521,35 @@ public final class Federation {
     if (declined.containsKey(client.id())) {
       throw new RejectedException(409, "'" + client.id() + "' already declined round " + declined.get(client.id()).round());
     }
-    if (updates.containsKey(client.id())) {
+    if (updates.containsKey(client.id()) || pendingUploads.containsKey(client.id())) {
       throw new RejectedException(409, "an update from '" + client.id() + "' for round " + round + " was already accepted");
+    }
+    if (pendingDeclines.contains(client.id())) {
+      throw new RejectedException(503, "the decline of '" + client.id() + "' is being stored; retry");
+    }
+    if (closing != null) {
+      throw new RejectedException(409, "round " + round + " is closing; decline the next round instead");
     }
     if (reason == null || reason.isBlank() || reason.length() > 1000) {
       throw new RejectedException(400, "a decline needs a 'reason' of 1-1000 characters");
     }
-    declined.put(client.id(), new Declined(client.id(), round, reason, epsilon, cap));
-    return updates.size() >= activeClients();
+    pendingDeclines.add(client.id());
+    return new StoredDecline(client.id(), round, reason, epsilon, cap, nowMillis);
+  }
+
+  /**
+   * The decline is durable: the client takes no further part.
+   *
+   * @return true if the round is now complete; the caller then closes it
+   */
+  public boolean declined(StoredDecline d) {
+    pendingDeclines.remove(d.clientId());
+    declined.put(d.clientId(), new Declined(d.clientId(), d.round(), d.reason(), d.epsilon(), d.cap()));
+    return roundComplete();
+  }
+
+  public void declineFailed(StoredDecline d) {
+    pendingDeclines.remove(d.clientId());
   }
 
   /** Registered clients that have not declined. */
@@ -210,123 +557,194 @@ public final class Federation {
     return clientsById.size() - declined.size();
   }
 
-  /** Called when the round's deadline passes; closes it if enough updates are in. */
-  public boolean deadlineReached(int forRound) {
-    return phase == Phase.TRAINING && round == forRound && !updates.isEmpty()
-        && updates.size() >= Math.min(options.minClients(), activeClients());
-  }
+  // ---- deadlines -------------------------------------------------------------------------------
 
   /**
-   * Aggregates the open round's updates into the next model and opens the next round (or
-   * finishes). A round without any update (every client still asked declined it) ends the
-   * federation without a new model.
+   * Round {@code forRound}'s deadline passed. If it can close with what it has (counting writes in
+   * flight), later uploads are refused as late from now on and the caller closes the round once
+   * {@link #deadlineReached} holds; otherwise the round waits another deadline.
    *
-   * @return the closed round's record, or empty if the federation finished without one
+   * @return true if the round will close at this deadline
    */
-  public Optional<RoundRecord> closeRound() {
+  public boolean deadlinePassed(int forRound) {
+    if (phase != Phase.TRAINING || round != forRound || closing != null) {
+      return false;
+    }
+    int possible = updates.size() + pendingUploads.size();
+    deadlinePassed = possible > 0 && possible >= Math.min(options.minClients(), expectedUpdates());
+    return deadlinePassed;
+  }
+
+  /** True if round {@code forRound} may close now at its deadline: quorum reached, no write in flight. */
+  public boolean deadlineReached(int forRound) {
+    return phase == Phase.TRAINING && round == forRound && closing == null && !writesInFlight()
+        && !updates.isEmpty() && updates.size() >= Math.min(options.minClients(), expectedUpdates());
+  }
+
+  /** The deadline passed but the writes in flight failed below the quorum: accept uploads again. */
+  public void deadlineMissed() {
+    deadlinePassed = false;
+  }
+
+  /** True after {@link #deadlinePassed} returned true for the open round. */
+  public boolean closingAtDeadline() {
+    return deadlinePassed;
+  }
+
+  // ---- closing rounds --------------------------------------------------------------------------
+
+  /**
+   * Aggregates the open round's updates into the next model and says what comes next. Nothing
+   * visible changes until {@link #closed}; the round refuses uploads meanwhile. A round without any
+   * update (every client still asked declined) ends the federation without a new model.
+   *
+   * @throws IllegalStateException if no round is open, it is already closing or writes are in flight
+   */
+  public RoundClose prepareClose(long nowMillis) {
+    requireClosable();
     if (updates.isEmpty()) {
-      finish("no active clients left in round " + round + " (" + declined.size() + " declined)");
-      return Optional.empty();
+      closing = new RoundClose(round, null, modelVersion, null, null, List.copyOf(roundSpends), List.of(),
+          "no updates", Transition.finish(round, "no active clients left in round " + round + " ("
+              + declined.size() + " declined)", nowMillis));
+      return closing;
     }
     long t0 = System.nanoTime();
-    model = strategy.aggregateFit(round, model, List.copyOf(updates.values()));
+    float[] next = strategy.aggregateFit(round, model, List.copyOf(updates.values()));
     double aggSeconds = (System.nanoTime() - t0) / 1e9;
-    aggregationSecondsTotal += aggSeconds;
-    modelVersion++;
-    long examples = updates.values().stream().mapToLong(ClientUpdate::examples).sum();
-    RoundRecord rec = new RoundRecord(round, updates.size(), examples, bytesUp, bytesDown,
-        (System.nanoTime() - roundOpenedNanos) / 1e9, aggSeconds, trainSecondsSum,
-        lossExamples == 0 ? Double.NaN : lossSum / lossExamples);
-    history.add(rec);
+    List<Spend> own = new ArrayList<>();
     if (strategy instanceof PrivacyAccounted pa) {
       List<Spend> all = pa.budget().spends();
       if (!all.isEmpty() && all.get(all.size() - 1).round() == round) {
-        spends.add(all.get(all.size() - 1));
+        own.add(all.get(all.size() - 1));
       }
     }
-    Optional<String> refusal = strategy instanceof PrivacyAccounted pa && round < options.targetRounds()
-        ? pa.refusal(round + 1) : Optional.empty();
-    if (round >= options.targetRounds()) {
-      finish("completed " + round + " rounds");
-    } else if (activeClients() == 0) {
-      finish("no active clients left after round " + round + " (" + declined.size() + " declined)");
-    } else if (refusal.isPresent()) {
-      finish(refusal.get());
-    } else {
-      openRound(round + 1);
-    }
-    return Optional.of(rec);
+    long examples = updates.values().stream().mapToLong(ClientUpdate::examples).sum();
+    RoundRecord rec = new RoundRecord(round, updates.size(), examples, bytesUp, bytesDown, secondsOpen(nowMillis),
+        aggSeconds, trainSecondsSum, lossExamples == 0 ? Double.NaN : lossSum / lossExamples);
+    closing = new RoundClose(round, rec, modelVersion + 1, next, strategy.state(), List.copyOf(roundSpends),
+        own, null, after(round, null, true, nowMillis));
+    return closing;
   }
 
   /**
-   * Closes the open round from a securely aggregated sum (issue 4): FedAvg applied to
-   * {@code Σ nₖΔₖ} and {@code Σ nₖ} without any individual update, so the coordinator never holds
-   * one. Only strategies that are plain FedAvg may be run this way (the verticle checks).
+   * As {@link #prepareClose}, from a securely aggregated sum (issue 4): the strategy's
+   * {@code aggregateMean} applied to {@code Σ nₖΔₖ / Σ nₖ} without any individual update.
    *
    * @param weightedDeltaSum {@code Σ nₖΔₖ} over the surviving clients
    * @param totalWeight {@code Σ nₖ}, ≥ 1
    * @param clients how many clients the sum covers
    * @param secureBytesUp bytes of stage messages received this round
    */
-  public Optional<RoundRecord> closeRoundWithSum(double[] weightedDeltaSum, long totalWeight, int clients,
-      long secureBytesUp) {
-    if (phase != Phase.TRAINING) {
-      throw new IllegalStateException("no round is open (federation is " + phase.name().toLowerCase() + ")");
-    }
+  public RoundClose prepareCloseWithSum(double[] weightedDeltaSum, long totalWeight, int clients, long secureBytesUp,
+      long nowMillis) {
+    requireClosable();
     if (weightedDeltaSum.length != model.length || totalWeight < 1 || clients < 1) {
       throw new IllegalArgumentException("sum must have " + model.length + " entries, total weight and clients >= 1");
     }
     long t0 = System.nanoTime();
-    float[] next = new float[model.length];
-    for (int i = 0; i < next.length; i++) {
-      next[i] = (float) (model[i] + weightedDeltaSum[i] / totalWeight);
+    double[] mean = new double[weightedDeltaSum.length];
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] = weightedDeltaSum[i] / totalWeight;
     }
-    model = next;
+    float[] next = strategy.aggregateMean(round, model, mean);
     double aggSeconds = (System.nanoTime() - t0) / 1e9;
-    aggregationSecondsTotal += aggSeconds;
-    modelVersion++;
     RoundRecord rec = new RoundRecord(round, clients, totalWeight, bytesUp + secureBytesUp, bytesDown,
-        (System.nanoTime() - roundOpenedNanos) / 1e9, aggSeconds, trainSecondsSum, Double.NaN);
-    history.add(rec);
-    advanceAfter(round, null);
-    return Optional.of(rec);
+        secondsOpen(nowMillis), aggSeconds, trainSecondsSum, Double.NaN);
+    closing = new RoundClose(round, rec, modelVersion + 1, next, strategy.state(), List.copyOf(roundSpends), List.of(),
+        null, after(round, null, false, nowMillis));
+    return closing;
   }
 
   /**
    * Ends the open round without a model change (secure aggregation aborted below its threshold:
    * nothing was revealed). The next round opens unless this was the last one or {@code fatal}.
+   * Empty if no round is open.
    */
-  public void abortRound(String reason, boolean fatal) {
+  public Optional<RoundClose> prepareAbort(String reason, boolean fatal, long nowMillis) {
+    if (phase != Phase.TRAINING || closing != null) {
+      return Optional.empty();
+    }
+    requireClosable();
+    String note = "round " + round + " aborted: " + reason;
+    Transition next = fatal ? Transition.finish(round, note, nowMillis) : after(round, note, false, nowMillis);
+    closing = new RoundClose(round, null, modelVersion, null, null, List.copyOf(roundSpends), List.of(), note, next);
+    return Optional.of(closing);
+  }
+
+  private void requireClosable() {
     if (phase != Phase.TRAINING) {
-      return;
+      throw new IllegalStateException("no round is open (federation is " + phase.name().toLowerCase() + ")");
     }
-    abortedRounds++;
-    if (fatal) {
-      finish("round " + round + " aborted: " + reason);
-    } else {
-      advanceAfter(round, "round " + round + " aborted: " + reason);
+    if (closing != null) {
+      throw new IllegalStateException("round " + round + " is already closing");
+    }
+    if (!pendingUploads.isEmpty()) {
+      throw new IllegalStateException("round " + round + " cannot close while " + pendingUploads.size()
+          + " updates are being stored");
     }
   }
 
-  /** Rounds that ended without a model change. */
-  public int abortedRounds() {
-    return abortedRounds;
+  private double secondsOpen(long nowMillis) {
+    return Math.max(0, nowMillis - roundOpenedAtMillis) / 1e3;
   }
 
-  private void advanceAfter(int r, String lastAbort) {
+  private Transition after(int r, String lastAbort, boolean askBudget, long nowMillis) {
     if (r >= options.targetRounds()) {
-      finish("completed " + r + " rounds" + (lastAbort == null ? "" : "; " + lastAbort));
-    } else if (activeClients() == 0) {
-      finish("no active clients left after round " + r + " (" + declined.size() + " declined)");
-    } else {
-      openRound(r + 1);
+      return Transition.finish(r, "completed " + r + " rounds" + (lastAbort == null ? "" : "; " + lastAbort), nowMillis);
     }
+    if (activeClients() == 0) {
+      return Transition.finish(r, "no active clients left after round " + r + " (" + declined.size() + " declined)",
+          nowMillis);
+    }
+    Optional<String> refusal = askBudget && strategy instanceof PrivacyAccounted pa ? pa.refusal(r + 1)
+        : Optional.empty();
+    return refusal.isPresent() ? Transition.finish(r, refusal.get(), nowMillis) : Transition.open(r + 1, nowMillis);
+  }
+
+  /** True between {@code prepareClose…} and {@link #closed}. */
+  public boolean closing() {
+    return closing != null;
+  }
+
+  /**
+   * The round's close is durable: the new model is served and the next round opens (or the
+   * federation finishes).
+   *
+   * @return the closed round's record, or empty if it produced no model
+   */
+  public Optional<RoundRecord> closed(RoundClose c) {
+    if (c != closing) {
+      throw new IllegalStateException("round " + c.round() + " was not being closed");
+    }
+    closing = null;
+    if (c.producedModel()) {
+      model = c.parameters();
+      modelVersion = c.modelVersion();
+      history.add(c.record());
+      aggregationSecondsTotal += c.record().aggregationSeconds();
+    } else {
+      abortedRounds++;
+    }
+    ledger.addAll(c.clientSpends());
+    ledger.addAll(c.coordinatorSpends());
+    roundSpends.clear();
+    apply(c.next());
+    return Optional.ofNullable(c.record());
   }
 
   private void finish(String reason) {
     phase = Phase.FINISHED;
     updates.clear();
+    roundSpends.clear();
+    selected = Set.of();
     finishReason = reason;
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  /** Rounds that ended without a model change. */
+  public int abortedRounds() {
+    return abortedRounds;
   }
 
   /** Why the federation finished (null while it runs). */
@@ -341,7 +759,9 @@ public final class Federation {
 
   /** Privacy spends reported with accepted updates (and the coordinator's own in central mode), in order. */
   public List<Spend> spends() {
-    return List.copyOf(spends);
+    List<Spend> all = new ArrayList<>(ledger);
+    all.addAll(roundSpends);
+    return List.copyOf(all);
   }
 
   /** Records parameter bytes served, for the round's traffic figures. */
@@ -367,6 +787,11 @@ public final class Federation {
 
   public int registeredClients() {
     return clientsById.size();
+  }
+
+  /** Participants in join order. */
+  public List<Client> participants() {
+    return List.copyOf(clientsById.values());
   }
 
   public int updatesThisRound() {

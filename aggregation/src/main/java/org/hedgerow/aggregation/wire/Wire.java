@@ -48,6 +48,11 @@ public final class Wire {
   public static final String HEADER_EXAMPLES = "X-Hedgerow-Examples";
   public static final String HEADER_TRAIN_SECONDS = "X-Hedgerow-Train-Seconds";
   public static final String HEADER_TRAIN_LOSS = "X-Hedgerow-Train-Loss";
+  /**
+   * The client's id for one update (1-128 of {@code [A-Za-z0-9._-]}), the same across its retries:
+   * a retry of an upload the coordinator already stored is answered 202 again and not counted twice.
+   */
+  public static final String HEADER_UPLOAD_ID = "X-Hedgerow-Upload-Id";
   /** DP spend of an update (all or none): mechanism name, σ, q, steps, ε after the round, δ, cap. */
   public static final String HEADER_DP_MECHANISM = "X-Hedgerow-Dp-Mechanism";
   public static final String HEADER_DP_NOISE_MULTIPLIER = "X-Hedgerow-Dp-Noise-Multiplier";

@@ -15,16 +15,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge's side of the coordinator's HTTP API. Connection failures and 5xx answers are retried
- * with exponential backoff (the coordinator may be restarting); 4xx answers are the coordinator
- * refusing something and are raised at once with its message.
+ * with exponential backoff (capped at {@link #MAX_BACKOFF_MILLIS}) for up to a time budget (by
+ * default {@link #DEFAULT_RETRY_BUDGET}, long enough for the coordinator to restart and resume
+ * from its store); 4xx answers are the coordinator refusing something and are raised at once with
+ * its message. An upload carries one random upload id reused across its retries, so a retry of an
+ * upload the coordinator already stored is not counted twice.
  */
 public final class CoordinatorClient {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** How long a call keeps retrying by default: a coordinator restart with a large store fits in it. */
+  public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofMinutes(2);
+  static final long MAX_BACKOFF_MILLIS = 4_000;
+
   private final URI base;
   private final HttpClient http;
   private final int maxAttempts;
+  private final Duration retryBudget;
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
   private String token;
 
   /** A refusal from the coordinator: its HTTP status and message. */
@@ -41,9 +50,14 @@ public final class CoordinatorClient {
     }
   }
 
-  /** The round state as the coordinator reports it. */
+  /**
+   * The round state as the coordinator reports it.
+   *
+   * @param selected false if this client is not asked for an update in this round (client sampling):
+   *     it sits the round out
+   */
   public record RoundState(String state, int round, int targetRounds, int modelVersion, int localEpochs,
-      int batchSize, long seed, boolean secureAggregation) {
+      int batchSize, long seed, boolean secureAggregation, boolean selected) {
     public boolean finished() {
       return state.equals("finished");
     }
@@ -56,14 +70,23 @@ public final class CoordinatorClient {
   /** Global parameters and the version they belong to. */
   public record GlobalModel(int version, String specHash, float[] parameters) {}
 
-  public CoordinatorClient(URI base, int maxAttempts) {
+  /**
+   * @param maxAttempts attempts per call at least, even once {@code retryBudget} is spent
+   * @param retryBudget how long a call keeps retrying connection failures and 5xx answers
+   */
+  public CoordinatorClient(URI base, int maxAttempts, Duration retryBudget) {
     this.base = base;
     this.maxAttempts = maxAttempts;
+    this.retryBudget = retryBudget;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
   }
 
+  public CoordinatorClient(URI base, int maxAttempts) {
+    this(base, maxAttempts, DEFAULT_RETRY_BUDGET);
+  }
+
   public CoordinatorClient(URI base) {
-    this(base, 8);
+    this(base, 8, DEFAULT_RETRY_BUDGET);
   }
 
   /** Over HTTPS with {@code tls}: mutual TLS when it holds a client key (see {@link ClientCredentials#sslContext()}). */
@@ -96,11 +119,15 @@ public final class CoordinatorClient {
   /** The round state; with {@code afterRound} ≥ 0 the coordinator holds the answer until a later round opens. */
   public RoundState round(int afterRound) {
     String q = afterRound >= 0 ? "?after=" + afterRound : "";
-    JsonNode r = json(send(HttpRequest.newBuilder(base.resolve(Wire.ROUND + q)).timeout(Duration.ofSeconds(60)).GET(), 200));
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(Wire.ROUND + q)).timeout(Duration.ofSeconds(60)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token); // so the answer says whether this client is selected
+    }
+    JsonNode r = json(send(b, 200));
     JsonNode cfg = r.path("config");
     return new RoundState(r.get("state").asText(), r.get("round").asInt(), r.get("target_rounds").asInt(),
         r.get("model_version").asInt(), cfg.path("local_epochs").asInt(1), cfg.path("batch_size").asInt(256),
-        cfg.path("seed").asLong(0), cfg.has("secure_aggregation"));
+        cfg.path("seed").asLong(0), cfg.has("secure_aggregation"), r.path("selected").asBoolean(true));
   }
 
   /** Downloads the global parameters. */
@@ -134,8 +161,11 @@ public final class CoordinatorClient {
           .header(Wire.HEADER_DP_DELTA, Double.toString(spend.delta()))
           .header(Wire.HEADER_DP_CAP, Double.toString(spend.cap()));
     }
+    byte[] id = new byte[16];
+    random.nextBytes(id);
     send(b
         .header("Authorization", "Bearer " + token)
+        .header(Wire.HEADER_UPLOAD_ID, java.util.HexFormat.of().formatHex(id)) // one per update, kept across retries
         .header("Content-Type", Wire.OCTET_STREAM)
         .header(Wire.HEADER_MODEL_VERSION, Integer.toString(version))
         .header(Wire.HEADER_SPEC_HASH, specHash)
@@ -197,7 +227,9 @@ public final class CoordinatorClient {
   private HttpResponse<byte[]> send(HttpRequest.Builder request, int expectedStatus) {
     HttpRequest req = request.build();
     long backoff = 100;
+    long deadline = System.nanoTime() + retryBudget.toNanos();
     for (int attempt = 1; ; attempt++) {
+      boolean lastAttempt = attempt >= maxAttempts && System.nanoTime() + backoff * 1_000_000 > deadline;
       try {
         HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == expectedStatus) {
@@ -206,16 +238,19 @@ public final class CoordinatorClient {
         if (r.statusCode() < 500) {
           throw new RefusedException(r.statusCode(), errorMessage(r.body()));
         }
-        if (attempt >= maxAttempts) {
-          throw new IllegalStateException(req.method() + " " + req.uri() + " failed with " + r.statusCode() + ": "
-              + errorMessage(r.body()));
+        if (lastAttempt) {
+          throw new IllegalStateException(req.method() + " " + req.uri() + " failed with " + r.statusCode() + " after "
+              + attempt + " attempts: " + errorMessage(r.body()));
         }
-        log.warn("{} {} answered {}; retrying in {} ms", req.method(), req.uri().getPath(), r.statusCode(), backoff);
+        log.warn("{} {} answered {} (attempt {}); retrying in {} ms", req.method(), req.uri().getPath(), r.statusCode(),
+            attempt, backoff);
       } catch (IOException e) {
-        if (attempt >= maxAttempts) {
-          throw new IllegalStateException("cannot reach the coordinator at " + base + " (" + e + ")", e);
+        if (lastAttempt) {
+          throw new IllegalStateException("cannot reach the coordinator at " + base + " after " + attempt
+              + " attempts over " + retryBudget.toSeconds() + " s (" + e + ")", e);
         }
-        log.warn("{} {}: {}; retrying in {} ms", req.method(), req.uri().getPath(), e.toString(), backoff);
+        log.warn("{} {}: {} (attempt {}); retrying in {} ms", req.method(), req.uri().getPath(), e.toString(), attempt,
+            backoff);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -226,7 +261,7 @@ public final class CoordinatorClient {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
       }
-      backoff = Math.min(backoff * 2, 5_000);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
     }
   }
 

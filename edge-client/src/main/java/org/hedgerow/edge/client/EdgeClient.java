@@ -99,6 +99,11 @@ public final class EdgeClient {
       if (!state.training() || state.round() <= lastRound) {
         continue;
       }
+      if (!state.selected()) {
+        log.info("{}: not selected for round {}; sitting it out", silo, state.round());
+        lastRound = state.round();
+        continue;
+      }
       if (dp != null) {
         java.util.Optional<String> refusal = budget.refusal(state.round(), dp.noiseMultiplier(), dp.sampleRate(),
             dp.stepsPerRound());

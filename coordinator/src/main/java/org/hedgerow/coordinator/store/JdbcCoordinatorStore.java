@@ -1,0 +1,818 @@
+package org.hedgerow.coordinator.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hedgerow.aggregation.wire.ParameterCodec;
+import org.hedgerow.coordinator.RoundRecord;
+import org.hedgerow.coordinator.auth.EnrolledClient;
+import org.hedgerow.coordinator.auth.EnrolmentToken;
+import org.hedgerow.privacy.budget.Spend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link CoordinatorStore} on SQLite or PostgreSQL through JDBC: one connection owned by a
+ * {@link GroupCommitWriter}, one portable schema migrated on open (see docs/operations.md).
+ *
+ * <p>SQLite runs in WAL mode with {@code synchronous=FULL} unless the location asks for
+ * {@code NORMAL}: in WAL mode NORMAL survives a killed process (the WAL is in the OS cache) but
+ * may lose the last commits on power loss, and "acknowledged means durable" must hold for both.
+ */
+public final class JdbcCoordinatorStore implements CoordinatorStore {
+  private static final Logger log = LoggerFactory.getLogger(JdbcCoordinatorStore.class);
+  private static final String MIGRATIONS = "/org/hedgerow/coordinator/store/migrations/";
+  private static final Pattern MIGRATION_NAME = Pattern.compile("V(\\d+)__[A-Za-z0-9_]+\\.sql");
+  static final String SOURCE_CLIENT = "client";
+  static final String SOURCE_COORDINATOR = "coordinator";
+
+  private final StoreLocation location;
+  private final Connection connection;
+  private final GroupCommitWriter writer;
+
+  private JdbcCoordinatorStore(StoreLocation location, Connection connection) {
+    this.location = location;
+    this.connection = connection;
+    this.writer = new GroupCommitWriter(connection, "hedgerow-store-writer");
+  }
+
+  /**
+   * Connects, applies the schema migrations not yet applied and returns the store.
+   *
+   * @throws StoreException if the database cannot be reached or a migration fails
+   */
+  public static JdbcCoordinatorStore open(StoreLocation location) {
+    Connection c;
+    try {
+      c = connect(location);
+    } catch (SQLException | IOException e) {
+      throw new StoreException("cannot open the store " + location + ": " + e.getMessage(), e);
+    }
+    try {
+      migrate(c, location.kind());
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      throw e instanceof StoreException s ? s
+          : new StoreException("cannot migrate the store " + location + ": " + e.getMessage(), e);
+    }
+    log.info("store {} open (schema version {})", location, schemaVersion(c));
+    return new JdbcCoordinatorStore(location, c);
+  }
+
+  private static Connection connect(StoreLocation location) throws SQLException, IOException {
+    Connection c;
+    if (location.kind() == StoreLocation.Kind.SQLITE) {
+      Path file = Path.of(location.jdbcUrl().substring("jdbc:sqlite:".length()));
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+      c = DriverManager.getConnection(location.jdbcUrl());
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=" + location.sqliteSynchronous());
+        s.execute("PRAGMA busy_timeout=10000");
+      }
+    } else {
+      Properties p = new Properties();
+      if (location.user() != null) {
+        p.setProperty("user", location.user());
+      }
+      if (location.password() != null) {
+        p.setProperty("password", location.password());
+      }
+      c = DriverManager.getConnection(location.jdbcUrl(), p);
+    }
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  // ---- migrations ------------------------------------------------------------------------------
+
+  /** The migrations this build knows, in order: name by version. */
+  static Map<Integer, String> knownMigrations() {
+    Map<Integer, String> m = new TreeMap<>();
+    for (String line : resource("index.txt").split("\n")) {
+      String name = line.strip();
+      if (name.isEmpty() || name.startsWith("#")) {
+        continue;
+      }
+      Matcher x = MIGRATION_NAME.matcher(name);
+      if (!x.matches()) {
+        throw new IllegalStateException("bad migration name in index.txt: " + name);
+      }
+      m.put(Integer.parseInt(x.group(1)), name);
+    }
+    return m;
+  }
+
+  private static void migrate(Connection c, StoreLocation.Kind kind) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+          + "applied_at BIGINT NOT NULL)");
+    }
+    c.commit();
+    Set<Integer> applied = new HashSet<>();
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT version FROM schema_migrations")) {
+      while (r.next()) {
+        applied.add(r.getInt(1));
+      }
+    }
+    Map<Integer, String> known = knownMigrations();
+    for (int v : applied) {
+      if (!known.containsKey(v)) {
+        throw new StoreException("the store has schema migration " + v + ", which this build does not know "
+            + "(it was written by a newer Hedgerow); use that version or a new store");
+      }
+    }
+    for (Map.Entry<Integer, String> m : known.entrySet()) {
+      if (applied.contains(m.getKey())) {
+        continue;
+      }
+      String sql = resource(m.getValue()).replace("${BLOB}", kind == StoreLocation.Kind.SQLITE ? "BLOB" : "BYTEA");
+      try (Statement s = c.createStatement()) {
+        for (String statement : statements(sql)) {
+          s.execute(statement);
+        }
+        try (PreparedStatement p = c.prepareStatement(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")) {
+          p.setInt(1, m.getKey());
+          p.setString(2, m.getValue());
+          p.setLong(3, System.currentTimeMillis());
+          p.executeUpdate();
+        }
+        c.commit();
+        log.info("applied store migration {}", m.getValue());
+      } catch (SQLException e) {
+        c.rollback();
+        throw new StoreException("store migration " + m.getValue() + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The SQL statements of a migration: comment lines dropped, split at semicolons ending a line. */
+  static List<String> statements(String sql) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    for (String line : sql.split("\n")) {
+      String t = line.strip();
+      if (t.isEmpty() || t.startsWith("--")) {
+        continue;
+      }
+      cur.append(line).append('\n');
+      if (t.endsWith(";")) {
+        String st = cur.toString().strip();
+        out.add(st.substring(0, st.length() - 1));
+        cur.setLength(0);
+      }
+    }
+    if (!cur.toString().isBlank()) {
+      out.add(cur.toString().strip());
+    }
+    return out;
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = JdbcCoordinatorStore.class.getResourceAsStream(MIGRATIONS + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + MIGRATIONS + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + MIGRATIONS + name, e);
+    }
+  }
+
+  private static int schemaVersion(Connection c) {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_migrations")) {
+      return r.next() ? r.getInt(1) : 0;
+    } catch (SQLException e) {
+      return -1;
+    } finally {
+      try {
+        c.commit();
+      } catch (SQLException ignored) {
+        // reading only
+      }
+    }
+  }
+
+  /** The migrations recorded as applied, by version (for tests and operators). */
+  public Map<Integer, String> appliedMigrations() {
+    return writer.call(c -> {
+      Map<Integer, String> m = new TreeMap<>();
+      try (Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT version, name FROM schema_migrations ORDER BY version")) {
+        while (r.next()) {
+          m.put(r.getInt(1), r.getString(2));
+        }
+      }
+      return m;
+    });
+  }
+
+  @Override
+  public StoreLocation location() {
+    return location;
+  }
+
+  // ---- federation ------------------------------------------------------------------------------
+
+  @Override
+  public StoredState open(FederationIdentity identity, float[] initialModel, byte[] initialStrategyState) {
+    return writer.call(c -> {
+      FederationIdentity stored = null;
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT spec_hash, parameter_count, target_rounds, seed, strategy FROM federation WHERE id = 1");
+          ResultSet r = p.executeQuery()) {
+        if (r.next()) {
+          stored = new FederationIdentity(r.getString(1), r.getInt(2), r.getInt(3), r.getLong(4), r.getString(5));
+        }
+      }
+      if (stored == null) {
+        long now = System.currentTimeMillis();
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO federation (id, spec_hash, parameter_count, "
+            + "target_rounds, seed, strategy, created_at, phase, round, model_version) "
+            + "VALUES (1, ?, ?, ?, ?, ?, ?, 'WAITING_FOR_CLIENTS', 0, 0)")) {
+          p.setString(1, identity.specHash());
+          p.setInt(2, identity.parameterCount());
+          p.setInt(3, identity.targetRounds());
+          p.setLong(4, identity.seed());
+          p.setString(5, identity.strategy());
+          p.setLong(6, now);
+          p.executeUpdate();
+        }
+        insertModel(c, 0, 0, initialModel, initialStrategyState, now);
+        return null;
+      }
+      String diff = stored.differencesFrom(identity);
+      if (!diff.isEmpty()) {
+        throw new StoreException("the store " + location + " belongs to a different federation (" + diff
+            + "); resume it with its original settings or start this one on a new store");
+      }
+      return load(c);
+    });
+  }
+
+  private StoredState load(Connection c) throws SQLException {
+    String phase;
+    int round;
+    int version;
+    String finishReason;
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT phase, round, model_version, finish_reason FROM federation WHERE id = 1");
+        ResultSet r = p.executeQuery()) {
+      r.next();
+      phase = r.getString(1);
+      round = r.getInt(2);
+      version = r.getInt(3);
+      finishReason = r.getString(4);
+    }
+    float[] model;
+    byte[] state;
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT parameters, strategy_state FROM model_versions WHERE version = ?")) {
+      p.setInt(1, version);
+      try (ResultSet r = p.executeQuery()) {
+        if (!r.next()) {
+          throw new StoreException("the store names model version " + version + " as current but does not hold it");
+        }
+        byte[] params = r.getBytes(1);
+        model = ParameterCodec.decode(params, params.length / Float.BYTES);
+        state = r.getBytes(2);
+        state = state == null ? new byte[0] : state; // SQLite reads an empty BLOB back as NULL
+      }
+    }
+    List<StoredParticipant> participants = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT client_id, silo, joined_at, identity_key FROM participants ORDER BY joined_at, client_id");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        participants.add(new StoredParticipant(r.getString(1), r.getString(2), r.getLong(3), r.getBytes(4)));
+      }
+    }
+    Map<String, String> bearer = new TreeMap<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT client_id, bearer_token_hash FROM enrolled_clients WHERE bearer_token_hash IS NOT NULL "
+            + "AND revoked_at IS NULL");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        bearer.put(r.getString(1), r.getString(2));
+      }
+    }
+    long openedAt = 0;
+    try (PreparedStatement p = c.prepareStatement("SELECT opened_at FROM rounds WHERE round = ? AND state = 'open'")) {
+      p.setInt(1, round);
+      try (ResultSet r = p.executeQuery()) {
+        if (r.next()) {
+          openedAt = r.getLong(1);
+        }
+      }
+    }
+    List<StoredUpdate> open = new ArrayList<>();
+    Map<Integer, Map<String, String>> uploadIds = new TreeMap<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT round, client_id, upload_id, position, trained_on_version, "
+        + "examples, body, train_seconds, train_loss, accepted_at, dp_mechanism, dp_noise_multiplier, dp_sample_rate, "
+        + "dp_steps, dp_epsilon, dp_delta, dp_cap FROM updates ORDER BY round, position");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        int ur = r.getInt(1);
+        String client = r.getString(2);
+        uploadIds.computeIfAbsent(ur, k -> new TreeMap<>()).put(client, r.getString(3));
+        byte[] body = r.getBytes(7);
+        if (ur == round && body != null && openedAt != 0) {
+          Spend spend = null;
+          String mech = r.getString(11);
+          if (mech != null) {
+            spend = new Spend(ur, client, mech, r.getDouble(12), r.getDouble(13), r.getLong(14), r.getDouble(15),
+                r.getDouble(16), r.getDouble(17));
+          }
+          open.add(new StoredUpdate(ur, client, r.getString(3), r.getInt(4), r.getInt(5), r.getLong(6), body,
+              nullableDouble(r, 8), nullableDouble(r, 9), spend, r.getLong(10)));
+        }
+      }
+    }
+    List<StoredDecline> declines = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT client_id, round, reason, epsilon, cap, declined_at FROM declines ORDER BY declined_at, client_id");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        declines.add(new StoredDecline(r.getString(1), r.getInt(2), r.getString(3), nullableDouble(r, 4),
+            nullableDouble(r, 5), r.getLong(6)));
+      }
+    }
+    List<Spend> spends = new ArrayList<>();
+    List<Spend> coordinatorSpends = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT round, holder, mechanism, noise_multiplier, sample_rate, "
+        + "steps, epsilon, delta, cap, source FROM spends ORDER BY round, position");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        Spend s = new Spend(r.getInt(1), r.getString(2), r.getString(3), r.getDouble(4), r.getDouble(5),
+            r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9));
+        spends.add(s);
+        if (r.getString(10).equals(SOURCE_COORDINATOR)) {
+          coordinatorSpends.add(s);
+        }
+      }
+    }
+    List<RoundRecord> history = new ArrayList<>();
+    int aborted = 0;
+    try (PreparedStatement p = c.prepareStatement("SELECT round, state, clients, examples, bytes_up, bytes_down, "
+        + "seconds, aggregation_seconds, client_train_seconds, train_loss FROM rounds "
+        + "WHERE state <> 'open' ORDER BY round");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        if (r.getString(2).equals("aborted")) {
+          aborted++;
+        } else {
+          history.add(new RoundRecord(r.getInt(1), r.getInt(3), r.getLong(4), r.getLong(5), r.getLong(6),
+              r.getDouble(7), r.getDouble(8), r.getDouble(9), nullableDouble(r, 10)));
+        }
+      }
+    }
+    return new StoredState(phase, round, openedAt, version, model, state, finishReason, participants, bearer, open,
+        uploadIds, declines, spends, coordinatorSpends,
+        history, aborted);
+  }
+
+  @Override
+  public CompletableFuture<Void> join(StoredParticipant participant, EnrolledClient credential) {
+    return writer.submit(c -> {
+      if (credential != null) {
+        upsertClient(c, credential);
+      }
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO participants (client_id, silo, joined_at, "
+          + "identity_key) VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING")) {
+        p.setString(1, participant.clientId());
+        p.setString(2, participant.silo());
+        p.setLong(3, participant.joinedAtMillis());
+        setBytes(p, 4, participant.identityKey());
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> transition(Transition t) {
+    return writer.submit(c -> {
+      applyTransition(c, t);
+      return null;
+    });
+  }
+
+  private static void applyTransition(Connection c, Transition t) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "UPDATE federation SET phase = ?, round = ?, finish_reason = ? WHERE id = 1")) {
+      p.setString(1, t.phase());
+      p.setInt(2, t.round());
+      p.setString(3, t.finishReason());
+      p.executeUpdate();
+    }
+    if (t.opensRound()) {
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO rounds (round, state, opened_at) VALUES (?, 'open', ?) ON CONFLICT (round) DO NOTHING")) {
+        p.setInt(1, t.round());
+        p.setLong(2, t.atMillis());
+        p.executeUpdate();
+      }
+    }
+  }
+
+  @Override
+  public CompletableFuture<Boolean> saveUpdate(StoredUpdate u) {
+    return writer.submit(c -> {
+      // Never into a round that is no longer open: the close and the update race on the event loop
+      // only in theory, but the store is where the guarantee must hold.
+      try (PreparedStatement p = c.prepareStatement("SELECT state FROM rounds WHERE round = ?")) {
+        p.setInt(1, u.round());
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next() || !r.getString(1).equals("open")) {
+            return false;
+          }
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM updates WHERE round = ? AND client_id = ?")) {
+        p.setInt(1, u.round());
+        p.setString(2, u.clientId());
+        try (ResultSet r = p.executeQuery()) {
+          if (r.next()) {
+            return false;
+          }
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO updates (round, client_id, upload_id, position, "
+          + "trained_on_version, examples, body, train_seconds, train_loss, accepted_at, dp_mechanism, "
+          + "dp_noise_multiplier, dp_sample_rate, dp_steps, dp_epsilon, dp_delta, dp_cap) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        p.setInt(1, u.round());
+        p.setString(2, u.clientId());
+        p.setString(3, u.uploadId());
+        p.setInt(4, u.position());
+        p.setInt(5, u.trainedOnVersion());
+        p.setLong(6, u.examples());
+        p.setBytes(7, u.body());
+        setDouble(p, 8, u.trainSeconds());
+        setDouble(p, 9, u.trainLoss());
+        p.setLong(10, u.acceptedAtMillis());
+        Spend s = u.spend();
+        p.setString(11, s == null ? null : s.mechanism());
+        setDouble(p, 12, s == null ? Double.NaN : s.noiseMultiplier());
+        setDouble(p, 13, s == null ? Double.NaN : s.sampleRate());
+        if (s == null) {
+          p.setNull(14, Types.BIGINT);
+        } else {
+          p.setLong(14, s.steps());
+        }
+        setDouble(p, 15, s == null ? Double.NaN : s.epsilon());
+        setDouble(p, 16, s == null ? Double.NaN : s.delta());
+        setDouble(p, 17, s == null ? Double.NaN : s.cap());
+        p.executeUpdate();
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> decline(StoredDecline d) {
+    return writer.submit(c -> {
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO declines (client_id, round, reason, epsilon, cap, "
+          + "declined_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING")) {
+        p.setString(1, d.clientId());
+        p.setInt(2, d.round());
+        p.setString(3, d.reason());
+        setDouble(p, 4, d.epsilon());
+        setDouble(p, 5, d.cap());
+        p.setLong(6, d.atMillis());
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> closeRound(RoundClose close) {
+    return writer.submit(c -> {
+      long now = close.next().atMillis();
+      if (close.producedModel()) {
+        RoundRecord rec = close.record();
+        insertModel(c, close.modelVersion(), close.round(), close.parameters(), close.strategyState(), now);
+        try (PreparedStatement p = c.prepareStatement("UPDATE rounds SET state = 'closed', closed_at = ?, clients = ?, "
+            + "examples = ?, bytes_up = ?, bytes_down = ?, seconds = ?, aggregation_seconds = ?, "
+            + "client_train_seconds = ?, train_loss = ?, note = ? WHERE round = ?")) {
+          p.setLong(1, now);
+          p.setInt(2, rec.clients());
+          p.setLong(3, rec.examples());
+          p.setLong(4, rec.bytesUp());
+          p.setLong(5, rec.bytesDown());
+          setDouble(p, 6, rec.seconds());
+          setDouble(p, 7, rec.aggregationSeconds());
+          setDouble(p, 8, rec.clientTrainSeconds());
+          setDouble(p, 9, rec.trainLoss());
+          p.setString(10, close.note());
+          p.setInt(11, close.round());
+          requireOneRow(p.executeUpdate(), close.round());
+        }
+        try (PreparedStatement p = c.prepareStatement("UPDATE federation SET model_version = ? WHERE id = 1")) {
+          p.setInt(1, close.modelVersion());
+          p.executeUpdate();
+        }
+      } else {
+        try (PreparedStatement p = c.prepareStatement(
+            "UPDATE rounds SET state = 'aborted', closed_at = ?, note = ? WHERE round = ?")) {
+          p.setLong(1, now);
+          p.setString(2, close.note());
+          p.setInt(3, close.round());
+          requireOneRow(p.executeUpdate(), close.round());
+        }
+      }
+      int position = 0;
+      for (Spend s : close.clientSpends()) {
+        insertSpend(c, s, SOURCE_CLIENT, position++);
+      }
+      for (Spend s : close.coordinatorSpends()) {
+        insertSpend(c, s, SOURCE_COORDINATOR, position++);
+      }
+      try (PreparedStatement p = c.prepareStatement("UPDATE updates SET body = NULL WHERE round = ?")) {
+        p.setInt(1, close.round());
+        p.executeUpdate();
+      }
+      applyTransition(c, close.next());
+      return null;
+    });
+  }
+
+  private static void requireOneRow(int n, int round) {
+    if (n != 1) {
+      throw new StoreException("round " + round + " is not open in the store; refusing to close it");
+    }
+  }
+
+  private static void insertSpend(Connection c, Spend s, String source, int position) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO spends (round, source, holder, position, mechanism, "
+        + "noise_multiplier, sample_rate, steps, epsilon, delta, cap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      p.setInt(1, s.round());
+      p.setString(2, source);
+      p.setString(3, s.holder());
+      p.setInt(4, position);
+      p.setString(5, s.mechanism());
+      p.setDouble(6, s.noiseMultiplier());
+      p.setDouble(7, s.sampleRate());
+      p.setLong(8, s.steps());
+      p.setDouble(9, s.epsilon());
+      p.setDouble(10, s.delta());
+      p.setDouble(11, s.cap());
+      p.executeUpdate();
+    }
+  }
+
+  private static void insertModel(Connection c, int version, int round, float[] params, byte[] state, long at)
+      throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO model_versions (version, round, parameters, "
+        + "strategy_state, created_at) VALUES (?, ?, ?, ?, ?)")) {
+      p.setInt(1, version);
+      p.setInt(2, round);
+      p.setBytes(3, ParameterCodec.encode(params));
+      p.setBytes(4, state == null ? new byte[0] : state);
+      p.setLong(5, at);
+      p.executeUpdate();
+    }
+  }
+
+  /** The parameters of model {@code version}, if the store holds it (for audits and tests). */
+  public Optional<float[]> model(int version) {
+    return writer.call(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT parameters FROM model_versions WHERE version = ?")) {
+        p.setInt(1, version);
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            return Optional.empty();
+          }
+          byte[] b = r.getBytes(1);
+          return Optional.of(ParameterCodec.decode(b, b.length / Float.BYTES));
+        }
+      }
+    });
+  }
+
+  /** Rows in {@code table} (for tests and operators); the name must be one of the schema's tables. */
+  public long count(String table) {
+    if (!table.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("not a table name: " + table);
+    }
+    return writer.call(c -> {
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+        r.next();
+        return r.getLong(1);
+      }
+    });
+  }
+
+  /** Update bodies still held (for tests: closing a round must drop its bodies). */
+  public long storedUpdateBodies() {
+    return writer.call(c -> {
+      try (Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT COUNT(*) FROM updates WHERE body IS NOT NULL")) {
+        r.next();
+        return r.getLong(1);
+      }
+    });
+  }
+
+  // ---- credentials -----------------------------------------------------------------------------
+
+  @Override
+  public void saveEnrolmentToken(EnrolmentToken token) {
+    writer.call(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO enrolment_tokens (token_hash, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?)")) {
+        p.setString(1, token.tokenHash());
+        p.setString(2, token.clientId());
+        p.setLong(3, token.issuedAt().toEpochMilli());
+        p.setLong(4, token.expiresAt().toEpochMilli());
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<EnrolledClient> redeemEnrolmentToken(String tokenHash, Instant now,
+      Function<String, EnrolledClient> enrol) {
+    return writer.call(c -> {
+      String clientId;
+      try (PreparedStatement p = c.prepareStatement("SELECT client_id FROM enrolment_tokens WHERE token_hash = ? "
+          + "AND used_at IS NULL AND expires_at > ?")) {
+        p.setString(1, tokenHash);
+        p.setLong(2, now.toEpochMilli());
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            return Optional.empty();
+          }
+          clientId = r.getString(1);
+        }
+      }
+      EnrolledClient client = enrol.apply(clientId); // throws: the writer rolls back, nothing changes
+      try (PreparedStatement p = c.prepareStatement(
+          "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")) {
+        p.setLong(1, now.toEpochMilli());
+        p.setString(2, tokenHash);
+        if (p.executeUpdate() != 1) {
+          c.rollback();
+          return Optional.empty();
+        }
+      }
+      upsertClient(c, client);
+      return Optional.of(client);
+    });
+  }
+
+  private static void upsertClient(Connection c, EnrolledClient e) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO enrolled_clients (client_id, certificate_fingerprint, "
+        + "bearer_token_hash, enrolled_at, revoked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET "
+        + "certificate_fingerprint = excluded.certificate_fingerprint, bearer_token_hash = excluded.bearer_token_hash, "
+        + "enrolled_at = excluded.enrolled_at, revoked_at = excluded.revoked_at")) {
+      p.setString(1, e.clientId());
+      p.setString(2, e.certificateFingerprint());
+      p.setString(3, e.bearerTokenHash());
+      p.setLong(4, e.enrolledAt().toEpochMilli());
+      if (e.revokedAt() == null) {
+        p.setNull(5, Types.BIGINT);
+      } else {
+        p.setLong(5, e.revokedAt().toEpochMilli());
+      }
+      p.executeUpdate();
+    }
+  }
+
+  @Override
+  public Optional<EnrolledClient> clientByCertificateFingerprint(String fingerprint) {
+    return clientWhere("certificate_fingerprint = ?", fingerprint);
+  }
+
+  @Override
+  public Optional<EnrolledClient> clientByBearerTokenHash(String tokenHash) {
+    return clientWhere("bearer_token_hash = ?", tokenHash);
+  }
+
+  @Override
+  public Optional<EnrolledClient> client(String clientId) {
+    return clientWhere("client_id = ?", clientId);
+  }
+
+  private Optional<EnrolledClient> clientWhere(String condition, String value) {
+    return writer.call(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT client_id, certificate_fingerprint, bearer_token_hash, "
+          + "enrolled_at, revoked_at FROM enrolled_clients WHERE " + condition)) {
+        p.setString(1, value);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next() ? Optional.of(client(r)) : Optional.<EnrolledClient>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<EnrolledClient> clients() {
+    return writer.call(c -> {
+      List<EnrolledClient> out = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement("SELECT client_id, certificate_fingerprint, bearer_token_hash, "
+          + "enrolled_at, revoked_at FROM enrolled_clients ORDER BY client_id");
+          ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(client(r));
+        }
+      }
+      return out;
+    });
+  }
+
+  private static EnrolledClient client(ResultSet r) throws SQLException {
+    long revoked = r.getLong(5);
+    Instant revokedAt = r.wasNull() ? null : Instant.ofEpochMilli(revoked);
+    return new EnrolledClient(r.getString(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)),
+        revokedAt);
+  }
+
+  @Override
+  public boolean revoke(String clientId, Instant at) {
+    return writer.call(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "UPDATE enrolled_clients SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL")) {
+        p.setLong(1, at.toEpochMilli());
+        p.setString(2, clientId);
+        return p.executeUpdate() == 1;
+      }
+    });
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  /** NaN is stored as NULL: SQLite turns NaN into NULL anyway, so both databases read back the same. */
+  private static void setDouble(PreparedStatement p, int i, double v) throws SQLException {
+    if (Double.isNaN(v)) {
+      p.setNull(i, Types.DOUBLE);
+    } else {
+      p.setDouble(i, v);
+    }
+  }
+
+  private static double nullableDouble(ResultSet r, int i) throws SQLException {
+    double v = r.getDouble(i);
+    return r.wasNull() ? Double.NaN : v;
+  }
+
+  private static void setBytes(PreparedStatement p, int i, byte[] b) throws SQLException {
+    if (b == null) {
+      p.setNull(i, Types.BINARY);
+    } else {
+      p.setBytes(i, b);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // already failing
+    }
+  }
+
+  @Override
+  public void close() {
+    writer.close();
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.warn("closing the store {}: {}", location, e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "store " + location;
+  }
+}
