@@ -93,6 +93,7 @@ public final class CoordinatorClient {
   public CoordinatorClient(URI base, int maxAttempts, javax.net.ssl.SSLContext tls) {
     this.base = base;
     this.maxAttempts = maxAttempts;
+    this.retryBudget = DEFAULT_RETRY_BUDGET;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
         .sslContext(tls).build();
   }
