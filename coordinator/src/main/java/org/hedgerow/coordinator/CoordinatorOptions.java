@@ -9,7 +9,8 @@ import org.hedgerow.aggregation.model.ModelSpec;
  * @param port port to bind; 0 picks a free one
  * @param spec the model every client must train
  * @param targetRounds rounds to run before the federation is finished
- * @param expectedClients clients to wait for before the first round opens
+ * @param expectedClients clients to wait for before the first round opens; 0: every client enrolled
+ *     (and not revoked) at the time, at least one
  * @param minClients fewest updates with which a round may close at its deadline
  * @param roundDeadlineMillis time from a round's opening after which it closes with what it has
  * @param seed seed of the initial model
@@ -36,10 +37,11 @@ public record CoordinatorOptions(
     if (targetRounds < 1) {
       throw new IllegalArgumentException("rounds must be >= 1. Provided value: " + targetRounds);
     }
-    if (expectedClients < 1) {
-      throw new IllegalArgumentException("expected clients must be >= 1. Provided value: " + expectedClients);
+    if (expectedClients < 0) {
+      throw new IllegalArgumentException("expected clients must be >= 0 (0: every enrolled client). Provided value: "
+          + expectedClients);
     }
-    if (minClients < 1 || minClients > expectedClients) {
+    if (minClients < 1 || (expectedClients > 0 && minClients > expectedClients)) {
       throw new IllegalArgumentException("min clients must be in [1, expected clients]. Provided value: " + minClients);
     }
     if (roundDeadlineMillis < 1) {
@@ -48,7 +50,7 @@ public record CoordinatorOptions(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in [0, 65535]. Provided value: " + port);
     }
-    if (clientsPerRound < 0 || clientsPerRound > expectedClients) {
+    if (clientsPerRound < 0 || (expectedClients > 0 && clientsPerRound > expectedClients)) {
       throw new IllegalArgumentException("clients per round must be in [0, expected clients] (0: all). Provided value: "
           + clientsPerRound);
     }

@@ -24,6 +24,9 @@ import org.hedgerow.aggregation.strategy.PrivacyAccounted;
 import org.hedgerow.aggregation.strategy.Strategy;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.coordinator.auth.Authenticator;
+import org.hedgerow.coordinator.auth.Principal;
+import org.hedgerow.coordinator.auth.Role;
 import org.hedgerow.coordinator.secagg.SecureAggregationOptions;
 import org.hedgerow.coordinator.store.CoordinatorStore;
 import org.hedgerow.coordinator.store.JdbcCoordinatorStore;
@@ -55,6 +58,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   private HttpServer server;
   private long deadlineTimer = -1;
   private final org.hedgerow.coordinator.secagg.SecureAggregationWorkflow secagg;
+  /** Enrolment, authentication and roles when run as a service; null: open registration (in-process runs). */
+  private final AccessControl access;
+  private final org.hedgerow.coordinator.metrics.CoordinatorMetrics metrics =
+      new org.hedgerow.coordinator.metrics.CoordinatorMetrics();
+  private org.hedgerow.coordinator.ops.InFlightRequests inFlight;
 
   private record Waiter(int afterRound, RoutingContext ctx, long timer, Federation.Client caller) {}
 
@@ -84,6 +92,17 @@ public final class CoordinatorVerticle extends VerticleBase {
    */
   public CoordinatorVerticle(CoordinatorOptions options, Strategy strategy, SecureAggregationOptions secureAggregation,
       CoordinatorStore store) {
+    this(options, strategy, secureAggregation, store, null);
+  }
+
+  /**
+   * As above, run as a service when {@code access} is not null: only enrolled silos take part (by
+   * client certificate under TLS), the operator and auditor use bearer tokens, and the admin,
+   * ledger and metrics routes are served.
+   */
+  public CoordinatorVerticle(CoordinatorOptions options, Strategy strategy, SecureAggregationOptions secureAggregation,
+      CoordinatorStore store, AccessControl access) {
+    this.access = access;
     this.options = options;
     this.strategy = strategy;
     if (secureAggregation != null && (strategy instanceof PrivacyAccounted || strategy.needsIndividualUpdates())) {
@@ -118,13 +137,16 @@ public final class CoordinatorVerticle extends VerticleBase {
       throw e;
     }
     this.federation = saved == null ? fresh : Federation.resume(options, strategy, saved);
+    if (access != null) {
+      federation.countEnrolledWith(access::activeEnrolments);
+    }
     if (saved != null) {
       log.info("resuming from {}: {}, round {}, model version {}, {} participants, {} updates of the open round",
           store.location(), saved.phase().toLowerCase(), saved.round(), saved.modelVersion(),
           saved.participants().size(), saved.openRoundUpdates().size());
     }
     this.secagg = secureAggregation == null ? null : new org.hedgerow.coordinator.secagg.SecureAggregationWorkflow(
-        federation, secureAggregation, options.spec().parameterCount(), new SecureOutcome());
+        federation, secureAggregation, options.spec().parameterCount(), new SecureOutcome(), this::clientOf);
     if (secagg != null && saved != null) {
       for (StoredParticipant p : saved.participants()) {
         if (p.identityKey() != null) {
@@ -186,7 +208,25 @@ public final class CoordinatorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    org.hedgerow.coordinator.metrics.HttpMetricsHandler.mount(router, metrics);
+    inFlight = org.hedgerow.coordinator.ops.InFlightRequests.mount(router);
     router.get(Wire.HEALTH).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    org.hedgerow.coordinator.ops.OpenApiEndpoint.mount(router);
+    if (access != null) {
+      org.hedgerow.coordinator.metrics.MetricsEndpoint.mount(router, metrics.registry(),
+          access.authenticator().handler(Role.OPERATOR, Role.AUDITOR));
+      // Mounted before the router-wide body handler: these routes read small bodies with their own limit,
+      // and an upload is authenticated and rate-limited before its body is read.
+      new org.hedgerow.coordinator.auth.AdminRoutes(vertx, access.enrolment(), access.authenticator()).mount(router);
+      router.put("/v1/rounds/:round/update").handler(access.authenticator().handler(Role.CLIENT))
+          .handler(org.hedgerow.coordinator.ratelimit.RateLimitHandler.create(access.uploads(),
+              ctx -> Authenticator.principal(ctx).name(), metrics::rateLimited));
+      router.get(Wire.LEDGER).handler(access.authenticator().handler(Role.OPERATOR, Role.AUDITOR))
+          .handler(this::ledger);
+    } else {
+      org.hedgerow.coordinator.metrics.MetricsEndpoint.mount(router, metrics.registry(),
+          org.hedgerow.coordinator.metrics.MetricsEndpoint.open());
+    }
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxUploadBytes()));
     router.post(Wire.CLIENTS).handler(this::register);
     router.get(Wire.ROUND).handler(this::round);
@@ -199,13 +239,17 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     router.get(Wire.STATUS).handler(this::status);
     router.route().failureHandler(this::failure);
-    return vertx.createHttpServer()
+    io.vertx.core.http.HttpServerOptions serverOptions = access != null && access.tls()
+        ? org.hedgerow.coordinator.auth.TlsServerOptions.https(access.state())
+        : new io.vertx.core.http.HttpServerOptions();
+    return vertx.createHttpServer(serverOptions)
         .requestHandler(router)
         .listen(options.port(), options.host())
         .onSuccess(s -> {
           server = s;
-          log.info("coordinator listening on http://{}:{} ({} rounds, {} clients expected, store {})", options.host(),
-              s.actualPort(), options.targetRounds(), options.expectedClients(), store.location());
+          log.info("coordinator listening on {}://{}:{} ({} rounds, {} clients expected, store {})",
+              access != null && access.tls() ? "https" : "http", options.host(),
+              s.actualPort(), options.targetRounds(), federation.expectedClients(), store.location());
           resume();
         });
   }
@@ -253,6 +297,10 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void register(RoutingContext ctx) {
+    if (access != null) {
+      joinAuthenticated(ctx);
+      return;
+    }
     JsonObject body = jsonBody(ctx);
     byte[] identityKey = secagg == null ? null
         : org.hedgerow.coordinator.secagg.SecureAggregationWorkflow.parseIdentityKey(body); // before registering anyone
@@ -270,11 +318,41 @@ public final class CoordinatorVerticle extends VerticleBase {
         secagg.enrol(j.client().id(), identityKey);
       }
       log.info("registered client '{}' ({} of {})", j.client().id(), federation.registeredClients(),
-          options.expectedClients());
+          federation.expectedClients());
       JsonObject answer = new JsonObject().put("client_id", j.client().id()).put("token", j.client().token());
       // Answered once a round this join opens is durable too, so the caller finds it open.
       advance().onComplete(x -> json(ctx, 201, answer));
     });
+  }
+
+  /** Service mode: an enrolled silo, identified by its certificate (or TLS-off bearer token), joins. */
+  private void joinAuthenticated(RoutingContext ctx) {
+    Principal p = Authenticator.require(access.authenticator().authenticate(ctx), Role.CLIENT);
+    JsonObject body = ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0
+        ? new JsonObject() : jsonBody(ctx);
+    byte[] identityKey = secagg == null ? null
+        : org.hedgerow.coordinator.secagg.SecureAggregationWorkflow.parseIdentityKey(body);
+    join(p.name(), identityKey).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        json(ctx, 201, new JsonObject().put("client_id", ar.result().id()));
+      }
+    });
+  }
+
+  /**
+   * The participant making this request: in service mode the authenticated client (certificate or
+   * TLS-off bearer token), which must have joined; otherwise the holder of the open-registration
+   * bearer token. Refusals are 401 (who are you?) or 403 (not allowed / not joined).
+   */
+  public Federation.Client clientOf(RoutingContext ctx) {
+    if (access == null) {
+      return federation.authenticate(ctx.request().getHeader("Authorization"));
+    }
+    Principal p = Authenticator.require(access.authenticator().authenticate(ctx), Role.CLIENT);
+    return federation.participant(p.name()).orElseThrow(() -> new RejectedException(403, "client '" + p.name()
+        + "' has not joined this federation: POST " + Wire.CLIENTS + " first"));
   }
 
   /**
@@ -304,7 +382,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       if (secagg != null && identityKey != null) {
         secagg.enrol(clientId, identityKey);
       }
-      log.info("client '{}' joined ({} of {})", clientId, federation.registeredClients(), options.expectedClients());
+      log.info("client '{}' joined ({} of {})", clientId, federation.registeredClients(), federation.expectedClients());
       Federation.Client c = federation.participant(clientId).orElseThrow();
       return advance().transform(x -> Future.succeededFuture(c));
     });
@@ -347,6 +425,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           && (federation.phase() == Federation.Phase.WAITING_FOR_CLIENTS || federation.round() <= a)) {
         long timer = vertx.setTimer(LONG_POLL_MILLIS, id -> answerWaiters(true));
         waiters.add(new Waiter(a, ctx, timer, caller));
+        metrics.longPollOpened();
         return;
       }
     }
@@ -355,6 +434,11 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /** The authenticated caller of a read, or null (reads need no credentials; a bad token just identifies no one). */
   private Federation.Client caller(RoutingContext ctx) {
+    if (access != null) {
+      // Service mode: reads need credentials of any role; a client sees whether it is selected.
+      Principal p = access.authenticator().authenticate(ctx);
+      return p.role() == Role.CLIENT ? federation.participant(p.name()).orElse(null) : null;
+    }
     String auth = ctx.request().getHeader("Authorization");
     if (auth == null) {
       return null;
@@ -379,7 +463,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("model_version", federation.modelVersion())
         .put("registered_clients", federation.registeredClients())
         .put("active_clients", federation.activeClients())
-        .put("expected_clients", options.expectedClients());
+        .put("expected_clients", federation.expectedClients());
     if (federation.phase() == Federation.Phase.TRAINING) {
       FitConfig f = strategy.configureFit(federation.round());
       o.put("config", new JsonObject().put("local_epochs", f.localEpochs()).put("batch_size", f.batchSize())
@@ -396,6 +480,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void modelInfo(RoutingContext ctx) {
+    caller(ctx);
     ModelSpec s = options.spec();
     json(ctx, 200, new JsonObject()
         .put("version", federation.modelVersion())
@@ -412,8 +497,10 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void modelParameters(RoutingContext ctx) {
+    caller(ctx);
     byte[] bytes = ParameterCodec.encode(federation.model());
     federation.servedBytes(bytes.length);
+    metrics.modelServed(bytes.length);
     ctx.response()
         .putHeader("Content-Type", Wire.OCTET_STREAM)
         .putHeader(Wire.HEADER_MODEL_VERSION, Integer.toString(federation.modelVersion()))
@@ -422,7 +509,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void upload(RoutingContext ctx) {
-    Federation.Client client = federation.authenticate(ctx.request().getHeader("Authorization"));
+    Federation.Client client = clientOf(ctx);
     if (secagg != null) {
       throw new RejectedException(409, "this federation uses secure aggregation: updates go through "
           + "/v1/rounds/{r}/secagg/{stage}, never in the clear");
@@ -452,6 +539,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     stored(store.saveUpdate(p.stored())).onComplete(ar -> {
       if (ar.succeeded() && ar.result()) {
         federation.accepted(p);
+        metrics.updateAccepted(body.length);
         JsonObject answer = uploadAnswer(round);
         // The update that completes a round is answered once the next model is durable and served.
         afterWrite().onComplete(x -> json(ctx, 202, answer));
@@ -529,7 +617,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void decline(RoutingContext ctx) {
-    Federation.Client client = federation.authenticate(ctx.request().getHeader("Authorization"));
+    Federation.Client client = clientOf(ctx);
     int round = parseInt(ctx.pathParam("round"), "round");
     JsonObject body = jsonBody(ctx);
     String reason;
@@ -583,9 +671,15 @@ public final class CoordinatorVerticle extends VerticleBase {
         return Future.succeededFuture();
       }
       java.util.Optional<RoundRecord> closed = federation.closed(c);
+      if (closed.isEmpty()) {
+        metrics.roundAborted();
+      }
       closed.ifPresent(rec -> {
-        log.info("round {} closed: {} clients, {} examples, {}s", rec.round(), rec.clients(), rec.examples(),
-            String.format("%.1f", rec.seconds()));
+        metrics.roundCompleted(rec.clients());
+        log.atInfo().addKeyValue("event", "round_closed").addKeyValue("round", rec.round())
+            .addKeyValue("clients", rec.clients()).addKeyValue("examples", rec.examples())
+            .addKeyValue("seconds", String.format(java.util.Locale.ROOT, "%.1f", rec.seconds()))
+            .log("round {} closed", rec.round());
         roundListeners.forEach(l -> l.accept(rec, federation.model()));
       });
       if (federation.phase() == Federation.Phase.TRAINING) {
@@ -609,6 +703,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void roundOpened() {
+    metrics.roundOpened(federation.round());
+    metrics.activeClients(federation.activeClients());
     armDeadline();
     if (secagg != null) {
       secagg.roundOpened(federation.round()); // idempotent when the deadline is merely re-armed
@@ -650,6 +746,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       if (changed || timedOut) {
         vertx.cancelTimer(w.timer());
         it.remove();
+        metrics.longPollClosed();
         if (!w.ctx().response().ended() && !w.ctx().response().closed()) {
           json(w.ctx(), 200, roundJson(w.caller()));
         }
@@ -657,7 +754,43 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * The privacy ledger as JSON Lines: every spend the coordinator recorded, in order, hash-chained and
+   * countersigned with the ledger key. Ed25519 signatures are deterministic, so the same spends always
+   * give the same links and head (returned in a header: an auditor who keeps it detects any rewrite).
+   */
+  private void ledger(RoutingContext ctx) {
+    org.hedgerow.privacy.ledger.PrivacyLedger l =
+        new org.hedgerow.privacy.ledger.PrivacyLedger(access.ledgerKey().privateKey(), List.of());
+    for (org.hedgerow.privacy.budget.Spend sp : federation.spends()) {
+      l.append(sp, new byte[0]);
+    }
+    ctx.response().putHeader("Content-Type", "application/x-ndjson")
+        .putHeader("X-Hedgerow-Ledger-Head", l.head())
+        .putHeader("X-Hedgerow-Ledger-Key", org.hedgerow.privacy.crypto.Hex.encode(access.ledgerKey().publicKey()))
+        .end(org.hedgerow.coordinator.ledger.LedgerJson.toJsonLines(l.entries()));
+  }
+
+  /** Requests in flight, for graceful shutdown. */
+  public org.hedgerow.coordinator.ops.InFlightRequests inFlight() {
+    return inFlight;
+  }
+
+  /** Stops accepting connections and waits up to {@code timeout} for open ones to finish. */
+  public Future<Void> shutdown(long timeout, java.util.concurrent.TimeUnit unit) {
+    answerWaiters(true);
+    return server == null ? Future.succeededFuture() : server.shutdown(timeout, unit);
+  }
+
+  /** The coordinator's Prometheus metrics. */
+  public org.hedgerow.coordinator.metrics.CoordinatorMetrics metrics() {
+    return metrics;
+  }
+
   private void status(RoutingContext ctx) {
+    if (access != null) {
+      Authenticator.require(access.authenticator().authenticate(ctx), Role.OPERATOR, Role.AUDITOR);
+    }
     JsonArray rounds = new JsonArray();
     for (RoundRecord r : federation.history()) {
       rounds.add(new JsonObject().put("round", r.round()).put("clients", r.clients()).put("examples", r.examples())
@@ -692,6 +825,10 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void failure(RoutingContext ctx) {
     Throwable t = ctx.failure();
+    if (ctx.request().method() == io.vertx.core.http.HttpMethod.PUT && ctx.request().path().endsWith("/update")) {
+      int code = t instanceof RejectedException r ? r.status() : ctx.statusCode();
+      metrics.updateRejected(org.hedgerow.coordinator.metrics.UpdateRejection.forStatus(code < 0 ? 500 : code));
+    }
     if (t instanceof RejectedException r) {
       json(ctx, r.status(), new JsonObject().put("error", r.getMessage()));
     } else if (ctx.statusCode() == 413) {

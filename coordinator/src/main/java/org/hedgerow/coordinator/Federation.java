@@ -77,6 +77,7 @@ public final class Federation {
   private static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
   private final CoordinatorOptions options;
+  private java.util.function.IntSupplier enrolled = () -> 0;
   private final Strategy strategy;
   private final Map<String, Client> clientsById = new LinkedHashMap<>();
   private final Map<String, Client> clientsByTokenHash = new HashMap<>();
@@ -241,8 +242,8 @@ public final class Federation {
       throw new RejectedException(409, "the federation is " + phase.name().toLowerCase()
           + " and takes no new participants");
     }
-    if (clientsById.size() + pendingJoins.size() >= options.expectedClients()) {
-      throw new RejectedException(409, "the federation is full: " + options.expectedClients() + " clients expected");
+    if (clientsById.size() + pendingJoins.size() >= expectedClients()) {
+      throw new RejectedException(409, "the federation is full: " + expectedClients() + " clients expected");
     }
   }
 
@@ -258,6 +259,19 @@ public final class Federation {
 
   public void joinFailed(PendingJoin j) {
     pendingJoins.remove(j.client().id());
+  }
+
+  /**
+   * Counts enrolled, unrevoked clients; used when the options expect 0 clients ("every enrolled
+   * client"). Set by the service before the verticle starts.
+   */
+  public void countEnrolledWith(java.util.function.IntSupplier enrolled) {
+    this.enrolled = enrolled;
+  }
+
+  /** Clients that must join before round 1: the configured number, or every enrolled client (at least one). */
+  public int expectedClients() {
+    return options.expectedClients() > 0 ? options.expectedClients() : Math.max(1, enrolled.getAsInt());
   }
 
   /** The participant {@code clientId}, if it joined. */
@@ -295,7 +309,7 @@ public final class Federation {
    */
   public Optional<Transition> dueTransition(long nowMillis) {
     if (transitioning != null || phase != Phase.WAITING_FOR_CLIENTS || !pendingJoins.isEmpty()
-        || clientsById.size() < options.expectedClients()) {
+        || clientsById.size() < expectedClients()) {
       return Optional.empty();
     }
     Optional<String> refusal = strategy instanceof PrivacyAccounted pa ? pa.refusal(1) : Optional.empty();

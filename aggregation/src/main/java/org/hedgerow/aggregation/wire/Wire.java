@@ -10,6 +10,8 @@ public final class Wire {
   public static final String MODEL = "/v1/model";
   public static final String MODEL_PARAMETERS = "/v1/model/parameters";
   public static final String STATUS = "/v1/status";
+  /** {@code GET /v1/ledger}: the privacy ledger as JSON Lines (auditor or operator). */
+  public static final String LEDGER = "/v1/ledger";
   /** {@code POST}: a silo redeems an enrolment token (and its CSR) for a certificate. No credentials needed. */
   public static final String ENROL = "/v1/enrol";
   /** {@code POST} (operator): issue a one-time enrolment token for a client id. */

@@ -79,6 +79,7 @@ public final class SecureAggregationWorkflow {
   private final SecureAggregationOptions options;
   private final int parameterCount;
   private final Outcome outcome;
+  private final java.util.function.Function<io.vertx.ext.web.RoutingContext, Federation.Client> callers;
   private final Map<String, byte[]> identities = new TreeMap<>();
   private final Map<Integer, String> abortedRounds = new LinkedHashMap<>();
   private final List<BiConsumer<String, byte[]>> receivedListeners = new CopyOnWriteArrayList<>();
@@ -124,13 +125,24 @@ public final class SecureAggregationWorkflow {
    */
   public SecureAggregationWorkflow(Federation federation, SecureAggregationOptions options, int parameterCount,
       Outcome outcome) {
-    if (federation == null || options == null || outcome == null) {
-      throw new IllegalArgumentException("federation, options and outcome must not be null");
+    this(federation, options, parameterCount, outcome,
+        ctx -> federation.authenticate(ctx.request().getHeader("Authorization")));
+  }
+
+  /**
+   * @param callers resolves the participant making a stage request (bearer token or client
+   *     certificate, as the coordinator authenticates), refusing with a {@code RejectedException}
+   */
+  public SecureAggregationWorkflow(Federation federation, SecureAggregationOptions options, int parameterCount,
+      Outcome outcome, java.util.function.Function<io.vertx.ext.web.RoutingContext, Federation.Client> callers) {
+    if (federation == null || options == null || outcome == null || callers == null) {
+      throw new IllegalArgumentException("federation, options, outcome and callers must not be null");
     }
     this.federation = federation;
     this.options = options;
     this.parameterCount = parameterCount;
     this.outcome = outcome;
+    this.callers = callers;
   }
 
   /** Test seam: sees every stage message body the coordinator receives, with its stage. */
@@ -227,7 +239,7 @@ public final class SecureAggregationWorkflow {
   // ---- HTTP ----------------------------------------------------------------------------------
 
   private void post(RoutingContext ctx) {
-    Federation.Client client = federation.authenticate(ctx.request().getHeader("Authorization"));
+    Federation.Client client = callers.apply(ctx);
     String stage = ctx.pathParam("stage");
     int stageIndex = stageIndex(stage);
     Session s = requireSession(ctx);
@@ -270,7 +282,7 @@ public final class SecureAggregationWorkflow {
   }
 
   private void get(RoutingContext ctx) {
-    Federation.Client client = federation.authenticate(ctx.request().getHeader("Authorization"));
+    Federation.Client client = callers.apply(ctx);
     String stage = ctx.pathParam("stage");
     stageIndex(stage);
     Session s = requireSession(ctx);
