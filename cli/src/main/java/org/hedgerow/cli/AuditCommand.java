@@ -40,24 +40,27 @@ public class AuditCommand implements Runnable {
     @Option(names = "--silo-key", description = "NAME=HEX: a silo's Ed25519 public key; its links must carry its signature.")
     Map<String, String> siloKeys = new LinkedHashMap<>();
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+      java.io.PrintWriter out = spec.commandLine().getOut();
       List<LedgerEntry> entries = LedgerJson.fromJsonLines(Files.readString(ledger));
       byte[] coordinator = LedgerKey.readHex(coordinatorKey, Ed25519.KEY_BYTES);
       Map<String, byte[]> silos = new LinkedHashMap<>();
       siloKeys.forEach((name, hex) -> silos.put(name, Hex.decode(hex.strip())));
       LedgerVerifier.Report r = LedgerVerifier.verify(entries, coordinator, silos);
-      System.out.printf("ledger %s: %d links, head %s%n", ledger, r.links(), r.head());
-      System.out.printf("%-24s %6s %20s %20s %8s %s%n", "holder", "links", "epsilon reported", "epsilon recomputed",
+      out.printf("ledger %s: %d links, head %s%n", ledger, r.links(), r.head());
+      out.printf("%-24s %6s %20s %20s %8s %s%n", "holder", "links", "epsilon reported", "epsilon recomputed",
           "cap", "signed");
-      r.holders().values().forEach(h -> System.out.printf(Locale.ROOT, "%-24s %6d %20.12f %20.12f %8s %s%n", h.holder(),
+      r.holders().values().forEach(h -> out.printf(Locale.ROOT, "%-24s %6d %20.12f %20.12f %8s %s%n", h.holder(),
           h.links(), h.reportedEpsilon(), h.recomputedEpsilon(), h.cap(), h.signed() ? "yes" : "no"));
       if (r.intact()) {
-        System.out.println("intact: chain, countersignatures, caps and epsilon all check out");
+        out.println("intact: chain, countersignatures, caps and epsilon all check out");
         return 0;
       }
-      System.out.println(r.findings().size() + " finding(s):");
-      r.findings().forEach(f -> System.out.println("  - " + f));
+      out.println(r.findings().size() + " finding(s):");
+      r.findings().forEach(f -> out.println("  - " + f));
       return 1;
     }
   }
