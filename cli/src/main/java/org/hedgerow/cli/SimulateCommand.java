@@ -1,37 +1,106 @@
 package org.hedgerow.cli;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.hedgerow.edge.partition.Partitioner;
 import org.hedgerow.edge.task.Holdout;
 import org.hedgerow.simulations.FederationData;
+import org.hedgerow.simulations.RemoteCoordinator;
 import org.hedgerow.simulations.Reports;
 import org.hedgerow.simulations.Scenario;
 import org.hedgerow.simulations.Simulation;
 import org.hedgerow.simulations.SimulationResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code hedgerow simulate}: a federation from a scenario file, over HTTP on 127.0.0.1. */
+/**
+ * {@code hedgerow simulate}: a federation from a scenario file, over HTTP on 127.0.0.1; or, with
+ * {@code --coordinator}, the scenario's silos against a coordinator that is already running.
+ */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-    description = "Run a simulated federation described by a scenario file (coordinator and clients over HTTP on 127.0.0.1).")
+    description = {"Run a simulated federation described by a scenario file (coordinator and clients over HTTP on "
+        + "127.0.0.1).",
+        "With --coordinator: run only the scenario's silos, against a coordinator already running "
+        + "('hedgerow coordinator start'); over https:// each silo is first enrolled with the operator token "
+        + "(credentials in OUT/credentials/<silo>/) and then uses mutual TLS."})
 public class SimulateCommand implements Callable<Integer> {
-  @Option(names = "--scenario", required = true, description = "Scenario JSON; keys not given take the bundled default.")
+  @Option(names = "--scenario", description = "Scenario JSON; keys not given take the bundled default. Required "
+      + "unless --coordinator is given (then default: the bundled scenario; use the file the coordinator was started "
+      + "with).")
   Path scenarioFile;
+
+  @Option(names = "--coordinator", description = "URL of a running coordinator, e.g. https://127.0.0.1:8443. "
+      + "http:// means a development coordinator with open registration (started without --dir).")
+  URI coordinator;
+
+  @Option(names = "--trust", description = "With an https:// --coordinator: the federation CA (its STATE/ca.pem).")
+  Path trust;
+
+  @Option(names = "--operator-token-file", description = "With an https:// --coordinator: its STATE/operator.token, "
+      + "used to issue the silos' enrolment tokens and to follow the rounds.")
+  Path operatorTokenFile;
+
+  @Option(names = "--baselines", description = "With --coordinator: also train the centralized and local-only "
+      + "baselines in this process (popularity and repeat are always reported).")
+  boolean baselines;
 
   @Option(names = "--out", required = true, description = "Directory for summary.json, rounds.csv and the plot.")
   Path out;
 
   @Mixin RunOptions overrides;
 
+  /** Subdirectory of {@code --out} holding each enrolled silo's key, certificate and CA. */
+  static final String CREDENTIALS = "credentials";
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    Scenario s = Scenario.load(scenarioFile);
-    return run(s.with(overrides.asJson(), "command line"), out);
+    if (coordinator == null) {
+      if (scenarioFile == null) {
+        throw new ParameterException(spec.commandLine(), "Missing required option: '--scenario' (required unless "
+            + "--coordinator is given)");
+      }
+      for (Object[] o : new Object[][] {{"--trust", trust}, {"--operator-token-file", operatorTokenFile}}) {
+        if (o[1] != null) {
+          throw new ParameterException(spec.commandLine(), o[0] + " only applies with --coordinator. Provided value: "
+              + o[1]);
+        }
+      }
+      if (baselines) {
+        throw new ParameterException(spec.commandLine(), "--baselines only applies with --coordinator (an in-process "
+            + "run always trains them)");
+      }
+      return run(Scenario.load(scenarioFile).with(overrides.asJson(), "command line"), out);
+    }
+    RemoteCoordinator remote;
+    try {
+      remote = RemoteCoordinator.of(coordinator, trust, operatorTokenFile);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Scenario s = scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile);
+    return runRemote(s.with(overrides.asJson(), "command line"), remote, out, baselines);
+  }
+
+  /** The silos of scenario {@code s} against {@code remote}; outputs in {@code out}. */
+  static int runRemote(Scenario s, RemoteCoordinator remote, Path out, boolean baselines) throws Exception {
+    FederationData fd = load(s);
+    SimulationResult r = new Simulation(s, System.out).remote(fd, remote, out.resolve(CREDENTIALS), baselines);
+    return write(r, out);
   }
 
   static int run(Scenario s, Path out) throws Exception {
+    SimulationResult r = new Simulation(s, System.out).run(load(s));
+    return write(r, out);
+  }
+
+  private static FederationData load(Scenario s) throws Exception {
     Holdout holdout = Holdout.parse(s.holdout());
     Partitioner partitioner = Partitioner.parse(s.partition(), s.ukShops());
     Path data = Home.resolve(s.data());
@@ -40,7 +109,10 @@ public class SimulateCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     FederationData fd = FederationData.load(data, partitioner, holdout);
     System.out.printf("loaded in %.1f s: %s%n", (System.nanoTime() - t0) / 1e9, fd.report());
-    SimulationResult r = new Simulation(s, System.out).run(fd);
+    return fd;
+  }
+
+  private static int write(SimulationResult r, Path out) throws Exception {
     Reports.write(r, out);
     Reports.printTable(r, System.out);
     System.out.println("wrote " + out.resolve(Reports.SUMMARY) + ", " + out.resolve(Reports.ROUNDS) + ", "

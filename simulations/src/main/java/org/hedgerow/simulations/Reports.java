@@ -64,6 +64,9 @@ public final class Reports {
       by.put(e.getKey().key(), e.getValue());
     }
     ds.put("catalogue_products", r.data().catalogue().size());
+    if (r.coordinator() != null) {
+      root.put("coordinator", r.coordinator()); // silos ran against this separately started coordinator
+    }
     root.put("holdout", r.data().holdout().toString());
     root.put("partition", r.scenario().partition());
     var silos = root.putArray("silos");
@@ -146,7 +149,9 @@ public final class Reports {
     if (r.rounds().isEmpty()) {
       x[0] = 1;
     }
-    chart.addSeries("federated", x, y).setMarker(SeriesMarkers.CIRCLE);
+    if (!r.rounds().isEmpty() || r.dpRounds().isEmpty()) { // a remote DP run has only the federated-dp series
+      chart.addSeries("federated", x, y).setMarker(SeriesMarkers.CIRCLE);
+    }
     if (!r.dpRounds().isEmpty()) {
       double[] dx = r.dpRounds().stream().mapToDouble(RoundRow::round).toArray();
       double[] dy = r.dpRounds().stream().mapToDouble(RoundRow::hr10).toArray();
@@ -158,7 +163,7 @@ public final class Reports {
       if (m == null) {
         continue;
       }
-      double[] fx = {1, Math.max(1, r.rounds().size())};
+      double[] fx = {1, Math.max(1, Math.max(r.rounds().size(), r.dpRounds().size()))};
       double[] fy = {m.overall().hr10(), m.overall().hr10()};
       XYSeries s = chart.addSeries(flat, fx, fy);
       s.setMarker(SeriesMarkers.NONE);

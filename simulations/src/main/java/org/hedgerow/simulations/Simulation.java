@@ -1,5 +1,6 @@
 package org.hedgerow.simulations;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.net.URI;
@@ -21,6 +22,9 @@ import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.aggregation.strategy.CentralDpFedAvg;
 import org.hedgerow.aggregation.strategy.Aggregators;
 import org.hedgerow.aggregation.strategy.Strategy;
+import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.coordinator.Federation;
+import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.edge.dp.DpConfig;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
 import org.hedgerow.privacy.budget.PrivacyBudget;
@@ -136,7 +140,244 @@ public final class Simulation {
         s.data().name(), s.data().customers().size(), s.examples().size(), s.data().testBaskets())).toList(),
         ordered, fed.rounds(), (System.nanoTime() - t0) / 1e9, fed.trainingSeconds(), fed.aggregationSeconds(),
         fed.wallSeconds(), baselineSeconds, evalSeconds, dp == null ? List.of() : dp.rounds(),
-        dp == null ? null : dp.privacy(), dp == null ? 0 : dp.wallSeconds());
+        dp == null ? null : dp.privacy(), dp == null ? 0 : dp.wallSeconds(), null);
+  }
+
+  /**
+   * The scenario's silos as clients of a coordinator that is already running elsewhere ({@code
+   * hedgerow coordinator start}), instead of coordinators started in-process. Over https:// every
+   * training silo is enrolled first (credentials under {@code credentials/<client id>/}, reused if
+   * already there), because a coordinator started without {@code --clients} opens round 1 only once
+   * every enrolled silo has joined; then all silos join and train. As the operator, this process
+   * follows the rounds ({@code GET /v1/round?after=N}), downloads each new global model and evaluates
+   * it exactly as {@link #run} does.
+   *
+   * <p>One federation is run: the coordinator's. It is reported as {@code federated}, or {@code
+   * federated-dp} under local DP (user-level DP-SGD at the silos, spends reported to the coordinator
+   * and cross-checked against the silos' own budgets). Central DP and secure aggregation are the
+   * coordinator's settings and are not run here. The popularity and repeat baselines are always
+   * reported (they need no training); centralized and local-only only with {@code baselines}.
+   *
+   * @param credentials directory for the silos' keys and certificates (only used over https://)
+   */
+  public SimulationResult remote(FederationData data, RemoteCoordinator remote, Path credentials, boolean baselines)
+      throws Exception {
+    long t0 = System.nanoTime();
+    if (scenario.privacy().equals("central")) {
+      throw new IllegalArgumentException("privacy 'central' is applied by the coordinator, and 'simulate "
+          + "--coordinator' runs only the silos: use privacy 'none' or 'local' (DP at the silos)");
+    }
+    if (scenario.secureAggregation().enabled()) {
+      throw new IllegalArgumentException("secure aggregation is the coordinator's setting, and 'simulate "
+          + "--coordinator' runs only the silos: use secure_aggregation 'none'");
+    }
+    ModelSpec spec = modelSpec();
+    boolean local = scenario.privacy().equals("local");
+    DpConfig dp = local ? localDpConfig() : null;
+    List<Silo> exact = silos(data);
+    List<Silo> silos = local ? privateSilos(data, dp) : exact;
+    List<Silo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
+    out.printf("%d silos (%d with training examples), %,d training examples, catalogue %,d products%n", silos.size(),
+        training.size(), training.stream().mapToLong(s -> s.examples().size()).sum(), data.catalogue().size());
+
+    CoordinatorClient operator = remote.operator();
+    JsonNode served = operator.getJson(Wire.MODEL);
+    if (!spec.hash().equals(served.path("spec_hash").asText())) {
+      throw new IllegalStateException("the coordinator at " + remote.uri() + " serves model spec "
+          + served.path("spec_hash").asText() + " (" + served.path("spec") + "), this scenario's is " + spec.hash()
+          + " (layers " + spec.layerSizes() + "): start the coordinator with the same --scenario");
+    }
+    JsonNode status = operator.getJson(Wire.STATUS);
+    if ("finished".equals(status.path("round").path("state").asText())) {
+      throw new IllegalStateException("the coordinator at " + remote.uri() + " has already finished its federation ("
+          + status.path("finish_reason").asText() + "); start a new one on a fresh store");
+    }
+    int target = status.path("target_rounds").asInt(scenario.rounds());
+    int startVersion = status.path("round").path("model_version").asInt(0);
+    if (status.path("completed_rounds").asInt() > 0 && local) {
+      // The silos' privacy budgets live in this process: fresh ones would not know the earlier rounds' spends.
+      throw new IllegalStateException("the coordinator at " + remote.uri() + " has already completed "
+          + status.path("completed_rounds").asInt() + " rounds; a local-DP simulation cannot join a federation "
+          + "midway (its silos' budgets would not include the earlier spends)");
+    }
+    if (status.path("completed_rounds").asInt() > 0) {
+      out.printf("the coordinator has already completed %d rounds; following it from there%n",
+          status.path("completed_rounds").asInt());
+    }
+
+    Map<String, String> siloOf = new LinkedHashMap<>(); // client id -> silo name
+    for (Silo s : training) {
+      String previous = siloOf.put(RemoteCoordinator.clientId(s.data().name()), s.data().name());
+      if (previous != null) {
+        throw new IllegalStateException("silos '" + previous + "' and '" + s.data().name() + "' map to the same "
+            + "client id '" + RemoteCoordinator.clientId(s.data().name()) + "'");
+      }
+    }
+    Map<String, String> idOf = new LinkedHashMap<>();
+    siloOf.forEach((id, silo) -> idOf.put(silo, id));
+    if (remote.enrols()) {
+      // All silos enrol before any joins: the coordinator waits for every enrolled silo.
+      int fresh = 0;
+      for (String id : siloOf.keySet()) {
+        fresh += remote.ensureEnrolled(id, credentials.resolve(id)) ? 1 : 0;
+      }
+      out.printf("enrolled %d silos (%d reusing credentials) under %s%n", siloOf.size(), siloOf.size() - fresh,
+          credentials);
+    }
+    int expected = operator.getJson(Wire.ROUND).path("expected_clients").asInt(training.size());
+    if (expected != training.size()) {
+      out.printf("note: the coordinator expects %d silos, this run brings %d%s%n", expected, training.size(),
+          expected > training.size() ? "; round 1 opens once the others join too" : "");
+    }
+
+    String label = local ? "federated-dp" : "federated";
+    if (local) {
+      out.printf("federated-dp (local, user-level DP-SGD at each silo): %s%s%n", dp,
+          scenario.noiseMultiplier() == null ? " (sigma calibrated for " + scenario.rounds() + " rounds)" : "");
+    }
+    out.printf("%s: coordinator on %s, %d clients, %d rounds%n", label, remote.uri(), training.size(), target);
+    long tf = System.nanoTime();
+    ExecutorService clients = Executors.newFixedThreadPool(training.size());
+    RoundTracker tracker;
+    List<EdgeClient> edgeClients = new ArrayList<>();
+    String finishReason;
+    try {
+      Semaphore slots = new Semaphore(scenario.workers());
+      List<Future<?>> running = new ArrayList<>();
+      for (Silo s : training) {
+        String name = s.data().name();
+        EdgeClient c = new EdgeClient(name, remote.silo(credentials.resolve(idOf.get(name))), spec, s.examples(), slots,
+            scenario.seed() ^ name.hashCode(), dp);
+        edgeClients.add(c);
+        running.add(clients.submit(() -> {
+          c.run();
+          return null;
+        }));
+      }
+      tracker = new RoundTracker(data, spec, silos, training.size(), label, target);
+      try (tracker) {
+        int seenRound = 0;
+        int evaluated = startVersion;
+        while (true) {
+          CoordinatorClient.RoundState st = operator.round(seenRound); // held until a later round opens
+          surfaceFailures(running);
+          if (st.modelVersion() > evaluated) {
+            evaluated = evaluateNewModel(operator, tracker, spec, evaluated);
+          }
+          if (st.finished()) {
+            if (st.modelVersion() > evaluated) {
+              evaluated = evaluateNewModel(operator, tracker, spec, evaluated);
+            }
+            break;
+          }
+          if (st.training()) {
+            seenRound = Math.max(seenRound, st.round());
+          }
+        }
+      }
+      for (Future<?> f : running) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+      status = operator.getJson(Wire.STATUS);
+      finishReason = status.path("finish_reason").asText(null);
+    } finally {
+      clients.shutdownNow();
+    }
+    double fedWall = (System.nanoTime() - tf) / 1e9;
+    List<RoundRow> rows = tracker.rows;
+    if (rows.size() < target) {
+      out.printf("%s: %d of %d rounds evaluated here: %s%n", label, rows.size(), target, finishReason);
+    }
+    PrivacyReport privacy = local ? PrivacyReport.of(scenario, "local", spends(status, siloOf), declined(status, siloOf),
+        edgeClients, dp, finishReason) : null;
+
+    Map<String, MethodResult> methods = new LinkedHashMap<>();
+    long te = System.nanoTime();
+    methods.put("popularity", Evaluation.evaluate(data, s -> new PopularityRanker(data.pooledStats())));
+    methods.put("repeat", Evaluation.evaluate(data, s -> new RepeatRanker(data.pooledStats())));
+    double evalSeconds = tracker.evalSeconds + (System.nanoTime() - te) / 1e9;
+    double baselineSeconds = 0;
+    if (baselines) {
+      long tb = System.nanoTime();
+      out.println("baselines: centralized and local-only (same epochs as the federation: "
+          + scenario.rounds() * scenario.localEpochs() + ")");
+      methods.put("local-only", localOnly(data, spec, exact));
+      methods.put("centralized", centralized(data, spec));
+      baselineSeconds = (System.nanoTime() - tb) / 1e9;
+    }
+    if (tracker.last != null) {
+      methods.put(label, tracker.last);
+    }
+    Map<String, MethodResult> ordered = new LinkedHashMap<>();
+    for (String k : List.of("popularity", "repeat", "local-only", "centralized", "federated", "federated-dp")) {
+      if (methods.containsKey(k)) {
+        ordered.put(k, methods.get(k));
+      }
+    }
+    return new SimulationResult(scenario, data, silos.stream().map(s -> new SimulationResult.SiloInfo(
+        s.data().name(), s.data().customers().size(), s.examples().size(), s.data().testBaskets())).toList(),
+        ordered, local ? List.of() : rows, (System.nanoTime() - t0) / 1e9, tracker.trainSeconds, tracker.aggSeconds,
+        local ? 0 : fedWall, baselineSeconds, evalSeconds, local ? rows : List.of(), privacy, local ? fedWall : 0,
+        remote.uri().toString());
+  }
+
+  /**
+   * Downloads the coordinator's current global model and, if it is newer than version {@code
+   * evaluated}, evaluates it as the model of the round that produced it (model version v is the
+   * result of the v-th closed round: {@code history[v - 1]} of the status).
+   *
+   * @return the version now evaluated
+   */
+  private int evaluateNewModel(CoordinatorClient operator, RoundTracker tracker, ModelSpec spec, int evaluated) {
+    CoordinatorClient.GlobalModel g = operator.model(spec.parameterCount());
+    if (g.version() <= evaluated) {
+      return evaluated;
+    }
+    JsonNode history = operator.getJson(Wire.STATUS).path("history");
+    if (history.size() < g.version()) {
+      throw new IllegalStateException("the coordinator serves model version " + g.version() + " but reports only "
+          + history.size() + " closed rounds");
+    }
+    if (g.version() > evaluated + 1) {
+      // Rounds closed faster than this process polled: their models were replaced before it could fetch them.
+      out.printf("%nrounds %d to %d closed before their models could be fetched; not evaluated%n",
+          history.get(evaluated).path("round").asInt(), history.get(g.version() - 2).path("round").asInt());
+    }
+    tracker.closed(roundRecord(history.get(g.version() - 1)), g.parameters());
+    return g.version();
+  }
+
+  /** A closed round as {@code GET /v1/status} lists it in {@code history}. */
+  private static RoundRecord roundRecord(JsonNode h) {
+    return new RoundRecord(h.path("round").asInt(), h.path("clients").asInt(), h.path("examples").asLong(),
+        h.path("bytes_up").asLong(), h.path("bytes_down").asLong(), h.path("seconds").asDouble(),
+        h.path("aggregation_seconds").asDouble(), h.path("client_train_seconds").asDouble(),
+        h.path("train_loss").isNumber() ? h.path("train_loss").asDouble() : Double.NaN);
+  }
+
+  /** The coordinator's privacy ledger from its status, with client ids turned back into silo names. */
+  private static List<Spend> spends(JsonNode status, Map<String, String> siloOf) {
+    List<Spend> spends = new ArrayList<>();
+    for (JsonNode s : status.path("privacy").path("spends")) {
+      String id = s.path("silo").asText();
+      spends.add(new Spend(s.path("round").asInt(), siloOf.getOrDefault(id, id), s.path("mechanism").asText(),
+          s.path("noise_multiplier").asDouble(), s.path("sample_rate").asDouble(), s.path("steps").asLong(),
+          s.path("epsilon").asDouble(), s.path("delta").asDouble(), s.path("cap").asDouble()));
+    }
+    return spends;
+  }
+
+  /** Silos that declined a round (budget exhausted), keyed by silo name. */
+  private static Map<String, Federation.Declined> declined(JsonNode status, Map<String, String> siloOf) {
+    Map<String, Federation.Declined> declined = new LinkedHashMap<>();
+    status.path("privacy").path("declined").fields().forEachRemaining(e -> {
+      JsonNode d = e.getValue();
+      String silo = siloOf.getOrDefault(e.getKey(), e.getKey());
+      declined.put(silo, new Federation.Declined(e.getKey(), d.path("round").asInt(), d.path("reason").asText(),
+          d.path("epsilon").isNumber() ? d.path("epsilon").asDouble() : Double.NaN,
+          d.path("cap").isNumber() ? d.path("cap").asDouble() : Double.NaN));
+    });
+    return declined;
   }
 
   /** Each silo builds its features and examples from its own data only. */
@@ -204,7 +445,7 @@ public final class Simulation {
   /** What {@link #federationOnly} measured; {@code privacy} is null without DP. */
   public record SingleRun(MethodResult result, List<RoundRow> rounds, PrivacyReport privacy, double seconds) {}
 
-  ModelSpec modelSpec() {
+  public ModelSpec modelSpec() {
     List<Integer> layers = new ArrayList<>();
     layers.add(FeatureExtractor.FEATURES);
     layers.addAll(scenario.hidden());
@@ -293,24 +534,12 @@ public final class Simulation {
           return null;
         }));
       }
-      List<RoundRow> rows = new ArrayList<>();
-      double trainSeconds = 0;
-      double aggSeconds = 0;
-      double evalSeconds = 0;
-      MethodResult last = null;
-      PreferenceModel evalModel = new PreferenceModel(spec, scenario.seed());
       String finishReason = null;
-      try (ProgressBar bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(scenario.rounds())
-          .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out, 150))
-          .setUpdateIntervalMillis(500).build()) {
-        bar.setExtraMessage("round 1, waiting for clients");
+      RoundTracker tracker = new RoundTracker(data, spec, silos, training.size(), label, scenario.rounds());
+      try (tracker) {
         while (finishReason == null) {
           Object[] next = closed.poll(1, TimeUnit.SECONDS);
-          for (Future<?> f : running) {
-            if (f.isDone()) {
-              f.get(); // surfaces a client's failure instead of waiting forever
-            }
-          }
+          surfaceFailures(running);
           if (next == null) {
             continue;
           }
@@ -318,23 +547,13 @@ public final class Simulation {
             finishReason = reason;
             continue;
           }
-          RoundRecord rec = (RoundRecord) next[0];
-          long te = System.nanoTime();
-          evalModel.setParameters((float[]) next[1]);
-          last = Evaluation.evaluate(data, siloData -> new ModelRanker(evalModel, featuresOf(silos, siloData)));
-          evalSeconds += (System.nanoTime() - te) / 1e9;
-          rows.add(new RoundRow(rec.round(), last.overall().hr10(), rec.trainLoss(), rec.clients(), rec.bytesUp(),
-              rec.bytesDown(), rec.seconds()));
-          trainSeconds += rec.clientTrainSeconds();
-          aggSeconds += rec.aggregationSeconds();
-          bar.stepTo(rec.round());
-          bar.setExtraMessage(String.format("round %d: %d/%d clients, hr@10 %.4f, loss %.4f ", rec.round(),
-              rec.clients(), training.size(), last.overall().hr10(), rec.trainLoss()));
+          tracker.closed((RoundRecord) next[0], (float[]) next[1]);
         }
       }
       for (Future<?> f : running) {
         f.get(60, TimeUnit.SECONDS);
       }
+      List<RoundRow> rows = tracker.rows;
       if (rows.size() < scenario.rounds()) {
         out.printf("%s finished after %d of %d rounds: %s%n", label, rows.size(), scenario.rounds(), finishReason);
       }
@@ -343,11 +562,69 @@ public final class Simulation {
       PrivacyReport privacy = mode == Mode.PLAIN || secure ? null
           : PrivacyReport.of(scenario, mode == Mode.LOCAL ? "local" : "central", coordinator.spends(),
               coordinator.declined(), edgeClients, dp, finishReason);
-      return new FederatedOutcome(last, rows, trainSeconds, aggSeconds, (System.nanoTime() - t0) / 1e9, evalSeconds,
-          privacy);
+      return new FederatedOutcome(tracker.last, rows, tracker.trainSeconds, tracker.aggSeconds,
+          (System.nanoTime() - t0) / 1e9, tracker.evalSeconds, privacy);
     } finally {
       clients.shutdownNow();
       vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Rethrows the failure of any client that has stopped, instead of waiting for rounds that cannot close. */
+  private static void surfaceFailures(List<Future<?>> running) throws Exception {
+    for (Future<?> f : running) {
+      if (f.isDone()) {
+        f.get();
+      }
+    }
+  }
+
+  /**
+   * Follows a federation's closed rounds: evaluates each new global model on every silo's test
+   * baskets (with the silo's own features), keeps the per-round rows and timings, and drives the
+   * progress bar. Used by the in-process federation and by {@link #remote}.
+   */
+  private final class RoundTracker implements AutoCloseable {
+    private final FederationData data;
+    private final List<Silo> silos;
+    private final int clients;
+    private final PreferenceModel evalModel;
+    private final ProgressBar bar;
+    final List<RoundRow> rows = new ArrayList<>();
+    double trainSeconds;
+    double aggSeconds;
+    double evalSeconds;
+    MethodResult last;
+
+    RoundTracker(FederationData data, ModelSpec spec, List<Silo> silos, int clients, String label, int rounds) {
+      this.data = data;
+      this.silos = silos;
+      this.clients = clients;
+      this.evalModel = new PreferenceModel(spec, scenario.seed());
+      this.bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(rounds).setStyle(ProgressBarStyle.ASCII)
+          .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out, 150)).setUpdateIntervalMillis(500)
+          .build();
+      bar.setExtraMessage("round 1, waiting for clients");
+    }
+
+    /** Round {@code rec} closed with global parameters {@code model}. */
+    void closed(RoundRecord rec, float[] model) {
+      long te = System.nanoTime();
+      evalModel.setParameters(model);
+      last = Evaluation.evaluate(data, siloData -> new ModelRanker(evalModel, featuresOf(silos, siloData)));
+      evalSeconds += (System.nanoTime() - te) / 1e9;
+      rows.add(new RoundRow(rec.round(), last.overall().hr10(), rec.trainLoss(), rec.clients(), rec.bytesUp(),
+          rec.bytesDown(), rec.seconds()));
+      trainSeconds += rec.clientTrainSeconds();
+      aggSeconds += rec.aggregationSeconds();
+      bar.stepTo(rec.round());
+      bar.setExtraMessage(String.format("round %d: %d/%d clients, hr@10 %.4f, loss %.4f ", rec.round(),
+          rec.clients(), clients, last.overall().hr10(), rec.trainLoss()));
+    }
+
+    @Override
+    public void close() {
+      bar.close();
     }
   }
 

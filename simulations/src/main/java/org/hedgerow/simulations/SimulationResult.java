@@ -15,11 +15,13 @@ import java.util.Map;
  * @param dpRounds per-round figures of {@code federated-dp} (empty without privacy)
  * @param privacy the privacy ledger and per-silo ε of {@code federated-dp} (null without privacy)
  * @param dpWallSeconds wall time of the {@code federated-dp} phase (0 without privacy)
+ * @param coordinator URL of the separately running coordinator the silos used ({@code simulate
+ *     --coordinator}); null when the run started its own coordinators in-process
  */
 public record SimulationResult(Scenario scenario, FederationData data, List<SiloInfo> silos,
     Map<String, MethodResult> methods, List<RoundRow> rounds, double seconds, double trainingSeconds,
     double aggregationSeconds, double federatedWallSeconds, double baselineSeconds, double evaluationSeconds,
-    List<RoundRow> dpRounds, PrivacyReport privacy, double dpWallSeconds) {
+    List<RoundRow> dpRounds, PrivacyReport privacy, double dpWallSeconds, String coordinator) {
 
   /** A silo as reported: its size and how much it trained on. */
   public record SiloInfo(String name, int customers, int trainExamples, long testBaskets) {}

@@ -20,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * from its store); 4xx answers are the coordinator refusing something and are raised at once with
  * its message. An upload carries one random upload id reused across its retries, so a retry of an
  * upload the coordinator already stored is not counted twice.
+ *
+ * <p>Three ways to identify the caller: open registration ({@link #register}: the coordinator hands
+ * back a bearer token, for in-process runs on loopback); a client certificate ({@link
+ * #CoordinatorClient(URI, int, javax.net.ssl.SSLContext)} with {@link ClientCredentials#sslContext()},
+ * then {@link #join}: the TLS handshake identifies the silo and no bearer header is ever sent); or a
+ * fixed operator/auditor token ({@link #operator}) for read-only calls.
  */
 public final class CoordinatorClient {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorClient.class);
@@ -35,6 +41,12 @@ public final class CoordinatorClient {
   private final Duration retryBudget;
   private final java.security.SecureRandom random = new java.security.SecureRandom();
   private String token;
+  /** Sent on every request: an operator or auditor token (see {@link #operator}); null for silos. */
+  private final String bearer;
+  /** Built over an SSLContext: a silo that holds a client certificate joins with {@link #join}. */
+  private final boolean certificate;
+  /** Set once {@link #join} succeeded: the certificate identifies this client from then on. */
+  private volatile String joinedAs;
 
   /** A refusal from the coordinator: its HTTP status and message. */
   public static final class RefusedException extends RuntimeException {
@@ -75,10 +87,22 @@ public final class CoordinatorClient {
    * @param retryBudget how long a call keeps retrying connection failures and 5xx answers
    */
   public CoordinatorClient(URI base, int maxAttempts, Duration retryBudget) {
+    this(base, maxAttempts, retryBudget, null, null);
+  }
+
+  private CoordinatorClient(URI base, int maxAttempts, Duration retryBudget, javax.net.ssl.SSLContext tls,
+      String bearer) {
     this.base = base;
     this.maxAttempts = maxAttempts;
     this.retryBudget = retryBudget;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .version(HttpClient.Version.HTTP_1_1);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    this.http = b.build();
+    this.bearer = bearer;
+    this.certificate = tls != null && bearer == null;
   }
 
   public CoordinatorClient(URI base, int maxAttempts) {
@@ -91,11 +115,57 @@ public final class CoordinatorClient {
 
   /** Over HTTPS with {@code tls}: mutual TLS when it holds a client key (see {@link ClientCredentials#sslContext()}). */
   public CoordinatorClient(URI base, int maxAttempts, javax.net.ssl.SSLContext tls) {
-    this.base = base;
-    this.maxAttempts = maxAttempts;
-    this.retryBudget = DEFAULT_RETRY_BUDGET;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
-        .sslContext(tls).build();
+    this(base, maxAttempts, DEFAULT_RETRY_BUDGET, tls, null);
+  }
+
+  /**
+   * An operator's or auditor's read-only view: {@code token} is sent as a bearer token on every
+   * request. {@code tls} (trusting the federation CA, see {@link ClientCredentials#trusting}) is
+   * required for an https:// {@code base} and may be null for http://.
+   */
+  public static CoordinatorClient operator(URI base, javax.net.ssl.SSLContext tls, String token) {
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("the operator token is empty");
+    }
+    if ("https".equalsIgnoreCase(base.getScheme()) && tls == null) {
+      throw new IllegalArgumentException("an https:// coordinator needs a TLS context trusting its CA: " + base);
+    }
+    return new CoordinatorClient(base, 8, DEFAULT_RETRY_BUDGET, tls, token.strip());
+  }
+
+  /**
+   * True when this client was built over an SSLContext as a silo: it takes part with {@link #join}
+   * (its certificate identifies it) rather than {@link #register}.
+   */
+  public boolean authenticatesByCertificate() {
+    return certificate;
+  }
+
+  /**
+   * Joins the federation as the enrolled silo its client certificate names ({@code POST /v1/clients}
+   * with {@code {}}, or the Ed25519 {@code identityKey} for secure aggregation; null: none). Safe to
+   * retry: the coordinator answers a repeated join of the same silo with the same id.
+   *
+   * @return the client id the coordinator knows this silo by (its certificate's CN)
+   * @throws IllegalStateException if this client was not built over an SSLContext (use {@link #register})
+   */
+  public String join(byte[] identityKey) {
+    if (!certificate) {
+      throw new IllegalStateException("join needs a client certificate: build this client with "
+          + "ClientCredentials.sslContext(), or use register() with open registration");
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+    if (identityKey != null) {
+      o.put("identity_key", java.util.Base64.getEncoder().encodeToString(identityKey));
+    }
+    JsonNode r = json(send(HttpRequest.newBuilder(base.resolve(Wire.CLIENTS))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(o.toString())), 201));
+    if (r.get("client_id") == null) {
+      throw new IllegalStateException("the coordinator answered the join without a client_id: " + r);
+    }
+    joinedAs = r.get("client_id").asText();
+    return joinedAs;
   }
 
   /** Registers this silo and keeps the bearer token for later calls. */
@@ -105,6 +175,9 @@ public final class CoordinatorClient {
 
   /** Registers with this client's Ed25519 identity public key (null: none), needed for secure aggregation. */
   public String register(String silo, byte[] identityKey) {
+    if (certificate) {
+      throw new IllegalStateException("this client holds a client certificate: use join(), not register()");
+    }
     com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode().put("silo", silo);
     if (identityKey != null) {
       o.put("identity_key", java.util.Base64.getEncoder().encodeToString(identityKey));
@@ -124,6 +197,7 @@ public final class CoordinatorClient {
     if (token != null) {
       b.header("Authorization", "Bearer " + token); // so the answer says whether this client is selected
     }
+    withBearer(b);
     JsonNode r = json(send(b, 200));
     JsonNode cfg = r.path("config");
     return new RoundState(r.get("state").asText(), r.get("round").asInt(), r.get("target_rounds").asInt(),
@@ -133,7 +207,7 @@ public final class CoordinatorClient {
 
   /** Downloads the global parameters. */
   public GlobalModel model(int expectedCount) {
-    HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve(Wire.MODEL_PARAMETERS)).GET(), 200);
+    HttpResponse<byte[]> r = send(withBearer(HttpRequest.newBuilder(base.resolve(Wire.MODEL_PARAMETERS)).GET()), 200);
     int version = Integer.parseInt(r.headers().firstValue(Wire.HEADER_MODEL_VERSION).orElseThrow(
         () -> new IllegalStateException("coordinator sent parameters without " + Wire.HEADER_MODEL_VERSION)));
     String hash = r.headers().firstValue(Wire.HEADER_SPEC_HASH).orElse("");
@@ -149,9 +223,7 @@ public final class CoordinatorClient {
   /** As above, reporting the privacy {@code spend} of this update (null: none) in the DP headers. */
   public void upload(int round, int version, String specHash, long examples, float[] delta, double trainSeconds,
       double trainLoss, org.hedgerow.privacy.budget.Spend spend) {
-    if (token == null) {
-      throw new IllegalStateException("register before uploading");
-    }
+    requireParticipant("uploading");
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(Wire.update(round)));
     if (spend != null) {
       b.header(Wire.HEADER_DP_MECHANISM, spend.mechanism())
@@ -164,8 +236,7 @@ public final class CoordinatorClient {
     }
     byte[] id = new byte[16];
     random.nextBytes(id);
-    send(b
-        .header("Authorization", "Bearer " + token)
+    send(clientAuth(b)
         .header(Wire.HEADER_UPLOAD_ID, java.util.HexFormat.of().formatHex(id)) // one per update, kept across retries
         .header("Content-Type", Wire.OCTET_STREAM)
         .header(Wire.HEADER_MODEL_VERSION, Integer.toString(version))
@@ -178,12 +249,9 @@ public final class CoordinatorClient {
 
   /** Tells the coordinator this silo will not take part in {@code round} or any later one, and why. */
   public void decline(int round, String reason, double epsilon, double cap) {
-    if (token == null) {
-      throw new IllegalStateException("register before declining");
-    }
+    requireParticipant("declining");
     String body = JSON.createObjectNode().put("reason", reason).put("epsilon", epsilon).put("cap", cap).toString();
-    send(HttpRequest.newBuilder(base.resolve(Wire.decline(round)))
-        .header("Authorization", "Bearer " + token)
+    send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.decline(round))))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)), 200);
   }
@@ -193,10 +261,10 @@ public final class CoordinatorClient {
    * when the coordinator answered 204 (not ready yet: ask again).
    */
   public byte[] secAggGet(int round, String stage) {
-    requireToken();
+    requireParticipant("secure aggregation");
     try {
-      return send(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage))).timeout(Duration.ofSeconds(60))
-          .header("Authorization", "Bearer " + token).GET(), 200).body();
+      return send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage))).timeout(Duration.ofSeconds(60)))
+          .GET(), 200).body();
     } catch (RefusedException e) {
       if (e.status() == 204) {
         return null;
@@ -207,22 +275,32 @@ public final class CoordinatorClient {
 
   /** {@code POST /v1/rounds/{round}/secagg/{stage}} with a stage message's bytes. */
   public void secAggPost(int round, String stage, byte[] message) {
-    requireToken();
-    send(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage)))
-        .header("Authorization", "Bearer " + token)
+    requireParticipant("secure aggregation");
+    send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage))))
         .header("Content-Type", Wire.OCTET_STREAM)
         .POST(HttpRequest.BodyPublishers.ofByteArray(message)), 202);
   }
 
-  private void requireToken() {
-    if (token == null) {
-      throw new IllegalStateException("register before secure aggregation");
+  /** Open registration: a bearer token from {@link #register}; certificate mode: a successful {@link #join}. */
+  private void requireParticipant(String what) {
+    if (token == null && joinedAs == null) {
+      throw new IllegalStateException((certificate ? "join" : "register") + " before " + what);
     }
+  }
+
+  /** A participant's own calls: its registration token, or nothing when its certificate identifies it. */
+  private HttpRequest.Builder clientAuth(HttpRequest.Builder b) {
+    return token != null ? b.header("Authorization", "Bearer " + token) : b;
+  }
+
+  /** The operator/auditor token, on every request of a client built with {@link #operator}. */
+  private HttpRequest.Builder withBearer(HttpRequest.Builder b) {
+    return bearer != null ? b.header("Authorization", "Bearer " + bearer) : b;
   }
 
   /** GET of a JSON document (status, model info). */
   public JsonNode getJson(String path) {
-    return json(send(HttpRequest.newBuilder(base.resolve(path)).GET(), 200));
+    return json(send(withBearer(HttpRequest.newBuilder(base.resolve(path)).GET()), 200));
   }
 
   private HttpResponse<byte[]> send(HttpRequest.Builder request, int expectedStatus) {

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One silo taking part in a federation: register, then for every round fetch the global model,
+ * One silo taking part in a federation: register (open registration) or join (an enrolled silo whose
+ * {@link CoordinatorClient} holds its client certificate), then for every round fetch the global model,
  * train on the silo's own examples, and upload the difference. Raw data never leaves this object;
  * only the parameter delta and the example count do.
  */
@@ -87,7 +88,13 @@ public final class EdgeClient {
     if (examples.size() == 0) {
       throw new IllegalStateException("silo " + silo + " has no training examples (needs customers with >= 2 training invoices)");
     }
-    coordinator.register(silo, identity.publicKey());
+    if (coordinator.authenticatesByCertificate()) {
+      // An enrolled silo: its client certificate names it; the coordinator knows it by that id.
+      String id = coordinator.join(identity.publicKey());
+      log.info("{}: joined as enrolled client '{}'", silo, id);
+    } else {
+      coordinator.register(silo, identity.publicKey());
+    }
     PreferenceModel model = new PreferenceModel(spec, seed);
     int lastRound = 0;
     while (true) {
