@@ -33,6 +33,10 @@ public class ClientCommand implements Callable<Integer> {
   @Option(names = "--coordinator", required = true, description = "Coordinator URL, e.g. http://127.0.0.1:8443")
   URI coordinator;
 
+  @Option(names = "--credentials", description = "Credentials from 'hedgerow enrol' (client key, certificate, CA): "
+      + "join an https coordinator with mutual TLS instead of registering openly.")
+  java.nio.file.Path credentials;
+
   @Option(names = "--silo", required = true, description = "This silo's name.")
   String silo;
 
@@ -83,7 +87,13 @@ public class ClientCommand implements Callable<Integer> {
     var baskets = SiloData.basketsByCustomer(r.lines());
     Catalogue catalogue = new Catalogue(SiloData.trainingCodes(baskets, h));
     SiloData local = SiloData.build(silo, baskets, h, catalogue);
-    CoordinatorClient cc = new CoordinatorClient(coordinator);
+    if (coordinator.getScheme().equals("https") && credentials == null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "an https coordinator needs --credentials DIR (from 'hedgerow enrol')");
+    }
+    CoordinatorClient cc = credentials == null ? new CoordinatorClient(coordinator)
+        : new CoordinatorClient(coordinator, 8,
+            org.hedgerow.edge.client.ClientCredentials.load(credentials).sslContext());
     DpConfig dp = null;
     FeatureExtractor fx;
     if (epsilonCap != null) {
