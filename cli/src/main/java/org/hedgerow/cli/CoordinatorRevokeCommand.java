@@ -1,8 +1,6 @@
 package org.hedgerow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.auth.EnrolmentService;
@@ -15,14 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "revoke", mixinStandardHelpOptions = true,
     description = "Revoke an enrolled silo: the coordinator refuses its certificate from the next request on.")
 public class CoordinatorRevokeCommand implements Callable<Integer> {
-  @Option(names = "--coordinator", required = true, description = "Coordinator URL, e.g. https://127.0.0.1:8443")
-  URI coordinator;
-
-  @Option(names = "--trust", description = "The federation CA (STATE/ca.pem); needed for https.")
-  Path trust;
-
-  @Option(names = "--operator-token-file", required = true, description = "STATE/operator.token")
-  Path operatorTokenFile;
+  @picocli.CommandLine.Mixin OperatorConnection connection;
 
   @Option(names = "--client-id", required = true, description = "The silo to revoke.")
   String clientId;
@@ -36,7 +27,7 @@ public class CoordinatorRevokeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("--client-id: " + e.getMessage(), e);
     }
-    JsonNode r = new AdminApi(coordinator, trust, operatorTokenFile).post(Wire.revokeClient(clientId), "", 200);
+    JsonNode r = connection.api().post(Wire.revokeClient(clientId), "", 200);
     spec.commandLine().getOut().println(r.get("changed").asBoolean()
         ? "revoked '" + clientId + "' at " + r.get("revoked_at").asText()
         : "'" + clientId + "' was already revoked (at " + r.get("revoked_at").asText() + ")");

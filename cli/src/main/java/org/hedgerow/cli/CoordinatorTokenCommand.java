@@ -2,8 +2,6 @@ package org.hedgerow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.hedgerow.aggregation.wire.Wire;
 import picocli.CommandLine.Command;
@@ -15,14 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "token", mixinStandardHelpOptions = true,
     description = "Issue a one-time enrolment token for a silo (printed alone on stdout).")
 public class CoordinatorTokenCommand implements Callable<Integer> {
-  @Option(names = "--coordinator", required = true, description = "Coordinator URL, e.g. https://127.0.0.1:8443")
-  URI coordinator;
-
-  @Option(names = "--trust", description = "The federation CA (STATE/ca.pem); needed for https.")
-  Path trust;
-
-  @Option(names = "--operator-token-file", required = true, description = "STATE/operator.token")
-  Path operatorTokenFile;
+  @picocli.CommandLine.Mixin OperatorConnection connection;
 
   @Option(names = "--client-id", required = true, description = "The silo's client id ([A-Za-z0-9][A-Za-z0-9._-]{0,63}).")
   String clientId;
@@ -39,7 +30,7 @@ public class CoordinatorTokenCommand implements Callable<Integer> {
     }
     String body = new ObjectMapper().createObjectNode().put("client_id", clientId)
         .put("ttl_seconds", Math.round(ttlHours * 3600)).toString();
-    JsonNode r = new AdminApi(coordinator, trust, operatorTokenFile).post(Wire.ADMIN_ENROLMENT_TOKENS, body, 201);
+    JsonNode r = connection.api().post(Wire.ADMIN_ENROLMENT_TOKENS, body, 201);
     spec.commandLine().getOut().println(r.get("token").asText());
     spec.commandLine().getErr().println("enrolment token for '" + r.get("client_id").asText() + "', usable once until "
         + r.get("expires_at").asText());
