@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code hedgerow audit}: what a compliance team runs, offline, on a ledger it was given. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Verify a privacy ledger offline.",
-    subcommands = {AuditCommand.Verify.class})
+    subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
 public class AuditCommand implements Runnable {
   @Override
   public void run() {
@@ -62,6 +62,40 @@ public class AuditCommand implements Runnable {
       out.println(r.findings().size() + " finding(s):");
       r.findings().forEach(f -> out.println("  - " + f));
       return 1;
+    }
+  }
+
+  /** {@code hedgerow audit export}: the ledger straight from the store, when no coordinator is running. */
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Write the ledger (as GET /v1/ledger serves it) from the coordinator's store and its ledger key.")
+  static class Export implements Callable<Integer> {
+    @Option(names = "--dir", required = true, description = "The coordinator's state directory (holds ledger-key).")
+    Path dir;
+
+    @Option(names = "--store", description = "Default: sqlite:DIR/coordinator.db.")
+    String store;
+
+    @Option(names = "--out", required = true, description = "Ledger file to write (JSON Lines).")
+    Path out;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      String location = store != null ? store : "sqlite:" + dir.resolve("coordinator.db");
+      if (store == null && !Files.exists(dir.resolve("coordinator.db"))) {
+        throw new IllegalArgumentException("no store at " + dir.resolve("coordinator.db") + "; give --store");
+      }
+      java.util.List<org.hedgerow.privacy.budget.Spend> spends;
+      try (org.hedgerow.coordinator.store.CoordinatorStore st = org.hedgerow.coordinator.store.JdbcCoordinatorStore
+          .open(org.hedgerow.coordinator.store.StoreLocation.parse(location))) {
+        spends = st.spends();
+      }
+      byte[] key = LedgerKey.readHex(dir.resolve(LedgerKey.PRIVATE_FILE), Ed25519.KEY_BYTES);
+      org.hedgerow.privacy.ledger.PrivacyLedger l = org.hedgerow.coordinator.ledger.Ledgers.of(spends, key);
+      Files.writeString(out, LedgerJson.toJsonLines(l.entries()));
+      spec.commandLine().getOut().printf("wrote %s: %d links, head %s%n", out, l.entries().size(), l.head());
+      return 0;
     }
   }
 }

@@ -761,10 +761,7 @@ public final class CoordinatorVerticle extends VerticleBase {
    */
   private void ledger(RoutingContext ctx) {
     org.hedgerow.privacy.ledger.PrivacyLedger l =
-        new org.hedgerow.privacy.ledger.PrivacyLedger(access.ledgerKey().privateKey(), List.of());
-    for (org.hedgerow.privacy.budget.Spend sp : federation.spends()) {
-      l.append(sp, new byte[0]);
-    }
+        org.hedgerow.coordinator.ledger.Ledgers.of(federation.spends(), access.ledgerKey().privateKey());
     ctx.response().putHeader("Content-Type", "application/x-ndjson")
         .putHeader("X-Hedgerow-Ledger-Head", l.head())
         .putHeader("X-Hedgerow-Ledger-Key", org.hedgerow.privacy.crypto.Hex.encode(access.ledgerKey().publicKey()))

@@ -50,6 +50,12 @@ public interface CoordinatorStore extends CredentialStore, AutoCloseable {
   /** Ends a round: everything in {@code close}, in one transaction. */
   CompletableFuture<Void> closeRound(RoundClose close);
 
+  /**
+   * The privacy spends of closed rounds, in ledger order, without opening the federation (for an
+   * offline ledger export while no coordinator runs). Blocking.
+   */
+  java.util.List<org.hedgerow.privacy.budget.Spend> spends();
+
   /** Flushes pending writes and releases the database. */
   @Override
   void close();

@@ -234,6 +234,29 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
     });
   }
 
+  /** Every persisted spend in ledger order; the coordinator's own (central DP) also go to {@code coordinatorOut}. */
+  private static List<Spend> readSpends(Connection c, List<Spend> coordinatorOut) throws SQLException {
+    List<Spend> spends = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT round, holder, mechanism, noise_multiplier, sample_rate, "
+        + "steps, epsilon, delta, cap, source FROM spends ORDER BY round, position");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        Spend s = new Spend(r.getInt(1), r.getString(2), r.getString(3), r.getDouble(4), r.getDouble(5),
+            r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9));
+        spends.add(s);
+        if (r.getString(10).equals(SOURCE_COORDINATOR)) {
+          coordinatorOut.add(s);
+        }
+      }
+    }
+    return spends;
+  }
+
+  @Override
+  public List<Spend> spends() {
+    return writer.call(c -> readSpends(c, new ArrayList<>()));
+  }
+
   @Override
   public StoreLocation location() {
     return location;
@@ -364,20 +387,8 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
             nullableDouble(r, 5), r.getLong(6)));
       }
     }
-    List<Spend> spends = new ArrayList<>();
     List<Spend> coordinatorSpends = new ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT round, holder, mechanism, noise_multiplier, sample_rate, "
-        + "steps, epsilon, delta, cap, source FROM spends ORDER BY round, position");
-        ResultSet r = p.executeQuery()) {
-      while (r.next()) {
-        Spend s = new Spend(r.getInt(1), r.getString(2), r.getString(3), r.getDouble(4), r.getDouble(5),
-            r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9));
-        spends.add(s);
-        if (r.getString(10).equals(SOURCE_COORDINATOR)) {
-          coordinatorSpends.add(s);
-        }
-      }
-    }
+    List<Spend> spends = readSpends(c, coordinatorSpends);
     List<RoundRecord> history = new ArrayList<>();
     int aborted = 0;
     try (PreparedStatement p = c.prepareStatement("SELECT round, state, clients, examples, bytes_up, bytes_down, "
