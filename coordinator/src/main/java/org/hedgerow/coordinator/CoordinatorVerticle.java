@@ -843,6 +843,13 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void failure(RoutingContext ctx) {
     Throwable t = ctx.failure();
+    if (t instanceof io.vertx.core.http.HttpClosedException || ctx.response().closed()) {
+      // The caller went away (e.g. closed the connection mid-body): nobody to answer, nothing went wrong
+      // here, and logging it as an error would let anyone fill the error log.
+      log.debug("{} {}: the client closed the connection ({})", ctx.request().method(), ctx.request().path(),
+          t == null ? "no cause" : t.toString());
+      return;
+    }
     if (ctx.request().method() == io.vertx.core.http.HttpMethod.PUT && ctx.request().path().endsWith("/update")) {
       int code = t instanceof RejectedException r ? r.status() : ctx.statusCode();
       metrics.updateRejected(org.hedgerow.coordinator.metrics.UpdateRejection.forStatus(code < 0 ? 500 : code));

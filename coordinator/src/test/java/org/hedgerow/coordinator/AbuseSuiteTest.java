@@ -173,6 +173,37 @@ class AbuseSuiteTest {
     Thread.sleep(200);
     assertEquals(200, f.get(a.http(), Wire.ROUND, null).statusCode());
     assertEquals(before, f.snapshot());
+    // A caller that hangs up is not a server failure: nothing is counted as an internal error.
+    String metrics = f.get(f.anonymous, "/metrics", f.operatorToken).body();
+    assertFalse(metrics.contains("hedgerow_updates_rejected_total{reason=\"other\"}"), metrics);
+  }
+
+  /** Sends {@code request} as is over mutual TLS as silo a and returns the raw response. */
+  private String raw(String request) throws Exception {
+    try (SSLSocket s = (SSLSocket) a.ssl().getSocketFactory().createSocket("127.0.0.1", f.verticle.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void malformedHttp_badContentLengthOrSmuggling_refused400AsJsonAndConnectionClosed() throws Exception {
+    String head = "PUT " + Wire.update(1) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Wire.HEADER_MODEL_VERSION + ": 0\r\n"
+        + Wire.HEADER_SPEC_HASH + ": " + SPEC.hash() + "\r\n" + Wire.HEADER_EXAMPLES + ": 1\r\n";
+    String[] requests = {
+        head + "Content-Length: abc\r\n\r\n",
+        head + "Content-Length: -5\r\n\r\n",
+        head + "Content-Length: 4\r\nContent-Length: 8\r\n\r\n12345678",
+        "GARBAGE\r\n\r\n"};
+    for (String req : requests) {
+      String resp = raw(req);
+      assertTrue(resp.matches("(?s)HTTP/1\\.[01] 400 .*"), resp); // 1.0 when not even the version parsed
+      String body = resp.substring(resp.indexOf("\r\n\r\n") + 4);
+      assertTrue(new JsonObject(body).getString("error").startsWith("malformed HTTP request"), resp);
+    }
+    assertEquals(before, f.snapshot());
   }
 
   @Test

@@ -221,4 +221,26 @@ class ServiceModeTlsTest {
     assertEquals(0, f.status().getJsonObject("round").getInteger("model_version"));
     assertEquals(1, f.status().getJsonObject("privacy").getJsonArray("spends").size());
   }
+
+  @Test
+  void upload_floodFromOneSilo_refused429NamingTheLimitOthersUnaffected() throws Exception {
+    String before = f.snapshot();
+    Map<String, String> stale = ServiceFixture.updateHeaders(7); // every one refused anyway: wrong model version
+    byte[] body = ParameterCodec.encode(filled(1f));
+    HttpResponse<String> last = null;
+    int limited = 0;
+    for (int i = 0; i < 2 * AccessControl.UPLOAD_BURST + 10 && limited == 0; i++) {
+      last = f.upload(a, 1, stale, body);
+      if (last.statusCode() == 429) {
+        limited++;
+      } else {
+        assertRefused(last, 409, "model version 7");
+      }
+    }
+    assertRefused(last, 429, "rate limit 'uploads' exceeded");
+    assertTrue(last.headers().firstValue("Retry-After").isPresent());
+    // The limit is per silo: b's upload goes through.
+    assertEquals(202, f.upload(b, 1, ServiceFixture.updateHeaders(0), body).statusCode());
+    assertEquals(before, f.snapshot());
+  }
 }
