@@ -46,6 +46,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorVerticle.class);
   /** Longest a {@code GET /v1/round?after=N} waits for a change before answering anyway. */
   static final long LONG_POLL_MILLIS = 20_000;
+  /**
+   * Largest example count one update may claim (2^40): far above any silo, and low enough that a
+   * round's sums of counts (and of loss × count) cannot overflow however many clients report it.
+   */
+  public static final long MAX_EXAMPLES = 1L << 40;
 
   private final CoordinatorOptions options;
   private final Strategy strategy;
@@ -239,10 +244,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     router.get(Wire.STATUS).handler(this::status);
     router.route().failureHandler(this::failure);
+    // Without these, Vert.x answers unmatched paths and methods with an HTML page.
+    router.errorHandler(404, ctx -> json(ctx, 404, new JsonObject().put("error", notFound(ctx))));
+    router.errorHandler(405, ctx -> json(ctx, 405, new JsonObject().put("error", notAllowed(ctx))));
     io.vertx.core.http.HttpServerOptions serverOptions = access != null && access.tls()
         ? org.hedgerow.coordinator.auth.TlsServerOptions.https(access.state())
         : new io.vertx.core.http.HttpServerOptions();
     return vertx.createHttpServer(serverOptions)
+        .invalidRequestHandler(req -> invalidRequest(req, serverOptions))
         .requestHandler(router)
         .listen(options.port(), options.host())
         .onSuccess(s -> {
@@ -517,6 +526,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     int round = parseInt(ctx.pathParam("round"), "round");
     int version = parseInt(requiredHeader(ctx, Wire.HEADER_MODEL_VERSION), Wire.HEADER_MODEL_VERSION);
     long examples = parseLong(requiredHeader(ctx, Wire.HEADER_EXAMPLES), Wire.HEADER_EXAMPLES);
+    if (examples > MAX_EXAMPLES) {
+      throw new RejectedException(400, Wire.HEADER_EXAMPLES + " must be at most " + MAX_EXAMPLES + " (2^40). Provided value: "
+          + examples);
+    }
     String hash = requiredHeader(ctx, Wire.HEADER_SPEC_HASH);
     String ts = ctx.request().getHeader(Wire.HEADER_TRAIN_SECONDS);
     double trainSeconds = ts == null ? 0 : parseDouble(ts, Wire.HEADER_TRAIN_SECONDS);
@@ -623,6 +636,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     String reason;
     double epsilon;
     double cap;
+    // JsonObject.getString turns any value into its text, so a number or array would pass as a reason.
+    if (body.getValue("reason") != null && !(body.getValue("reason") instanceof String)) {
+      throw new RejectedException(400, "decline body: 'reason' must be a string. Provided value: "
+          + body.getValue("reason"));
+    }
     try {
       reason = body.getString("reason");
       epsilon = body.getDouble("epsilon", Double.NaN);
@@ -822,6 +840,13 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void failure(RoutingContext ctx) {
     Throwable t = ctx.failure();
+    if (t instanceof io.vertx.core.http.HttpClosedException || ctx.response().closed()) {
+      // The caller went away (e.g. closed the connection mid-body): nobody to answer, nothing went wrong
+      // here, and logging it as an error would let anyone fill the error log.
+      log.debug("{} {}: the client closed the connection ({})", ctx.request().method(), ctx.request().path(),
+          t == null ? "no cause" : t.toString());
+      return;
+    }
     if (ctx.request().method() == io.vertx.core.http.HttpMethod.PUT && ctx.request().path().endsWith("/update")) {
       int code = t instanceof RejectedException r ? r.status() : ctx.statusCode();
       metrics.updateRejected(org.hedgerow.coordinator.metrics.UpdateRejection.forStatus(code < 0 ? 500 : code));
@@ -830,12 +855,58 @@ public final class CoordinatorVerticle extends VerticleBase {
       json(ctx, r.status(), new JsonObject().put("error", r.getMessage()));
     } else if (ctx.statusCode() == 413) {
       json(ctx, 413, new JsonObject().put("error", "request body larger than the limit of " + options.maxUploadBytes() + " bytes"));
+    } else if (ctx.statusCode() == 404) {
+      json(ctx, 404, new JsonObject().put("error", notFound(ctx)));
+    } else if (ctx.statusCode() == 405) {
+      json(ctx, 405, new JsonObject().put("error", notAllowed(ctx)));
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      json(ctx, ctx.statusCode(), new JsonObject().put("error", "bad request"));
+      json(ctx, ctx.statusCode(), new JsonObject().put("error", "bad request (HTTP " + ctx.statusCode() + ")"
+          + (t != null && t.getMessage() != null ? ": " + t.getMessage() : "")));
     } else {
       log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), t);
       json(ctx, 500, new JsonObject().put("error", "internal error: " + (t == null ? "unknown" : t.getClass().getSimpleName())));
     }
+  }
+
+  private static String notFound(RoutingContext ctx) {
+    return "not found: no route for " + ctx.request().method() + " " + abbreviate(ctx.request().path())
+        + " (the API is described at /openapi.json)";
+  }
+
+  private static String notAllowed(RoutingContext ctx) {
+    return "method " + ctx.request().method() + " is not allowed on " + abbreviate(ctx.request().path())
+        + " (the API is described at /openapi.json)";
+  }
+
+  private static String abbreviate(String s) {
+    return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "…";
+  }
+
+  /**
+   * A request HTTP/1.1 could not even parse (request line or headers over the limits, garbage):
+   * answered with a JSON error naming the problem, then the connection is closed, as Vert.x's
+   * default handler does (it answers with an empty body).
+   */
+  private static void invalidRequest(io.vertx.core.http.HttpServerRequest req,
+      io.vertx.core.http.HttpServerOptions serverOptions) {
+    Throwable cause = req.decoderResult().cause();
+    int status;
+    String message;
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      status = 414;
+      message = "request line (method, URI and version) longer than the limit of "
+          + serverOptions.getMaxInitialLineLength() + " bytes";
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      status = 431;
+      message = "request header fields larger than the limit of " + serverOptions.getMaxHeaderSize() + " bytes";
+    } else {
+      status = 400;
+      message = "malformed HTTP request" + (cause == null || cause.getMessage() == null ? ""
+          : ": " + abbreviate(cause.getMessage()));
+    }
+    req.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+        .end(new JsonObject().put("error", message).encode())
+        .onComplete(x -> req.connection().close());
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {

@@ -20,10 +20,10 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** What a silo does on its side, for the coordinator's tests: CSRs and TLS contexts. */
-final class TestCerts {
+public final class TestCerts {
   private TestCerts() {}
 
-  static PKCS10CertificationRequest csr(KeyPair kp, String subject) throws Exception {
+  public static PKCS10CertificationRequest csr(KeyPair kp, String subject) throws Exception {
     return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + subject), kp.getPublic())
         .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
   }
@@ -32,7 +32,7 @@ final class TestCerts {
    * Trusts only {@code ca}; presents {@code cert} with {@code key} when both are given, even when the
    * server's list of acceptable CAs does not name its issuer (as a forger would).
    */
-  static SSLContext context(X509Certificate ca, PrivateKey key, X509Certificate cert) throws Exception {
+  public static SSLContext context(X509Certificate ca, PrivateKey key, X509Certificate cert) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", ca);
