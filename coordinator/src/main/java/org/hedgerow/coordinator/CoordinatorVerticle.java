@@ -791,10 +791,22 @@ public final class CoordinatorVerticle extends VerticleBase {
     return inFlight;
   }
 
-  /** Stops accepting connections and waits up to {@code timeout} for open ones to finish. */
+  /**
+   * Answers the pending long polls, stops accepting connections and waits up to {@code timeout} for
+   * open ones to finish. Callable from any thread (the SIGTERM hook calls it from its own).
+   */
   public Future<Void> shutdown(long timeout, java.util.concurrent.TimeUnit unit) {
-    answerWaiters(true);
-    return server == null ? Future.succeededFuture() : server.shutdown(timeout, unit);
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    // The waiters and the federation belong to the event loop: touching them from the hook's thread
+    // raced with requests still being handled there.
+    io.vertx.core.Promise<Void> answered = io.vertx.core.Promise.promise();
+    context.runOnContext(x -> {
+      answerWaiters(true);
+      answered.complete();
+    });
+    return answered.future().compose(x -> server.shutdown(timeout, unit));
   }
 
   /** The coordinator's Prometheus metrics. */

@@ -55,9 +55,11 @@ class CoordinatorCrashResumeTest {
 
   private void startCoordinator(Path db) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CrashTestCoordinatorMain.class.getName(), db.toString(), Integer.toString(ROUNDS),
-        Integer.toString(SILOS.length), Long.toString(SEED))
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(CrashTestProcess.FAST_START);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashTestCoordinatorMain.class.getName(),
+        db.toString(), Integer.toString(ROUNDS), Integer.toString(SILOS.length), Long.toString(SEED)));
+    process = new ProcessBuilder(cmd)
         .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("coordinator.log").toFile()))
         .start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
