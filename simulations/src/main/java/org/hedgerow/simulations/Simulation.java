@@ -204,7 +204,7 @@ public final class Simulation {
   /** What {@link #federationOnly} measured; {@code privacy} is null without DP. */
   public record SingleRun(MethodResult result, List<RoundRow> rounds, PrivacyReport privacy, double seconds) {}
 
-  ModelSpec modelSpec() {
+  public ModelSpec modelSpec() {
     List<Integer> layers = new ArrayList<>();
     layers.add(FeatureExtractor.FEATURES);
     layers.addAll(scenario.hidden());
