@@ -248,6 +248,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     router.route().failureHandler(this::failure);
     io.vertx.core.http.HttpServerOptions serverOptions = access != null && access.tls()
         ? org.hedgerow.coordinator.auth.TlsServerOptions.https(access.state())
+            // All silos of a round connect at once and their handshakes queue on this one event loop: with
+            // Vert.x's 10 s default the tail of 1000 concurrent mutual-TLS handshakes timed out (bin/loadbench).
+            .setSslHandshakeTimeout(60).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         : new io.vertx.core.http.HttpServerOptions();
     return vertx.createHttpServer(serverOptions)
         .requestHandler(router)

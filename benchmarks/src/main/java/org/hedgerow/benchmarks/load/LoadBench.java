@@ -19,10 +19,13 @@ import org.hedgerow.aggregation.wire.ParameterCodec;
  * Upload load benchmark: N concurrent simulated clients each PUT one 1 MiB update (262,144 float32
  * parameters, ParameterCodec encoding) over loopback, against several targets in the same JVM and
  * run. Waves of the targets are interleaved (bare, coordinator, ..., bare, coordinator, ...) so that
- * drift in the shared machine's load hits them alike.
+ * drift in the shared machine's load hits them alike. Targets: {@code bare} and {@code bare-tls}
+ * ({@link BareTarget}), {@code coordinator} (service mode, TLS off), {@code coordinator-tls} (service
+ * mode, mutual TLS, one certificate per silo) and {@code coordinator-open} (open registration), see
+ * {@link CoordinatorTarget}.
  *
  * <pre>
- * bin/loadbench [--clients 100,1000] [--reps 3] [--warmup 1] [--targets bare,coordinator,bare-tls,coordinator-tls]
+ * bin/loadbench [--clients 100,1000] [--reps 3 | 5,2] [--warmup 1 | 1,0] [--targets bare,coordinator,bare-tls,coordinator-tls]
  *               [--max-connections 1000] [--dim 262144]
  * </pre>
  */
@@ -32,8 +35,9 @@ public final class LoadBench {
   public static void main(String[] args) throws Exception {
     Map<String, String> a = parse(args);
     int[] clientCounts = Arrays.stream(a.getOrDefault("clients", "100,1000").split(",")).mapToInt(Integer::parseInt).toArray();
-    int reps = Integer.parseInt(a.getOrDefault("reps", "3"));
-    int warmup = Integer.parseInt(a.getOrDefault("warmup", "1"));
+    // One value for every N, or one per N (e.g. --reps 5,2 --warmup 1,0: later N are warmed up by earlier ones).
+    int[] repsPerN = perN(a.getOrDefault("reps", "3"), clientCounts.length, "reps");
+    int[] warmupPerN = perN(a.getOrDefault("warmup", "1"), clientCounts.length, "warmup");
     int maxConnections = Integer.parseInt(a.getOrDefault("max-connections", "1000"));
     int dim = Integer.parseInt(a.getOrDefault("dim", "262144"));
     List<String> targetNames = List.of(a.getOrDefault("targets", "bare,coordinator,bare-tls,coordinator-tls").split(","));
@@ -70,13 +74,16 @@ public final class LoadBench {
     Vertx serverVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
     Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
     LoadDriver driver = new LoadDriver(clientVertx, threadOf(serverVertx), threadOf(clientVertx), maxConnections);
-    System.out.printf(Locale.ROOT, "# loadbench: body %d bytes (%d float32), clients %s, reps %d (+%d warm-up), max connections %d, "
-            + "JVM %s, %d CPUs, max heap %d MiB%n", bytes.length, delta.length, Arrays.toString(clientCounts), reps, warmup,
+    System.out.printf(Locale.ROOT, "# loadbench: body %d bytes (%d float32), clients %s, reps %s (+%s warm-up), max connections %d, "
+            + "JVM %s, %d CPUs, max heap %d MiB%n", bytes.length, delta.length, Arrays.toString(clientCounts), Arrays.toString(repsPerN), Arrays.toString(warmupPerN),
         maxConnections, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
     System.out.println("target\tclients\trep\twall_s\tuploads_per_s\tMiB_per_s\tp50_ms\tp99_ms\tmax_ms\tserver_cpu_s\tdriver_cpu_s\tprocess_cpu_s\tstore_writer_cpu_s\tgc_jit_vm_cpu_s");
     Map<String, List<WaveResult>> all = new LinkedHashMap<>();
-    for (int n : clientCounts) {
+    for (int c = 0; c < clientCounts.length; c++) {
+      int n = clientCounts[c];
+      int reps = repsPerN[c];
+      int warmup = warmupPerN[c];
       System.out.println("# /proc/loadavg before N=" + n + ": " + loadAverage());
       for (int rep = -warmup; rep < reps; rep++) {
         for (LoadTarget t : targets) {
@@ -205,6 +212,20 @@ public final class LoadBench {
 
   private static double max(double[] v) {
     return Arrays.stream(v).max().orElse(Double.NaN);
+  }
+
+  private static int[] perN(String spec, int counts, String what) {
+    int[] v = Arrays.stream(spec.split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+    if (v.length == 1) {
+      int[] all = new int[counts];
+      Arrays.fill(all, v[0]);
+      return all;
+    }
+    if (v.length != counts) {
+      throw new IllegalArgumentException("--" + what + " needs one value or one per --clients entry (" + counts
+          + "). Provided value: " + spec);
+    }
+    return v;
   }
 
   private static Map<String, String> parse(String[] args) {
