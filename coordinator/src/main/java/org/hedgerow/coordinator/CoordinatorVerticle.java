@@ -232,12 +232,19 @@ public final class CoordinatorVerticle extends VerticleBase {
       org.hedgerow.coordinator.metrics.MetricsEndpoint.mount(router, metrics.registry(),
           org.hedgerow.coordinator.metrics.MetricsEndpoint.open());
     }
+    if (access == null) {
+      router.put("/v1/rounds/:round/update").handler(ctx -> {
+        clientOf(ctx); // open registration: the bearer token, before any of the body is read
+        ctx.next();
+      });
+    }
+    // Updates skip the router-wide BodyHandler: read once into an array of the declared length.
+    router.put("/v1/rounds/:round/update").handler(new UploadBodyReader(options.maxUploadBytes(), this::upload));
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxUploadBytes()));
     router.post(Wire.CLIENTS).handler(this::register);
     router.get(Wire.ROUND).handler(this::round);
     router.get(Wire.MODEL).handler(this::modelInfo);
     router.get(Wire.MODEL_PARAMETERS).handler(this::modelParameters);
-    router.put("/v1/rounds/:round/update").handler(this::upload);
     router.post("/v1/rounds/:round/decline").handler(this::decline);
     if (secagg != null) {
       secagg.mount(vertx, router);
@@ -249,6 +256,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> json(ctx, 405, new JsonObject().put("error", notAllowed(ctx))));
     io.vertx.core.http.HttpServerOptions serverOptions = access != null && access.tls()
         ? org.hedgerow.coordinator.auth.TlsServerOptions.https(access.state())
+            // All silos of a round connect at once and their handshakes queue on this one event loop: with
+            // Vert.x's 10 s default the tail of 1000 concurrent mutual-TLS handshakes timed out (bin/loadbench).
+            .setSslHandshakeTimeout(60).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         : new io.vertx.core.http.HttpServerOptions();
     return vertx.createHttpServer(serverOptions)
         .invalidRequestHandler(req -> invalidRequest(req, serverOptions))
@@ -517,7 +527,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .end(Buffer.buffer(bytes));
   }
 
-  private void upload(RoutingContext ctx) {
+  private void upload(RoutingContext ctx, byte[] body) {
     Federation.Client client = clientOf(ctx);
     if (secagg != null) {
       throw new RejectedException(409, "this federation uses secure aggregation: updates go through "
@@ -535,7 +545,6 @@ public final class CoordinatorVerticle extends VerticleBase {
     double trainSeconds = ts == null ? 0 : parseDouble(ts, Wire.HEADER_TRAIN_SECONDS);
     String tl = ctx.request().getHeader(Wire.HEADER_TRAIN_LOSS);
     double trainLoss = tl == null ? Double.NaN : parseDouble(tl, Wire.HEADER_TRAIN_LOSS);
-    byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     org.hedgerow.privacy.budget.Spend spend = spendHeaders(ctx, client, round);
     String uploadId = ctx.request().getHeader(Wire.HEADER_UPLOAD_ID);
     if (uploadId != null && !uploadId.matches("[A-Za-z0-9._-]{1,128}")) {

@@ -8,48 +8,99 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.aggregation.strategy.FedAvg;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.coordinator.AccessControl;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.auth.StateDirectory;
+import org.hedgerow.coordinator.store.CoordinatorStore;
+import org.hedgerow.coordinator.store.JdbcCoordinatorStore;
+import org.hedgerow.coordinator.store.StoreLocation;
 
 /**
- * The Hedgerow coordinator verticle, TLS off: one round, {@code clients} expected, all required.
- * Clients register openly ({@code POST /v1/clients}, untimed), then each PUTs its update to round 1
- * with the required headers (timed). When the API moves to enrolment and mTLS, only
- * {@link #prepare} and the upload headers change.
+ * The Hedgerow coordinator verticle, FedAvg, one round with exactly {@code clients} expected, each
+ * wave on a fresh SQLite store ({@code synchronous=FULL}, in a temporary directory on the local disk).
+ * Untimed set-up brings every simulated silo to the point where it only has to upload; the timed
+ * wave is one {@code PUT /v1/rounds/1/update} per silo. Three ways to run it:
+ * <ul>
+ *   <li>{@link Mode#OPEN}: in-process open registration ({@code POST /v1/clients} with a silo name,
+ *       bearer token back), as {@code hedgerow demo} and {@code simulate} without a state directory.</li>
+ *   <li>{@link Mode#SERVICE}: the service with TLS off ({@code AccessControl.load(dir, store, false)}):
+ *       the operator issues an enrolment token per silo, the silo redeems it for a bearer token and
+ *       joins; uploads pass the authenticator and the per-client rate limit.</li>
+ *   <li>{@link Mode#SERVICE_TLS}: the service with mutual TLS: each silo has its own P-256 key, sends a
+ *       CSR with its enrolment token, gets its own certificate from the federation CA, and joins and
+ *       uploads authenticated by that certificate over its own TLS connection. Silos trust only the
+ *       CA, as real ones do.</li>
+ * </ul>
  */
 public final class CoordinatorTarget implements LoadTarget {
+  /** How the coordinator lets silos in. */
+  public enum Mode { OPEN, SERVICE, SERVICE_TLS }
+
   private final ModelSpec spec;
+  private final Mode mode;
+  /** One CA and operator token for every wave (fresh stores make the enrolments per wave). */
+  private Path stateDir;
+  private String operatorToken;
+  private PemTrustOptions trustCa;
+  private final List<SiloIdentity> identities = new ArrayList<>();
+  private Path waveDir;
+  private CoordinatorStore store;
   private CoordinatorVerticle verticle;
   private String deployment;
   private Vertx vertx;
   private CountDownLatch roundClosed;
 
-  public CoordinatorTarget(ModelSpec spec) {
+  public CoordinatorTarget(ModelSpec spec, Mode mode) {
     this.spec = spec;
+    this.mode = mode;
   }
 
   @Override
   public String name() {
-    return "coordinator";
+    return switch (mode) {
+      case OPEN -> "coordinator-open";
+      case SERVICE -> "coordinator";
+      case SERVICE_TLS -> "coordinator-tls";
+    };
   }
 
   @Override
   public boolean tls() {
-    return false;
+    return mode == Mode.SERVICE_TLS;
   }
 
   @Override
   public int start(Vertx vertx, int clients, byte[] body) throws Exception {
     this.vertx = vertx;
-    verticle = new CoordinatorVerticle(CoordinatorOptions.of(spec, 1, clients, 1), new FedAvg(new FitConfig(1, 32, 1)));
+    waveDir = Files.createTempDirectory("hedgerow-loadbench-coordinator-");
+    store = JdbcCoordinatorStore.open(StoreLocation.sqlite(waveDir.resolve("coordinator.db")));
+    AccessControl access = null;
+    if (mode != Mode.OPEN) {
+      if (stateDir == null) {
+        stateDir = Files.createTempDirectory("hedgerow-loadbench-state-");
+        StateDirectory.init(stateDir, List.of());
+        operatorToken = StateDirectory.readToken(stateDir.resolve(StateDirectory.OPERATOR_TOKEN));
+        trustCa = new PemTrustOptions().addCertPath(stateDir.resolve(StateDirectory.CA).toString());
+      }
+      access = AccessControl.load(stateDir, store, mode == Mode.SERVICE_TLS);
+    }
+    verticle = new CoordinatorVerticle(CoordinatorOptions.of(spec, 1, clients, 1), new FedAvg(new FitConfig(1, 32, 1)),
+        null, store, access);
     roundClosed = new CountDownLatch(1);
     verticle.onRoundClosed((rec, model) -> roundClosed.countDown());
     deployment = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);
@@ -58,36 +109,81 @@ public final class CoordinatorTarget implements LoadTarget {
 
   @Override
   public List<Upload> prepare(HttpClient client, int port, int clients) throws Exception {
-    List<Future<String>> tokens = new ArrayList<>(clients);
+    if (mode == Mode.SERVICE_TLS) {
+      while (identities.size() < clients) { // keys and CSRs are made once and reused by every wave
+        identities.add(SiloIdentity.generate(String.format("silo-%05d", identities.size())));
+      }
+    }
+    List<Future<Upload>> uploads = new ArrayList<>(clients);
     for (int i = 0; i < clients; i++) {
       String silo = String.format("silo-%05d", i);
-      tokens.add(client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-              .setURI(Wire.CLIENTS).putHeader("Content-Type", "application/json"))
-          .compose(req -> req.send(Buffer.buffer(new JsonObject().put("silo", silo).encode())))
-          .compose(resp -> resp.body().map(b -> {
-            if (resp.statusCode() != 201) {
-              throw new IllegalStateException("registration of " + silo + " refused: " + resp.statusCode() + " " + b);
-            }
-            return new JsonObject(b).getString("token");
-          })));
+      uploads.add(switch (mode) {
+        case OPEN -> post(client, port, Wire.CLIENTS, null, null, new JsonObject().put("silo", silo), 201)
+            .map(r -> upload("Bearer " + r.getString("token"), null));
+        case SERVICE -> enrolmentToken(client, port, silo)
+            .compose(t -> post(client, port, Wire.ENROL, null, null, new JsonObject().put("token", t), 201))
+            .map(r -> "Bearer " + r.getString("token"))
+            .compose(auth -> post(client, port, Wire.CLIENTS, auth, null, null, 201).map(r -> upload(auth, null)));
+        case SERVICE_TLS -> {
+          SiloIdentity id = identities.get(i);
+          yield enrolmentToken(client, port, silo)
+              .compose(t -> post(client, port, Wire.ENROL, null, null,
+                  new JsonObject().put("token", t).put("csr", id.csrPem()), 201))
+              .map(r -> id.sslOptions(r.getString("certificate"), trustCa))
+              .compose(ssl -> post(client, port, Wire.CLIENTS, null, ssl, null, 201).map(r -> upload(null, ssl)));
+        }
+      });
     }
     List<Upload> out = new ArrayList<>(clients);
-    for (Future<String> f : tokens) {
-      String token = f.await(120, TimeUnit.SECONDS);
-      out.add(new Upload(Wire.update(1), MultiMap.caseInsensitiveMultiMap()
-          .add("Content-Type", Wire.OCTET_STREAM)
-          .add("Authorization", "Bearer " + token)
-          .add(Wire.HEADER_MODEL_VERSION, "0")
-          .add(Wire.HEADER_SPEC_HASH, spec.hash())
-          .add(Wire.HEADER_EXAMPLES, "1")));
+    for (Future<Upload> f : uploads) {
+      out.add(f.await(300, TimeUnit.SECONDS));
     }
     return out;
+  }
+
+  private Upload upload(String authorization, ClientSSLOptions ssl) {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", Wire.OCTET_STREAM)
+        .add(Wire.HEADER_MODEL_VERSION, "0")
+        .add(Wire.HEADER_SPEC_HASH, spec.hash())
+        .add(Wire.HEADER_EXAMPLES, "1");
+    if (authorization != null) {
+      h.add("Authorization", authorization);
+    }
+    return new Upload(Wire.update(1), h, ssl);
+  }
+
+  private Future<String> enrolmentToken(HttpClient client, int port, String silo) {
+    return post(client, port, Wire.ADMIN_ENROLMENT_TOKENS, "Bearer " + operatorToken, null,
+        new JsonObject().put("client_id", silo), 201).map(r -> r.getString("token"));
+  }
+
+  /** POSTs {@code body} (none if null) and returns the JSON answer, failing unless the status is {@code expected}. */
+  private static Future<JsonObject> post(HttpClient client, int port, String uri, String authorization,
+      ClientSSLOptions ssl, JsonObject body, int expected) {
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(uri)
+        .putHeader("Content-Type", "application/json");
+    if (authorization != null) {
+      o.putHeader("Authorization", authorization);
+    }
+    if (ssl != null) {
+      o.setSslOptions(ssl);
+    }
+    Function<io.vertx.core.http.HttpClientResponse, Future<JsonObject>> read = resp -> resp.body().map(b -> {
+      if (resp.statusCode() != expected) {
+        throw new IllegalStateException("POST " + uri + " answered " + resp.statusCode() + " (expected " + expected
+            + "): " + b);
+      }
+      return new JsonObject(b);
+    });
+    return client.request(o).compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body.encode())))
+        .compose(read);
   }
 
   @Override
   public void verify(int clients) throws Exception {
     if (!roundClosed.await(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("coordinator: round 1 did not close after " + clients + " uploads");
+      throw new IllegalStateException(name() + ": round 1 did not close after " + clients + " uploads");
     }
   }
 
@@ -95,5 +191,9 @@ public final class CoordinatorTarget implements LoadTarget {
   public void stop() throws Exception {
     vertx.undeploy(deployment).await(60, TimeUnit.SECONDS);
     verticle = null;
+    store.close();
+    try (var files = Files.walk(waveDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 }

@@ -19,10 +19,13 @@ import org.hedgerow.aggregation.wire.ParameterCodec;
  * Upload load benchmark: N concurrent simulated clients each PUT one 1 MiB update (262,144 float32
  * parameters, ParameterCodec encoding) over loopback, against several targets in the same JVM and
  * run. Waves of the targets are interleaved (bare, coordinator, ..., bare, coordinator, ...) so that
- * drift in the shared machine's load hits them alike.
+ * drift in the shared machine's load hits them alike. Targets: {@code bare} and {@code bare-tls}
+ * ({@link BareTarget}), {@code coordinator} (service mode, TLS off), {@code coordinator-tls} (service
+ * mode, mutual TLS, one certificate per silo) and {@code coordinator-open} (open registration), see
+ * {@link CoordinatorTarget}.
  *
  * <pre>
- * bin/loadbench [--clients 100,1000] [--reps 3] [--warmup 1] [--targets bare,coordinator,bare-tls]
+ * bin/loadbench [--clients 100,1000] [--reps 3 | 5,2] [--warmup 1 | 1,0] [--targets bare,coordinator,bare-tls,coordinator-tls]
  *               [--max-connections 1000] [--dim 262144]
  * </pre>
  */
@@ -32,11 +35,12 @@ public final class LoadBench {
   public static void main(String[] args) throws Exception {
     Map<String, String> a = parse(args);
     int[] clientCounts = Arrays.stream(a.getOrDefault("clients", "100,1000").split(",")).mapToInt(Integer::parseInt).toArray();
-    int reps = Integer.parseInt(a.getOrDefault("reps", "3"));
-    int warmup = Integer.parseInt(a.getOrDefault("warmup", "1"));
+    // One value for every N, or one per N (e.g. --reps 5,2 --warmup 1,0: later N are warmed up by earlier ones).
+    int[] repsPerN = perN(a.getOrDefault("reps", "3"), clientCounts.length, "reps");
+    int[] warmupPerN = perN(a.getOrDefault("warmup", "1"), clientCounts.length, "warmup");
     int maxConnections = Integer.parseInt(a.getOrDefault("max-connections", "1000"));
     int dim = Integer.parseInt(a.getOrDefault("dim", "262144"));
-    List<String> targetNames = List.of(a.getOrDefault("targets", "bare,coordinator,bare-tls").split(","));
+    List<String> targetNames = List.of(a.getOrDefault("targets", "bare,coordinator,bare-tls,coordinator-tls").split(","));
 
     // 1023 inputs → 256 outputs: 1023·256 + 256 = 262,144 parameters = 1 MiB of float32.
     int outputs = 256;
@@ -58,8 +62,11 @@ public final class LoadBench {
       targets.add(switch (t.trim()) {
         case "bare" -> new BareTarget(null);
         case "bare-tls" -> new BareTarget(SelfSignedKeyStore.create());
-        case "coordinator" -> new CoordinatorTarget(spec);
-        default -> throw new IllegalArgumentException("unknown target '" + t + "'; known: bare, bare-tls, coordinator");
+        case "coordinator" -> new CoordinatorTarget(spec, CoordinatorTarget.Mode.SERVICE);
+        case "coordinator-tls" -> new CoordinatorTarget(spec, CoordinatorTarget.Mode.SERVICE_TLS);
+        case "coordinator-open" -> new CoordinatorTarget(spec, CoordinatorTarget.Mode.OPEN);
+        default -> throw new IllegalArgumentException("unknown target '" + t + "'; known: bare, bare-tls, coordinator, "
+            + "coordinator-tls, coordinator-open");
       });
     }
 
@@ -67,13 +74,17 @@ public final class LoadBench {
     Vertx serverVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
     Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
     LoadDriver driver = new LoadDriver(clientVertx, threadOf(serverVertx), threadOf(clientVertx), maxConnections);
-    System.out.printf(Locale.ROOT, "# loadbench: body %d bytes (%d float32), clients %s, reps %d (+%d warm-up), max connections %d, "
-            + "JVM %s, %d CPUs, max heap %d MiB%n", bytes.length, delta.length, Arrays.toString(clientCounts), reps, warmup,
+    System.out.printf(Locale.ROOT, "# loadbench: body %d bytes (%d float32), clients %s, reps %s (+%s warm-up), max connections %d, "
+            + "JVM %s, %d CPUs, max heap %d MiB%n", bytes.length, delta.length, Arrays.toString(clientCounts), Arrays.toString(repsPerN), Arrays.toString(warmupPerN),
         maxConnections, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
-    System.out.println("target\tclients\trep\twall_s\tuploads_per_s\tMiB_per_s\tp50_ms\tp99_ms\tmax_ms\tserver_cpu_s\tdriver_cpu_s\tprocess_cpu_s");
+    System.out.println("target\tclients\trep\twall_s\tuploads_per_s\tMiB_per_s\tp50_ms\tp99_ms\tmax_ms\tserver_cpu_s\tdriver_cpu_s\tprocess_cpu_s\tstore_writer_cpu_s\tgc_jit_vm_cpu_s");
     Map<String, List<WaveResult>> all = new LinkedHashMap<>();
-    for (int n : clientCounts) {
+    for (int c = 0; c < clientCounts.length; c++) {
+      int n = clientCounts[c];
+      int reps = repsPerN[c];
+      int warmup = warmupPerN[c];
+      System.out.println("# /proc/loadavg before N=" + n + ": " + loadAverage());
       for (int rep = -warmup; rep < reps; rep++) {
         for (LoadTarget t : targets) {
           WaveResult w;
@@ -83,10 +94,10 @@ public final class LoadBench {
             System.out.printf(Locale.ROOT, "%s\t%d\t%s\tFAILED: %s%n", t.name(), n, rep < 0 ? "warmup" : Integer.toString(rep + 1), e);
             continue;
           }
-          System.out.printf(Locale.ROOT, "%s\t%d\t%s\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f%n", t.name(), n,
+          System.out.printf(Locale.ROOT, "%s\t%d\t%s\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f%n", t.name(), n,
               rep < 0 ? "warmup" : Integer.toString(rep + 1), w.wallSeconds(), w.uploadsPerSecond(), w.mebibytesPerSecond(),
               w.percentileMillis(50), w.percentileMillis(99), w.percentileMillis(100), w.serverCpuSeconds(),
-              w.clientCpuSeconds(), w.processCpuSeconds());
+              w.clientCpuSeconds(), w.processCpuSeconds(), w.storeWriterCpuSeconds(), w.vmCpuSeconds());
           if (rep >= 0) {
             all.computeIfAbsent(t.name() + "\t" + n, k -> new ArrayList<>()).add(w);
           }
@@ -94,6 +105,7 @@ public final class LoadBench {
         }
       }
     }
+    System.out.println("# /proc/loadavg at the end: " + loadAverage());
     summary(all);
     clientVertx.close().await(30, TimeUnit.SECONDS);
     serverVertx.close().await(30, TimeUnit.SECONDS);
@@ -106,36 +118,73 @@ public final class LoadBench {
       HttpClient setup = driver.client(t.tls(), n);
       List<Upload> uploads = t.prepare(setup, port, n);
       setup.close().await(30, TimeUnit.SECONDS);
-      HttpClient client = driver.client(t.tls(), n);
-      WaveResult w = driver.wave(t.name(), client, port, uploads, body);
+      List<HttpClient> clients = driver.clientsFor(t.tls(), uploads);
+      WaveResult w = driver.wave(t.name(), clients, port, uploads, body);
       t.verify(n);
-      client.close().await(30, TimeUnit.SECONDS);
+      for (HttpClient c : clients) {
+        c.close().await(30, TimeUnit.SECONDS);
+      }
       return w;
     } finally {
       t.stop();
     }
   }
 
-  /** Mean ± sample standard deviation over the measured reps, and each target's ratio to "bare". */
+  /**
+   * Per target and N: median uploads/s with min..max and mean ± sd over the measured reps, and the
+   * ratio to its baseline ("bare" for plain targets, "bare-tls" for coordinator-tls), both as the
+   * ratio of medians and as the median (min..max) of the per-rep ratios. Waves of one rep ran
+   * back to back, so a per-rep ratio compares waves that saw nearly the same machine load.
+   */
   private static void summary(Map<String, List<WaveResult>> all) {
     System.out.println();
-    System.out.println("# summary over measured reps: mean ± sd (min..max); latencies pooled over reps");
-    System.out.println("target\tclients\treps\tuploads_per_s\tMiB_per_s\tp50_ms\tp99_ms\tserver_cpu_per_upload_ms\tdriver_cpu_per_upload_ms\tratio_to_bare");
+    System.out.println("# summary over measured reps: median (min..max), mean ± sd; latencies pooled over reps; "
+        + "ratio = median/median of baseline, paired = median (min..max) of per-rep ratios");
+    System.out.println("target\tclients\treps\tuploads_per_s_median\tmin..max\tmean ± sd\tp50_ms\tp99_ms"
+        + "\tserver_cpu_per_upload_ms\tdriver_cpu_per_upload_ms\tprocess_cpu_per_upload_ms\tstore_writer_cpu_per_upload_ms\tgc_jit_vm_cpu_per_upload_ms\tbaseline\tratio\tpaired_ratio");
     for (Map.Entry<String, List<WaveResult>> e : all.entrySet()) {
       List<WaveResult> ws = e.getValue();
       String[] key = e.getKey().split("\t");
       double[] ups = ws.stream().mapToDouble(WaveResult::uploadsPerSecond).toArray();
-      double[] mibs = ws.stream().mapToDouble(WaveResult::mebibytesPerSecond).toArray();
       double[] lat = WaveResult.sorted(ws.stream().flatMapToDouble(w -> Arrays.stream(w.latenciesMillis())).toArray());
       long uploads = ws.stream().mapToLong(WaveResult::clients).sum();
       double serverCpu = ws.stream().mapToDouble(WaveResult::serverCpuSeconds).sum() * 1000 / uploads;
       double driverCpu = ws.stream().mapToDouble(WaveResult::clientCpuSeconds).sum() * 1000 / uploads;
-      List<WaveResult> bare = all.get((key[0].endsWith("-tls") && !key[0].startsWith("bare") ? "bare-tls" : "bare") + "\t" + key[1]);
-      String ratio = bare == null ? "-" : String.format(Locale.ROOT, "%.3f",
-          mean(ups) / mean(bare.stream().mapToDouble(WaveResult::uploadsPerSecond).toArray()));
-      System.out.printf(Locale.ROOT, "%s\t%s\t%d\t%.1f ± %.1f (%.1f..%.1f)\t%.1f ± %.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%s%n", key[0], key[1],
-          ws.size(), mean(ups), sd(ups), min(ups), max(ups), mean(mibs), sd(mibs), WaveResult.percentile(lat, 50),
-          WaveResult.percentile(lat, 99), serverCpu, driverCpu, ratio);
+      double processCpu = ws.stream().mapToDouble(WaveResult::processCpuSeconds).sum() * 1000 / uploads;
+      double writerCpu = ws.stream().mapToDouble(WaveResult::storeWriterCpuSeconds).sum() * 1000 / uploads;
+      double vmCpu = ws.stream().mapToDouble(WaveResult::vmCpuSeconds).sum() * 1000 / uploads;
+      String baseline = key[0].equals("coordinator-tls") ? "bare-tls" : "bare";
+      List<WaveResult> base = key[0].equals("bare") ? null : all.get(baseline + "\t" + key[1]);
+      String ratio = "-";
+      String paired = "-";
+      if (base != null) {
+        double[] b = base.stream().mapToDouble(WaveResult::uploadsPerSecond).toArray();
+        ratio = String.format(Locale.ROOT, "%.3f", median(ups) / median(b));
+        int m = Math.min(b.length, ups.length);
+        double[] per = new double[m];
+        for (int i = 0; i < m; i++) {
+          per[i] = ups[i] / b[i];
+        }
+        paired = String.format(Locale.ROOT, "%.3f (%.3f..%.3f)", median(per), min(per), max(per));
+      }
+      System.out.printf(Locale.ROOT, "%s\t%s\t%d\t%.1f\t%.1f..%.1f\t%.1f ± %.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s%n",
+          key[0], key[1], ws.size(), median(ups), min(ups), max(ups), mean(ups), sd(ups), WaveResult.percentile(lat, 50),
+          WaveResult.percentile(lat, 99), serverCpu, driverCpu, processCpu, writerCpu, vmCpu, base == null ? "-" : baseline, ratio, paired);
+    }
+  }
+
+  private static double median(double[] v) {
+    double[] s = WaveResult.sorted(v);
+    int n = s.length;
+    return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  /** The 1-, 5- and 15-minute load averages, for the record (the machine is shared). */
+  static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
+    } catch (java.io.IOException e) {
+      return "unavailable (" + e.getMessage() + ")";
     }
   }
 
@@ -163,6 +212,20 @@ public final class LoadBench {
 
   private static double max(double[] v) {
     return Arrays.stream(v).max().orElse(Double.NaN);
+  }
+
+  private static int[] perN(String spec, int counts, String what) {
+    int[] v = Arrays.stream(spec.split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+    if (v.length == 1) {
+      int[] all = new int[counts];
+      Arrays.fill(all, v[0]);
+      return all;
+    }
+    if (v.length != counts) {
+      throw new IllegalArgumentException("--" + what + " needs one value or one per --clients entry (" + counts
+          + "). Provided value: " + spec);
+    }
+    return v;
   }
 
   private static Map<String, String> parse(String[] args) {

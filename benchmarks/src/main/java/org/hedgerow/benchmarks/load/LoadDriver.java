@@ -41,6 +41,26 @@ public final class LoadDriver {
     this.maxConnections = maxConnections;
   }
 
+  /**
+   * Most distinct per-request TLS identities one HttpClient serves: Vert.x keeps the SSL contexts of
+   * a client in an LRU cache of 256, and a wave must not rebuild evicted ones.
+   */
+  static final int IDENTITIES_PER_CLIENT = 200;
+
+  /**
+   * Fresh clients for a wave of {@code uploads}: one, or for uploads that carry their own TLS
+   * identity (mutual TLS) enough that each serves at most {@link #IDENTITIES_PER_CLIENT}.
+   */
+  public List<HttpClient> clientsFor(boolean tls, List<Upload> uploads) {
+    boolean ownIdentities = uploads.stream().anyMatch(u -> u.ssl() != null);
+    int count = ownIdentities ? (uploads.size() + IDENTITIES_PER_CLIENT - 1) / IDENTITIES_PER_CLIENT : 1;
+    List<HttpClient> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(client(tls, uploads.size()));
+    }
+    return out;
+  }
+
   /** A fresh client (fresh connections) with a pool of at most {@code min(clients, maxConnections)} connections. */
   public HttpClient client(boolean tls, int clients) {
     HttpClientOptions o = new HttpClientOptions().setKeepAlive(true).setIdleTimeout(300)
@@ -52,14 +72,27 @@ public final class LoadDriver {
     return clientVertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(Math.min(clients, maxConnections)));
   }
 
+  private java.util.Map<Long, Long> threadCpuTimes() {
+    java.util.Map<Long, Long> m = new java.util.HashMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      long t = threads.getThreadCpuTime(id);
+      if (t >= 0) {
+        m.put(id, t);
+      }
+    }
+    return m;
+  }
+
   /** Sends every upload at once and waits for all responses; fails if any is not 2xx. */
-  public WaveResult wave(String target, HttpClient client, int port, List<Upload> uploads, Buffer body) throws Exception {
+  public WaveResult wave(String target, List<HttpClient> clients, int port, List<Upload> uploads, Buffer body)
+      throws Exception {
     int n = uploads.size();
     double[] latencies = new double[n];
     List<Future<Integer>> done = new ArrayList<>(n);
     long serverCpu0 = threads.getThreadCpuTime(serverThread);
     long clientCpu0 = threads.getThreadCpuTime(clientThread);
     long processCpu0 = os.getProcessCpuTime();
+    java.util.Map<Long, Long> threadCpu0 = threadCpuTimes();
     long t0 = System.nanoTime();
     CompletableFuture<Void> sent = new CompletableFuture<>();
     // Issue the requests from the driver's event loop so that the calling thread adds no CPU of its own.
@@ -68,8 +101,13 @@ public final class LoadDriver {
         int k = i;
         Upload u = uploads.get(i);
         long start = System.nanoTime();
-        done.add(client.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost("127.0.0.1").setPort(port)
-                .setURI(u.uri()).setHeaders(u.headers()).setIdleTimeout(300_000))
+        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.PUT).setHost("127.0.0.1").setPort(port)
+            .setURI(u.uri()).setHeaders(u.headers()).setIdleTimeout(300_000);
+        if (u.ssl() != null) {
+          ro.setSslOptions(u.ssl());
+        }
+        // Upload i always goes through the same client, so each client's SSL context cache holds its identities.
+        done.add(clients.get(i % clients.size()).request(ro)
             .compose(req -> req.send(body))
             .compose(resp -> resp.body().map(b -> {
               latencies[k] = (System.nanoTime() - start) / 1e6;
@@ -87,6 +125,19 @@ public final class LoadDriver {
     double serverCpu = (threads.getThreadCpuTime(serverThread) - serverCpu0) / 1e9;
     double clientCpu = (threads.getThreadCpuTime(clientThread) - clientCpu0) / 1e9;
     double processCpu = (os.getProcessCpuTime() - processCpu0) / 1e9;
-    return new WaveResult(target, n, body.length(), WaveResult.sorted(latencies), wall, serverCpu, clientCpu, processCpu);
+    double writerCpu = 0;
+    double javaCpu = 0;
+    for (java.util.Map.Entry<Long, Long> e : threadCpuTimes().entrySet()) {
+      double d = (e.getValue() - threadCpu0.getOrDefault(e.getKey(), 0L)) / 1e9;
+      javaCpu += d;
+      java.lang.management.ThreadInfo info = threads.getThreadInfo(e.getKey());
+      if (info != null && info.getThreadName().startsWith("hedgerow-store-writer")) {
+        writerCpu += d;
+      }
+    }
+    // What no Java thread accounts for: GC, JIT and other VM threads (threads that ended mid-wave are lost).
+    double vmCpu = Math.max(0, processCpu - javaCpu);
+    return new WaveResult(target, n, body.length(), WaveResult.sorted(latencies), wall, serverCpu, clientCpu, processCpu,
+        writerCpu, vmCpu);
   }
 }

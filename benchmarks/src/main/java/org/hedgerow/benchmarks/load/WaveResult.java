@@ -10,9 +10,12 @@ import java.util.Arrays;
  * @param serverCpuSeconds CPU time of the server's event-loop thread during the wave
  * @param clientCpuSeconds CPU time of the driver's event-loop thread during the wave
  * @param processCpuSeconds CPU time of the whole JVM during the wave (includes GC and JIT)
+ * @param storeWriterCpuSeconds CPU time of the coordinator store's writer thread (SQLite) during the wave
+ * @param vmCpuSeconds process CPU that no Java thread accounts for: GC, JIT and other VM threads
  */
 public record WaveResult(String target, int clients, long bodyBytes, double[] latenciesMillis, double wallSeconds,
-    double serverCpuSeconds, double clientCpuSeconds, double processCpuSeconds) {
+    double serverCpuSeconds, double clientCpuSeconds, double processCpuSeconds, double storeWriterCpuSeconds,
+    double vmCpuSeconds) {
   public double uploadsPerSecond() {
     return clients / wallSeconds;
   }

@@ -91,6 +91,9 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       }
       c = DriverManager.getConnection(location.jdbcUrl());
       try (Statement s = c.createStatement()) {
+        // Before WAL mode creates the file (a no-op on an existing one): a 1 MiB update then spans 32 pages
+        // instead of 256, which halves the writer's CPU per update (fewer WAL frames, checksums and writes).
+        s.execute("PRAGMA page_size=32768");
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=" + location.sqliteSynchronous());
         s.execute("PRAGMA busy_timeout=10000");
