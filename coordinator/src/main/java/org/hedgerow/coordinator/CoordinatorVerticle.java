@@ -250,6 +250,9 @@ public final class CoordinatorVerticle extends VerticleBase {
       secagg.mount(vertx, router);
     }
     router.get(Wire.STATUS).handler(this::status);
+    // The upload path's PUT routes sit before the router-wide body handler, which then matches every other
+    // method on this path; name the method instead of answering "not found".
+    router.route("/v1/rounds/:round/update").handler(ctx -> ctx.fail(new RejectedException(405, notAllowed(ctx))));
     router.route().failureHandler(this::failure);
     // Without these, Vert.x answers unmatched paths and methods with an HTML page.
     router.errorHandler(404, ctx -> json(ctx, 404, new JsonObject().put("error", notFound(ctx))));
