@@ -38,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * {@link CoordinatorStore} on SQLite or PostgreSQL through JDBC: one connection owned by a
  * {@link GroupCommitWriter}, one portable schema migrated on open (see docs/operations.md).
  *
- * <p>SQLite runs in WAL mode with {@code synchronous=FULL} unless the location asks for
- * {@code NORMAL}: in WAL mode NORMAL survives a killed process (the WAL is in the OS cache) but
- * may lose the last commits on power loss, and "acknowledged means durable" must hold for both.
+ * <p>SQLite runs with a rollback journal ({@code journal_mode=TRUNCATE}) and {@code synchronous=FULL}
+ * unless the location asks for {@code NORMAL} (survives a killed process, not every power loss;
+ * "acknowledged means durable" must hold for both). Not WAL: an update's 1 MiB body lands in new
+ * pages, which a rollback journal writes once, where WAL writes them twice (log, then checkpoint) —
+ * measured 0.37 → 0.64 of the bare endpoint's upload throughput (docs/benchmarks.md). The store has
+ * one connection, so WAL's concurrent readers bring nothing.
  */
 public final class JdbcCoordinatorStore implements CoordinatorStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcCoordinatorStore.class);
@@ -91,10 +94,10 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       }
       c = DriverManager.getConnection(location.jdbcUrl());
       try (Statement s = c.createStatement()) {
-        // Before WAL mode creates the file (a no-op on an existing one): a 1 MiB update then spans 32 pages
-        // instead of 256, which halves the writer's CPU per update (fewer WAL frames, checksums and writes).
+        // Before the first write creates the file (a no-op on an existing one): a 1 MiB update then spans 32
+        // pages instead of 256, which halves the writer's CPU per update (fewer pages, checksums and writes).
         s.execute("PRAGMA page_size=32768");
-        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA journal_mode=TRUNCATE");
         s.execute("PRAGMA synchronous=" + location.sqliteSynchronous());
         s.execute("PRAGMA busy_timeout=10000");
       }
