@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public final class HttpMetricsHandler implements Handler<RoutingContext> {
   /** Route label of a request that no route with a path matched (404s, probes). */
   public static final String UNMATCHED = "unmatched";
+  /** Status recorded for a request whose connection closed before the answer was sent. */
+  static final int CLIENT_CLOSED = 499;
   /** Route order of the timer: before everything (Vert.x routes default to 0, 1, 2, ... by insertion). */
   public static final int ORDER = -1_000_000;
   private static final Set<HttpMethod> KNOWN = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
@@ -59,7 +61,9 @@ public final class HttpMetricsHandler implements Handler<RoutingContext> {
     ctx.addEndHandler(ar -> {
       HttpMethod method = ctx.request().method();
       String route = template(method, ctx.request().path());
-      metrics.httpRequest(KNOWN.contains(method) ? method.name() : "OTHER", route, ctx.response().getStatusCode(),
+      // A caller that hung up got no answer: 499 (the nginx convention), not the response's default 200.
+      int status = ar.succeeded() ? ctx.response().getStatusCode() : CLIENT_CLOSED;
+      metrics.httpRequest(KNOWN.contains(method) ? method.name() : "OTHER", route, status,
           (System.nanoTime() - start) / 1e9);
     });
     ctx.next();
