@@ -372,7 +372,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (access == null) {
       return federation.authenticate(ctx.request().getHeader("Authorization"));
     }
-    Principal p = Authenticator.require(access.authenticator().authenticate(ctx), Role.CLIENT);
+    // The upload route's handler already authenticated (before the body was read): don't do it twice.
+    Principal known = ctx.get(Authenticator.PRINCIPAL);
+    Principal p = Authenticator.require(known != null ? known : access.authenticator().authenticate(ctx), Role.CLIENT);
     return federation.participant(p.name()).orElseThrow(() -> new RejectedException(403, "client '" + p.name()
         + "' has not joined this federation: POST " + Wire.CLIENTS + " first"));
   }
