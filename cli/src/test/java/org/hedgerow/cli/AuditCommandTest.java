@@ -22,7 +22,7 @@ class AuditCommandTest {
     PrivacyLedger l = new PrivacyLedger(key.privateKey(), List.of());
     PrivacyBudget a = new PrivacyBudget("uk-1", 8, 1e-5);
     for (int r = 1; r <= 3; r++) {
-      l.append(a.spend(r, "dp-sgd-user", 1.2, 0.05, 10), new byte[0]);
+      l.append(a.spend(r, "dp-sgd-user", 1.2, 0.05, 10, 1.0), new byte[0]);
     }
     Path file = dir.resolve("ledger.jsonl");
     Files.writeString(file, LedgerJson.toJsonLines(l.entries()));

@@ -632,7 +632,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       throw new RejectedException(400, "reported epsilon " + epsilon + " exceeds the reported cap " + cap);
     }
     return new org.hedgerow.privacy.budget.Spend(round, client.id(), ctx.request().getHeader(Wire.HEADER_DP_MECHANISM),
-        sigma, q, steps, epsilon, delta, cap);
+        sigma, q, steps, epsilon, delta, cap, 1.0, 0);
   }
 
   private static double positive(RoutingContext ctx, String header) {

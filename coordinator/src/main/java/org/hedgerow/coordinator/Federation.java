@@ -128,7 +128,7 @@ public final class Federation {
     if (strategy instanceof PrivacyAccounted pa && pa.budget().spends().isEmpty()) {
       // The budget's ledger is not part of every strategy's state: recharge what was spent, in order.
       for (Spend s : saved.coordinatorSpends()) {
-        Spend again = pa.budget().spend(s.round(), s.mechanism(), s.noiseMultiplier(), s.sampleRate(), s.steps());
+        Spend again = pa.budget().spend(s.round(), s.mechanism(), s.noiseMultiplier(), s.sampleRate(), s.steps(), s.clipNorm());
         if (Double.compare(again.epsilon(), s.epsilon()) != 0) {
           throw new IllegalStateException("replaying the coordinator's privacy ledger gave epsilon " + again.epsilon()
               + " for round " + s.round() + ", the store recorded " + s.epsilon());

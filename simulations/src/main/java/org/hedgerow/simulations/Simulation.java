@@ -362,7 +362,7 @@ public final class Simulation {
       String id = s.path("silo").asText();
       spends.add(new Spend(s.path("round").asInt(), siloOf.getOrDefault(id, id), s.path("mechanism").asText(),
           s.path("noise_multiplier").asDouble(), s.path("sample_rate").asDouble(), s.path("steps").asLong(),
-          s.path("epsilon").asDouble(), s.path("delta").asDouble(), s.path("cap").asDouble()));
+          s.path("epsilon").asDouble(), s.path("delta").asDouble(), s.path("cap").asDouble(), 1.0, 0));
     }
     return spends;
   }

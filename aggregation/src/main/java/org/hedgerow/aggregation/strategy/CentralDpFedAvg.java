@@ -108,7 +108,7 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
         sum[i] += c[i];
       }
     }
-    budget.spend(round, MECHANISM, noiseMultiplier, 1.0, 1); // throws before anything is released
+    budget.spend(round, MECHANISM, noiseMultiplier, 1.0, 1, clipNorm); // throws before anything is released
     double[] noisy = noise.addNoise(sum, noiseMultiplier * clipNorm);
     double[] mean = new double[current.length];
     for (int i = 0; i < mean.length; i++) {

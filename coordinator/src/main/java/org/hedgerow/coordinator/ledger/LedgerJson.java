@@ -41,7 +41,7 @@ public final class LedgerJson {
       Spend s = new Spend(required(o, "round").intValue(), requiredString(o, "silo"), requiredString(o, "mechanism"),
           required(o, "noise_multiplier").doubleValue(), required(o, "sample_rate").doubleValue(),
           required(o, "steps").longValue(), required(o, "epsilon").doubleValue(), required(o, "delta").doubleValue(),
-          required(o, "cap").doubleValue());
+          required(o, "cap").doubleValue(), 1.0, 0);
       return new LedgerEntry(required(o, "sequence").longValue(), requiredString(o, "previous_hash"), s,
           Base64.getDecoder().decode(o.getString("silo_signature", "")),
           Base64.getDecoder().decode(requiredString(o, "coordinator_signature")));

@@ -248,7 +248,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
         Spend s = new Spend(r.getInt(1), r.getString(2), r.getString(3), r.getDouble(4), r.getDouble(5),
-            r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9));
+            r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9), 1.0, 0);
         spends.add(s);
         if (r.getString(10).equals(SOURCE_COORDINATOR)) {
           coordinatorOut.add(s);
@@ -377,7 +377,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
           String mech = r.getString(11);
           if (mech != null) {
             spend = new Spend(ur, client, mech, r.getDouble(12), r.getDouble(13), r.getLong(14), r.getDouble(15),
-                r.getDouble(16), r.getDouble(17));
+                r.getDouble(16), r.getDouble(17), 1.0, 0);
           }
           open.add(new StoredUpdate(ur, client, r.getString(3), r.getInt(4), r.getInt(5), r.getLong(6), body,
               nullableDouble(r, 8), nullableDouble(r, 9), spend, r.getLong(10)));

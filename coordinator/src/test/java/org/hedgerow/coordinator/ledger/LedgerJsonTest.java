@@ -24,7 +24,7 @@ class LedgerJsonTest {
     PrivacyLedger l = new PrivacyLedger(key.privateKey(), List.of());
     PrivacyBudget b = new PrivacyBudget("silo-1", 8, 1e-5);
     for (int r = 1; r <= 3; r++) {
-      l.append(b.spend(r, "dp-sgd-user", 4.0 / 3, 0.0123, 7), new byte[] {1, 2, 3});
+      l.append(b.spend(r, "dp-sgd-user", 4.0 / 3, 0.0123, 7, 1.0), new byte[] {1, 2, 3});
     }
     List<LedgerEntry> back = LedgerJson.fromJsonLines(LedgerJson.toJsonLines(l.entries()));
     assertEquals(3, back.size());

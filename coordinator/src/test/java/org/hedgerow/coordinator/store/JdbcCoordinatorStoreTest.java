@@ -52,7 +52,7 @@ class JdbcCoordinatorStoreTest {
   }
 
   private static Spend spend(int round, String holder, double eps) {
-    return new Spend(round, holder, "dp-sgd-user", 1.1, 0.05, 20, eps, 1e-5, 8);
+    return new Spend(round, holder, "dp-sgd-user", 1.1, 0.05, 20, eps, 1e-5, 8, 1.0, 0);
   }
 
   /** A federation bound to a fresh store, with both clients joined and round 1 open. */

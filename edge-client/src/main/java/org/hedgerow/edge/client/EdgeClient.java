@@ -138,7 +138,7 @@ public final class EdgeClient {
         if (dp != null) {
           org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(state.seed() ^ silo.hashCode()); // dropout masks only
           // Charged before the update exists: a failure after this point can only over-count.
-          spend = budget.spend(state.round(), MECHANISM, dp.noiseMultiplier(), dp.sampleRate(), dp.stepsPerRound());
+          spend = budget.spend(state.round(), MECHANISM, dp.noiseMultiplier(), dp.sampleRate(), dp.stepsPerRound(), dp.clipNorm());
           UserLevelDpTrainer.Result r = new UserLevelDpTrainer(dp, new ModelGradients(model, examples))
               .train(global.parameters());
           local = r.parameters();

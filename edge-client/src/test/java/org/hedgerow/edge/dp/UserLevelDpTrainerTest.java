@@ -154,12 +154,12 @@ class UserLevelDpTrainerTest {
     DpConfig c = DpConfig.calibrated(1.0, 0.5, 5, 0.003, 8, DELTA, 10, 4);
     org.hedgerow.privacy.budget.PrivacyBudget b = c.budget("uk-1");
     assertEquals(1, b.releases().size());
-    double afterOne = b.spend(1, "dp-sgd-user", c.noiseMultiplier(), 0.5, 5).epsilon();
+    double afterOne = b.spend(1, "dp-sgd-user", c.noiseMultiplier(), 0.5, 5, 1.0).epsilon();
     double expected = new RdpAccountant().compose(new org.hedgerow.privacy.accounting.GaussianEvent(4))
         .compose(DpEvent.sampledGaussian(c.noiseMultiplier(), 0.5, 5)).epsilon(DELTA).epsilon();
     assertEquals(expected, afterOne, 0.0);
     for (int r = 2; r <= 10; r++) {
-      b.spend(r, "dp-sgd-user", c.noiseMultiplier(), 0.5, 5);
+      b.spend(r, "dp-sgd-user", c.noiseMultiplier(), 0.5, 5, 1.0);
     }
     assertTrue(b.epsilon() <= 8 && b.epsilon() > 7.99, "epsilon " + b.epsilon());
     assertTrue(b.refusal(11, c.noiseMultiplier(), 0.5, 5).isPresent());

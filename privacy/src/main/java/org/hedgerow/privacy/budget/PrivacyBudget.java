@@ -6,21 +6,21 @@ import java.util.Locale;
 import java.util.Optional;
 import org.hedgerow.privacy.accounting.DpEvent;
 import org.hedgerow.privacy.accounting.GaussianEvent;
-import org.hedgerow.privacy.accounting.RdpAccountant;
-import org.hedgerow.privacy.accounting.SelfComposedEvent;
 
 /**
- * One holder's (ε, δ) budget and the ledger of what it spent: a cap, the Poisson-sampled Gaussian
- * steps released so far, and the ε of all of them together by the {@link RdpAccountant} (Opacus'
- * orders, improved conversion) at the holder's δ.
+ * One holder's (ε, δ) budget and the log of what it spent: a cap, the pre-training releases and
+ * Poisson-sampled Gaussian rounds so far, and the ε of all of them together by
+ * {@link SpendAccounting} (the RDP accountant, Opacus' orders, improved conversion) at the holder's δ.
  *
- * <p><b>Guarantee kept.</b> {@link #spend} refuses — before anything is released — any round
- * that would take the accountant's ε over the cap, so the recorded ε never exceeds it. ε is always
- * recomputed from scratch over every step so far, never summed from per-round figures (RDP
- * composes, (ε, δ) does not compose tightly). Consecutive rounds with the same σ and q are
- * accounted as one {@link SelfComposedEvent} of all their steps, so a run of R rounds of S steps
- * gets exactly the ε of {@code DpEvent.sampledGaussian(σ, q, R·S)} — the figure a calibration
- * for the whole run used.
+ * <p><b>Guarantee kept.</b> {@link #spend} and {@link #chargeGaussianRelease} refuse — before
+ * anything is released — any entry that would take ε over the cap, so the recorded ε never exceeds
+ * it. ε is always recomputed from scratch over the whole log, never summed from per-round figures
+ * (RDP composes, (ε, δ) does not compose tightly). A run of R rounds of S steps gets exactly the ε of
+ * {@code DpEvent.sampledGaussian(σ, q, R·S)} — the figure a calibration for the whole run used.
+ *
+ * <p><b>Durability</b> is the caller's: every entry returned must be written (and fsynced) before
+ * what it pays for leaves the holder; {@link #restore} continues a budget from such a log, checking
+ * every figure in it, so a restarted holder never reports less than it spent.
  *
  * <p>Not thread-safe; one instance per holder.
  */
@@ -28,23 +28,7 @@ public final class PrivacyBudget {
   private final String holder;
   private final double epsilonCap;
   private final double delta;
-  private final List<Phase> phases = new ArrayList<>();
-  private final List<Spend> spends = new ArrayList<>();
-  private final List<Release> releases = new ArrayList<>();
-
-  private record Phase(double noiseMultiplier, double sampleRate, long steps) {}
-
-  /**
-   * A one-off Gaussian release of L2 sensitivity 1 made before training (e.g. the silo's DP item
-   * statistics). It is composed before the training phases, so a budget holding release σ_s and R·S
-   * steps reports exactly the ε of {@code RdpAccountant().compose(GaussianEvent(σ_s))
-   * .compose(sampledGaussian(σ, q, R·S))}.
-   *
-   * @param what ledger name of the release
-   * @param noiseMultiplier σ_s: noise standard deviation over the L2 sensitivity
-   * @param epsilon ε of everything charged up to and including this release
-   */
-  public record Release(String what, double noiseMultiplier, double epsilon) {}
+  private final List<Spend> log = new ArrayList<>();
 
   /**
    * @throws IllegalArgumentException if the cap is not positive and finite or δ is outside (0, 1)
@@ -55,6 +39,41 @@ public final class PrivacyBudget {
     this.holder = holder;
     this.epsilonCap = epsilonCap;
     this.delta = delta;
+  }
+
+  /**
+   * A budget that continues {@code saved}, the holder's log as written before a restart.
+   *
+   * @throws IllegalArgumentException if the log is not this holder's with this cap and δ, its
+   *     counters are not 0, 1, 2, …, a release follows a round, or an entry's ε is not exactly what
+   *     the accountant gives for the log up to it (an edited or foreign log)
+   */
+  public static PrivacyBudget restore(String holder, double epsilonCap, double delta, List<Spend> saved) {
+    PrivacyBudget b = new PrivacyBudget(holder, epsilonCap, delta);
+    for (Spend s : saved) {
+      String where = "saved spend " + s.counter() + " of '" + s.holder() + "'";
+      if (!s.holder().equals(holder)) {
+        throw new IllegalArgumentException(where + " belongs to another holder than '" + holder + "'");
+      }
+      if (s.counter() != b.log.size()) {
+        throw new IllegalArgumentException(where + ": expected counter " + b.log.size());
+      }
+      if (s.delta() != delta || s.cap() != epsilonCap) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "%s was made with cap %s and delta %s, not cap %s and delta %s: a budget's cap and delta cannot change",
+            where, s.cap(), s.delta(), epsilonCap, delta));
+      }
+      if (s.isRelease() && b.rounds() > 0) {
+        throw new IllegalArgumentException(where + ": a release after training rounds");
+      }
+      b.log.add(s);
+      double recomputed = SpendAccounting.epsilon(b.log, delta);
+      if (recomputed != s.epsilon()) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "%s records epsilon %s but the accountant gives %s for the log up to it", where, s.epsilon(), recomputed));
+      }
+    }
+    return b;
   }
 
   /** The one message template for a bad cap. */
@@ -83,58 +102,70 @@ public final class PrivacyBudget {
     return delta;
   }
 
-  /** Noisy steps released so far. */
+  /** Noisy training steps released so far. */
   public long steps() {
-    return phases.stream().mapToLong(Phase::steps).sum();
+    return spends().stream().mapToLong(Spend::steps).sum();
   }
 
-  /** Rounds charged so far. */
+  /** Training rounds charged so far. */
   public int rounds() {
-    return spends.size();
+    return (int) log.stream().filter(s -> !s.isRelease()).count();
   }
 
   /** ε spent so far (0 before the first release), pre-training releases included. */
   public double epsilon() {
-    return phases.isEmpty() && releases.isEmpty() ? 0 : epsilonOf(phases);
+    return log.isEmpty() ? 0 : log.get(log.size() - 1).epsilon();
   }
 
   /**
    * Charges a one-off Gaussian release of L2 sensitivity 1 (noise standard deviation σ_s) made
-   * before any training round, and returns its ledger entry. It is charged like a round: refused,
-   * with nothing recorded, if it alone would take ε over the cap. Every later ε includes it.
+   * before any training round, and returns its log entry (round 0). It is refused, with nothing
+   * recorded, if it would take ε over the cap. Every later ε includes it.
    *
    * @throws IllegalArgumentException if σ_s is not positive and finite
    * @throws IllegalStateException if training rounds were already charged (a release must precede
    *     training so that the pre-training statistics are covered by every ε reported) or the
    *     release would exceed the cap
    */
-  public Release chargeGaussianRelease(String what, double noiseMultiplier) {
+  public Spend chargeGaussianRelease(String what, double noiseMultiplier) {
     new GaussianEvent(noiseMultiplier); // validates σ_s with the accountant's message
-    if (!spends.isEmpty()) {
+    if (rounds() > 0) {
       throw new IllegalStateException(holder + ": release '" + what + "' must be charged before training rounds ("
-          + spends.size() + " already charged)");
+          + rounds() + " already charged)");
     }
-    releases.add(new Release(what, noiseMultiplier, Double.NaN));
-    double eps = epsilonOf(phases);
+    Spend candidate = new Spend(0, holder, what, noiseMultiplier, 1.0, 1, Double.NaN, delta, epsilonCap, 1.0,
+        log.size());
+    double eps = epsilonWith(candidate);
     if (eps > epsilonCap) {
-      releases.remove(releases.size() - 1);
       throw new IllegalStateException(String.format(Locale.ROOT,
           "%s cannot release %s: epsilon would reach %.6f, over its cap %s (delta %s)", holder, what, eps, epsilonCap,
           delta));
     }
-    Release r = new Release(what, noiseMultiplier, eps);
-    releases.set(releases.size() - 1, r);
-    return r;
+    Spend s = new Spend(0, holder, what, noiseMultiplier, 1.0, 1, eps, delta, epsilonCap, 1.0, log.size());
+    log.add(s);
+    return s;
   }
 
   /** The pre-training releases charged so far, in order. */
-  public List<Release> releases() {
-    return List.copyOf(releases);
+  public List<Spend> releases() {
+    return log.stream().filter(Spend::isRelease).toList();
   }
 
   /** ε after one more round of {@code steps} Poisson-sampled Gaussian steps; nothing is recorded. */
   public double epsilonIf(double noiseMultiplier, double sampleRate, long steps) {
-    return epsilonOf(with(noiseMultiplier, sampleRate, steps));
+    DpEvent.sampledGaussian(noiseMultiplier, sampleRate, steps); // validates σ, q, steps with the accountant's messages
+    return epsilonWith(new Spend(Math.max(1, lastRound()), holder, "what-if", noiseMultiplier, sampleRate, steps,
+        Double.NaN, delta, epsilonCap, 1.0, log.size()));
+  }
+
+  private int lastRound() {
+    return log.isEmpty() ? 1 : log.get(log.size() - 1).round();
+  }
+
+  private double epsilonWith(Spend next) {
+    List<Spend> all = new ArrayList<>(log);
+    all.add(next);
+    return SpendAccounting.epsilon(all, delta);
   }
 
   /**
@@ -152,62 +183,44 @@ public final class PrivacyBudget {
   }
 
   /**
-   * Charges one round and returns its ledger entry; call before the round's update is released.
+   * Charges one training round and returns its log entry; call before the round's update is released.
    *
+   * @param clipNorm C, recorded with the spend (σ is relative to it, so it does not change ε)
+   * @throws IllegalArgumentException if round &lt; 1 or a parameter is bad
    * @throws IllegalStateException if the round would exceed the cap (nothing is recorded)
    */
-  public Spend spend(int round, String mechanism, double noiseMultiplier, double sampleRate, long steps) {
+  public Spend spend(int round, String mechanism, double noiseMultiplier, double sampleRate, long steps,
+      double clipNorm) {
+    if (round < 1) {
+      throw new IllegalArgumentException("a training round must be >= 1. Provided value: " + round);
+    }
+    if (!(clipNorm > 0 && Double.isFinite(clipNorm))) {
+      throw new IllegalArgumentException("clip norm must be > 0 and finite. Provided value: " + clipNorm);
+    }
     Optional<String> no = refusal(round, noiseMultiplier, sampleRate, steps);
     if (no.isPresent()) {
       throw new IllegalStateException(no.get());
     }
-    List<Phase> next = with(noiseMultiplier, sampleRate, steps);
-    phases.clear();
-    phases.addAll(next);
-    Spend s = new Spend(round, holder, mechanism, noiseMultiplier, sampleRate, steps, epsilonOf(phases), delta,
-        epsilonCap);
-    spends.add(s);
+    Spend candidate = new Spend(round, holder, mechanism, noiseMultiplier, sampleRate, steps, Double.NaN, delta,
+        epsilonCap, clipNorm, log.size());
+    Spend s = new Spend(round, holder, mechanism, noiseMultiplier, sampleRate, steps, epsilonWith(candidate), delta,
+        epsilonCap, clipNorm, log.size());
+    log.add(s);
     return s;
   }
 
+  /** The training rounds charged so far (releases excluded), in order. */
   public List<Spend> spends() {
-    return List.copyOf(spends);
+    return log.stream().filter(s -> !s.isRelease()).toList();
+  }
+
+  /** Everything charged so far, releases and rounds, in counter order. */
+  public List<Spend> log() {
+    return List.copyOf(log);
   }
 
   /** The DP events of everything released so far, releases first (empty list: nothing). */
   public List<DpEvent> events() {
-    List<DpEvent> all = new ArrayList<>();
-    releases.forEach(r -> all.add(new GaussianEvent(r.noiseMultiplier())));
-    phases.forEach(p -> all.add(event(p)));
-    return all;
-  }
-
-  private List<Phase> with(double noiseMultiplier, double sampleRate, long steps) {
-    event(new Phase(noiseMultiplier, sampleRate, steps)); // validates σ, q, steps with the accountant's messages
-    List<Phase> next = new ArrayList<>(phases);
-    Phase last = next.isEmpty() ? null : next.get(next.size() - 1);
-    if (last != null && last.noiseMultiplier() == noiseMultiplier && last.sampleRate() == sampleRate) {
-      next.set(next.size() - 1, new Phase(noiseMultiplier, sampleRate, last.steps() + steps));
-    } else {
-      next.add(new Phase(noiseMultiplier, sampleRate, steps));
-    }
-    return next;
-  }
-
-  private static DpEvent event(Phase p) {
-    // Exactly DpEvent.sampledGaussian(σ, q, steps), the event NoiseCalibration calibrates against.
-    return DpEvent.sampledGaussian(p.noiseMultiplier(), p.sampleRate(), p.steps());
-  }
-
-  private double epsilonOf(List<Phase> ps) {
-    RdpAccountant a = new RdpAccountant();
-    // Releases first, in the order NoiseCalibration composes them, so the figures agree bit for bit.
-    for (Release r : releases) {
-      a.compose(new GaussianEvent(r.noiseMultiplier()));
-    }
-    for (Phase p : ps) {
-      a.compose(event(p));
-    }
-    return a.epsilon(delta).epsilon();
+    return SpendAccounting.events(log);
   }
 }

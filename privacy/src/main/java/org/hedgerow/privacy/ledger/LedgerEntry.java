@@ -57,17 +57,7 @@ public record LedgerEntry(long sequence, String previousHash, Spend spend, byte[
    * fixed order, doubles in Java's shortest round-trip form, so every verifier rebuilds them exactly.
    */
   public static byte[] spendBytes(Spend s) {
-    String text = "hedgerow-spend-v1\n"
-        + "round=" + s.round() + "\n"
-        + "holder=" + s.holder() + "\n"
-        + "mechanism=" + s.mechanism() + "\n"
-        + "noise_multiplier=" + Double.toString(s.noiseMultiplier()) + "\n"
-        + "sample_rate=" + Double.toString(s.sampleRate()) + "\n"
-        + "steps=" + s.steps() + "\n"
-        + "epsilon=" + Double.toString(s.epsilon()) + "\n"
-        + "delta=" + Double.toString(s.delta()) + "\n"
-        + "cap=" + Double.toString(s.cap()) + "\n";
-    return text.getBytes(StandardCharsets.UTF_8);
+    return s.signedBytes();
   }
 
   /** What the coordinator countersigns: position, previous hash, the spend and the silo's signature. */

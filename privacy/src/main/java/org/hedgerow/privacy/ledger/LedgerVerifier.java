@@ -107,10 +107,6 @@ public final class LedgerVerifier {
 
   /** ε at the holder's δ of the composition of its links' Poisson-sampled Gaussian steps. */
   static double recompute(List<Spend> spends) {
-    RdpAccountant a = new RdpAccountant();
-    for (Spend s : spends) {
-      a.compose(DpEvent.sampledGaussian(s.noiseMultiplier(), s.sampleRate(), s.steps()));
-    }
-    return a.epsilon(spends.get(0).delta()).epsilon();
+    return org.hedgerow.privacy.budget.SpendAccounting.epsilon(spends, spends.get(0).delta());
   }
 }

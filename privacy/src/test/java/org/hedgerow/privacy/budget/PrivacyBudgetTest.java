@@ -25,7 +25,7 @@ class PrivacyBudgetTest {
     PrivacyBudget b = new PrivacyBudget("uk-1", 100, DELTA);
     assertEquals(0, b.epsilon());
     for (int r = 1; r <= 5; r++) {
-      Spend s = b.spend(r, "dp-sgd-user", SIGMA, Q, STEPS);
+      Spend s = b.spend(r, "dp-sgd-user", SIGMA, Q, STEPS, 1.0);
       assertEquals(accountant((long) r * STEPS), s.epsilon(), 0.0, "round " + r);
       assertEquals(s.epsilon(), b.epsilon(), 0.0);
       assertEquals(r, s.round());
@@ -42,14 +42,14 @@ class PrivacyBudgetTest {
     PrivacyBudget b = new PrivacyBudget("uk-1", afterThree, DELTA); // the cap is exactly three rounds' ε
     for (int r = 1; r <= 3; r++) {
       assertTrue(b.refusal(r, SIGMA, Q, STEPS).isEmpty(), "round " + r);
-      b.spend(r, "dp-sgd-user", SIGMA, Q, STEPS);
+      b.spend(r, "dp-sgd-user", SIGMA, Q, STEPS, 1.0);
     }
     assertEquals(afterThree, b.epsilon(), 0.0);
     assertEquals(afterFour, b.epsilonIf(SIGMA, Q, STEPS), 0.0);
     String why = b.refusal(4, SIGMA, Q, STEPS).orElseThrow();
     assertTrue(why.contains("uk-1 declines round 4") && why.contains(String.format(java.util.Locale.ROOT, "%.6f", afterFour)),
         why);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.spend(4, "dp-sgd-user", SIGMA, Q, STEPS));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.spend(4, "dp-sgd-user", SIGMA, Q, STEPS, 1.0));
     assertEquals(why, e.getMessage());
     assertEquals(3, b.rounds());
     assertEquals(afterThree, b.epsilon(), 0.0);
@@ -61,7 +61,7 @@ class PrivacyBudgetTest {
     double sigma = NoiseCalibration.noiseMultiplierFor(8, DELTA, Q, (long) rounds * STEPS);
     PrivacyBudget b = new PrivacyBudget("s", 8, DELTA);
     for (int r = 1; r <= rounds; r++) {
-      b.spend(r, "dp-sgd-user", sigma, Q, STEPS);
+      b.spend(r, "dp-sgd-user", sigma, Q, STEPS, 1.0);
     }
     double whole = new RdpAccountant().compose(DpEvent.sampledGaussian(sigma, Q, (long) rounds * STEPS))
         .epsilon(DELTA).epsilon();
@@ -73,8 +73,8 @@ class PrivacyBudgetTest {
   @Test
   void spend_differentSigmaLater_composesBothPhases() {
     PrivacyBudget b = new PrivacyBudget("s", 100, DELTA);
-    b.spend(1, "m", SIGMA, Q, STEPS);
-    b.spend(2, "m", 2.0, 0.1, 7);
+    b.spend(1, "m", SIGMA, Q, STEPS, 1.0);
+    b.spend(2, "m", 2.0, 0.1, 7, 1.0);
     double expected = new RdpAccountant().compose(DpEvent.sampledGaussian(SIGMA, Q, STEPS))
         .compose(DpEvent.sampledGaussian(2.0, 0.1, 7)).epsilon(DELTA).epsilon();
     assertEquals(expected, b.epsilon(), 0.0);
@@ -100,23 +100,23 @@ class PrivacyBudgetTest {
   @Test
   void spend_badSamplingRateOrSigma_rejectedAndNothingRecorded() {
     PrivacyBudget b = new PrivacyBudget("s", 8, DELTA);
-    assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", SIGMA, 0, STEPS));
-    assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", SIGMA, 1.5, STEPS));
-    assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", 0, Q, STEPS));
-    assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", SIGMA, Q, 0));
+    assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", SIGMA, 0, STEPS, 1.0));
+    assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", SIGMA, 1.5, STEPS, 1.0));
+    assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", 0, Q, STEPS, 1.0));
+    assertThrows(IllegalArgumentException.class, () -> b.spend(1, "m", SIGMA, Q, 0, 1.0));
     assertEquals(0, b.rounds());
   }
 
   @Test
   void chargeGaussianRelease_thenRounds_epsilonEqualsAccountantOnReleaseAndSteps() {
     PrivacyBudget b = new PrivacyBudget("uk-1", 100, DELTA);
-    PrivacyBudget.Release r = b.chargeGaussianRelease("item-stats-gaussian", 4);
+    Spend r = b.chargeGaussianRelease("item-stats-gaussian", 4);
     double statsAlone = new RdpAccountant().compose(new GaussianEvent(4)).epsilon(DELTA).epsilon();
     assertEquals(statsAlone, r.epsilon(), 0.0);
     assertEquals(statsAlone, b.epsilon(), 0.0);
     assertEquals(0, b.rounds());
     for (int round = 1; round <= 3; round++) {
-      Spend s = b.spend(round, "dp-sgd-user", SIGMA, Q, STEPS);
+      Spend s = b.spend(round, "dp-sgd-user", SIGMA, Q, STEPS, 1.0);
       double expected = new RdpAccountant().compose(new GaussianEvent(4))
           .compose(DpEvent.sampledGaussian(SIGMA, Q, (long) round * STEPS)).epsilon(DELTA).epsilon();
       assertEquals(expected, s.epsilon(), 0.0, "round " + round);
@@ -134,7 +134,7 @@ class PrivacyBudgetTest {
     assertEquals(0, small.epsilon());
     assertTrue(small.releases().isEmpty());
     PrivacyBudget b = new PrivacyBudget("uk-1", 100, DELTA);
-    b.spend(1, "dp-sgd-user", SIGMA, Q, STEPS);
+    b.spend(1, "dp-sgd-user", SIGMA, Q, STEPS, 1.0);
     assertThrows(IllegalStateException.class, () -> b.chargeGaussianRelease("item-stats-gaussian", 4));
     assertThrows(IllegalArgumentException.class, () -> new PrivacyBudget("x", 8, DELTA).chargeGaussianRelease("s", 0));
   }
@@ -146,7 +146,7 @@ class PrivacyBudgetTest {
     PrivacyBudget b = new PrivacyBudget("uk-1", 8, DELTA);
     b.chargeGaussianRelease("item-stats-gaussian", 4);
     for (int round = 1; round <= 10; round++) {
-      b.spend(round, "dp-sgd-user", sigma, 0.5, 5);
+      b.spend(round, "dp-sgd-user", sigma, 0.5, 5, 1.0);
     }
     assertTrue(b.epsilon() <= 8 && b.epsilon() > 7.99, "epsilon " + b.epsilon());
     // Without the release the same σ would leave slack: the release was really paid for.

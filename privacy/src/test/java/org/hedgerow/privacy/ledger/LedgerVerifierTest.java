@@ -27,8 +27,8 @@ class LedgerVerifierTest {
     PrivacyBudget b = new PrivacyBudget("b", 8, 1e-5);
     PrivacyLedger l = new PrivacyLedger(coordinator.privateKey(), List.of());
     for (int r = 1; r <= 3; r++) {
-      Spend sa = a.spend(r, "dp-sgd-user", 1.1, 0.05, 20);
-      Spend sb = b.spend(r, "dp-sgd-user", 1.3, 0.1, 10);
+      Spend sa = a.spend(r, "dp-sgd-user", 1.1, 0.05, 20, 1.0);
+      Spend sb = b.spend(r, "dp-sgd-user", 1.3, 0.1, 10, 1.0);
       l.append(sa, Ed25519.sign(siloA.privateKey(), LedgerEntry.spendBytes(sa)));
       l.append(sb, Ed25519.sign(siloB.privateKey(), LedgerEntry.spendBytes(sb)));
     }
@@ -58,7 +58,7 @@ class LedgerVerifierTest {
     LedgerEntry e = entries.get(2);
     Spend s = e.spend();
     Spend lowered = new Spend(s.round(), s.holder(), s.mechanism(), s.noiseMultiplier(), s.sampleRate(), s.steps(),
-        s.epsilon() / 2, s.delta(), s.cap());
+        s.epsilon() / 2, s.delta(), s.cap(), 1.0, 0);
     entries.set(2, new LedgerEntry(e.sequence(), e.previousHash(), lowered, e.siloSignature(),
         e.coordinatorSignature()));
     LedgerVerifier.Report r = LedgerVerifier.verify(entries, coordinator.publicKey(), siloKeys());
@@ -82,8 +82,8 @@ class LedgerVerifierTest {
   @Test
   void verify_underReportedEpsilonSignedByEveryone_flaggedByAccountant() {
     PrivacyLedger l = new PrivacyLedger(coordinator.privateKey(), List.of());
-    Spend honest = new PrivacyBudget("a", 8, 1e-5).spend(1, "dp-sgd-user", 1.1, 0.05, 20);
-    Spend low = new Spend(1, "a", "dp-sgd-user", 1.1, 0.05, 20, honest.epsilon() * 0.9, 1e-5, 8);
+    Spend honest = new PrivacyBudget("a", 8, 1e-5).spend(1, "dp-sgd-user", 1.1, 0.05, 20, 1.0);
+    Spend low = new Spend(1, "a", "dp-sgd-user", 1.1, 0.05, 20, honest.epsilon() * 0.9, 1e-5, 8, 1.0, 0);
     l.append(low, Ed25519.sign(siloA.privateKey(), LedgerEntry.spendBytes(low)));
     LedgerVerifier.Report r = LedgerVerifier.verify(l.entries(), coordinator.publicKey(), siloKeys());
     assertEquals(1, r.findings().size(), r.findings().toString());
@@ -93,7 +93,7 @@ class LedgerVerifierTest {
   @Test
   void verify_epsilonOverCap_flagged() {
     PrivacyLedger l = new PrivacyLedger(coordinator.privateKey(), List.of());
-    Spend over = new Spend(1, "b", "dp-sgd-user", 0.5, 1.0, 100, 50, 1e-5, 8);
+    Spend over = new Spend(1, "b", "dp-sgd-user", 0.5, 1.0, 100, 50, 1e-5, 8, 1.0, 0);
     l.append(over, new byte[0]);
     LedgerVerifier.Report r = LedgerVerifier.verify(l.entries(), coordinator.publicKey(), Map.of());
     assertTrue(r.findings().stream().anyMatch(f -> f.contains("exceeds the cap 8.0")), r.findings().toString());
@@ -103,7 +103,7 @@ class LedgerVerifierTest {
   @Test
   void verify_listedSiloWithoutSignature_flaggedMissing() {
     PrivacyLedger l = new PrivacyLedger(coordinator.privateKey(), List.of());
-    l.append(new PrivacyBudget("a", 8, 1e-5).spend(1, "dp-sgd-user", 1.1, 0.05, 20), new byte[0]);
+    l.append(new PrivacyBudget("a", 8, 1e-5).spend(1, "dp-sgd-user", 1.1, 0.05, 20, 1.0), new byte[0]);
     LedgerVerifier.Report r = LedgerVerifier.verify(l.entries(), coordinator.publicKey(), siloKeys());
     assertTrue(r.findings().stream().anyMatch(f -> f.contains("silo signature missing")), r.findings().toString());
   }
@@ -127,7 +127,7 @@ class LedgerVerifierTest {
   void append_afterReload_continuesTheChain() {
     PrivacyLedger first = ledger();
     PrivacyLedger reloaded = new PrivacyLedger(coordinator.privateKey(), first.entries());
-    Spend s = new PrivacyBudget("c", 8, 1e-5).spend(1, "dp-sgd-user", 2, 0.01, 5);
+    Spend s = new PrivacyBudget("c", 8, 1e-5).spend(1, "dp-sgd-user", 2, 0.01, 5, 1.0);
     LedgerEntry e = reloaded.append(s, new byte[0]);
     assertEquals(6, e.sequence());
     assertEquals(first.head(), e.previousHash());
