@@ -12,6 +12,12 @@ public final class Wire {
   public static final String STATUS = "/v1/status";
   /** {@code GET /v1/ledger}: the privacy ledger as JSON Lines (auditor or operator). */
   public static final String LEDGER = "/v1/ledger";
+  /**
+   * A silo's signed spends ({@code POST}, client role, own holder only; body
+   * {@link SpendJson#batch}). Recorded durably before the 200; idempotent for a spend already
+   * recorded with the same bytes.
+   */
+  public static final String SPENDS = "/v1/spends";
   /** {@code POST}: a silo redeems an enrolment token (and its CSR) for a certificate. No credentials needed. */
   public static final String ENROL = "/v1/enrol";
   /** {@code POST} (operator): issue a one-time enrolment token for a client id. */
@@ -63,5 +69,10 @@ public final class Wire {
   public static final String HEADER_DP_EPSILON = "X-Hedgerow-Dp-Epsilon";
   public static final String HEADER_DP_DELTA = "X-Hedgerow-Dp-Delta";
   public static final String HEADER_DP_CAP = "X-Hedgerow-Dp-Cap";
+  /**
+   * Counter of the signed spend (already posted to {@link #SPENDS}) that pays for an update: in a
+   * federation that declares DP an update without one is refused.
+   */
+  public static final String HEADER_DP_SPEND_COUNTER = "X-Hedgerow-Dp-Spend-Counter";
   public static final String OCTET_STREAM = "application/octet-stream";
 }
