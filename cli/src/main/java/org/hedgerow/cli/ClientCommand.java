@@ -22,7 +22,10 @@ import org.hedgerow.edge.task.Catalogue;
 import org.hedgerow.edge.task.Holdout;
 import org.hedgerow.edge.task.SiloData;
 import org.hedgerow.privacy.noise.GaussianNoise;
-import org.hedgerow.simulations.Simulation;
+import org.hedgerow.edge.dp.InMemorySpendLog;
+import org.hedgerow.edge.dp.SiloPrivacy;
+import org.hedgerow.edge.dp.SiloRelease;
+import org.hedgerow.edge.features.CustomerSeeds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,19 +76,54 @@ public class ClientCommand implements Callable<Integer> {
 
   @Option(names = "--dp-learning-rate", defaultValue = "0.003") double dpLearningRate;
 
-  @Option(names = "--stats-noise-multiplier", defaultValue = "4") double statsNoiseMultiplier;
+  @Option(names = "--stats-noise-multiplier", defaultValue = "4",
+      description = "Noise multiplier of the DP item statistics (default: ${DEFAULT-VALUE}).")
+  double statsNoiseMultiplier;
+
+  @Option(names = "--count-noise-multiplier", defaultValue = "10",
+      description = "Noise multiplier of the DP customer count, in customers (default: ${DEFAULT-VALUE}).")
+  double countNoiseMultiplier;
+
+  @Option(names = "--catalogue", description = "The shop's public product list (CSV, 'stock_code' first; "
+      + "'hedgerow partition' writes one). Required with --epsilon-cap; without DP the catalogue is the "
+      + "products of the local training data.")
+  Path catalogueFile;
+
+  @Option(names = "--training-end", description = "Declared end of the training period, YYYY-MM-DD (exclusive): "
+      + "the end of the 'recent' window of the DP item statistics. Required with --epsilon-cap.")
+  String trainingEnd;
 
   @Override
   public Integer call() throws Exception {
     Holdout h = Holdout.parse(holdout);
-    if (epsilonCap != null) { // bad privacy parameters fail before any data is read or sent
+    java.time.LocalDateTime recentEnd = null;
+    if (epsilonCap != null) { // bad privacy parameters and missing public inputs fail before any data is read or sent
       org.hedgerow.privacy.budget.PrivacyBudget.checkCap(epsilonCap);
       org.hedgerow.privacy.budget.PrivacyBudget.checkDelta(delta);
+      List<String> missing = new java.util.ArrayList<>();
+      if (catalogueFile == null) {
+        missing.add("--catalogue FILE (the shop's public product list)");
+      }
+      if (trainingEnd == null) {
+        missing.add("--training-end YYYY-MM-DD (the declared end of the training period)");
+      }
+      if (!missing.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "user-level DP (--epsilon-cap) needs public inputs that do not depend on any customer: missing "
+                + String.join(" and ", missing));
+      }
+      try {
+        recentEnd = java.time.LocalDate.parse(trainingEnd).atStartOfDay();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--training-end must be a date YYYY-MM-DD. Provided value: " + trainingEnd);
+      }
     }
+    Catalogue declared = catalogueFile == null ? null : Catalogue.load(catalogueFile);
     RetailLogLoader.Result r = new RetailLogLoader().load(data);
     System.out.println(silo + ": " + r.report());
     var baskets = SiloData.basketsByCustomer(r.lines());
-    Catalogue catalogue = new Catalogue(SiloData.trainingCodes(baskets, h));
+    Catalogue catalogue = declared != null ? declared : new Catalogue(SiloData.trainingCodes(baskets, h));
     SiloData local = SiloData.build(silo, baskets, h, catalogue);
     if (coordinator.getScheme().equals("https") && credentials == null) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
@@ -94,26 +132,33 @@ public class ClientCommand implements Callable<Integer> {
     CoordinatorClient cc = credentials == null ? new CoordinatorClient(coordinator)
         : new CoordinatorClient(coordinator, 8,
             org.hedgerow.edge.client.ClientCredentials.load(credentials).sslContext());
-    DpConfig dp = null;
+    SiloPrivacy dp = null;
     FeatureExtractor fx;
+    TrainingSet ts;
+    TrainingSetBuilder builder = new TrainingSetBuilder(targetsPerCustomer, examplesPerKind);
     if (epsilonCap != null) {
       // The planned rounds come from the coordinator, so the calibrated run fits the cap exactly.
       int rounds = cc.round(-1).targetRounds();
-      dp = noiseMultiplier != null
+      DpConfig config = noiseMultiplier != null
           ? new DpConfig(noiseMultiplier, clipNorm, sampleRate, dpSteps, dpLearningRate, epsilonCap, delta,
-              statsNoiseMultiplier)
+              statsNoiseMultiplier, countNoiseMultiplier)
           : DpConfig.calibrated(clipNorm, sampleRate, dpSteps, dpLearningRate, epsilonCap, delta, rounds,
-              statsNoiseMultiplier);
-      fx = new FeatureExtractor(ItemStats.privatised(local.customers(), catalogue.size(),
-          Simulation.declaredTrainingEnd(local), dp.statsNoiseMultiplier(), new GaussianNoise()));
-      System.out.printf("%s: user-level DP, cap %.3g at delta %.3g, sigma %.6f over %d rounds (stats sigma %.3g)%n",
-          silo, epsilonCap, delta, dp.noiseMultiplier(), rounds, dp.statsNoiseMultiplier());
+              statsNoiseMultiplier, countNoiseMultiplier);
+      SiloRelease release = SiloRelease.compute(local.customers(), catalogue.size(), recentEnd,
+          config.statsNoiseMultiplier(), config.countNoiseMultiplier(), new GaussianNoise());
+      dp = SiloPrivacy.start(silo, config, new InMemorySpendLog(), release);
+      fx = new FeatureExtractor(release.itemStats());
+      // Negatives from per-customer streams under a secret key: no customer's examples depend on another's.
+      ts = builder.build(local.customers(), fx, CustomerSeeds.secret());
+      System.out.printf("%s: user-level DP, cap %.3g at delta %.3g, sigma %.6f over %d rounds (release: stats sigma %.3g,"
+          + " count sigma %.3g)%n", silo, epsilonCap, delta, config.noiseMultiplier(), rounds,
+          config.statsNoiseMultiplier(), config.countNoiseMultiplier());
     } else {
       fx = new FeatureExtractor(ItemStats.of(List.of(local), catalogue.size()));
+      ts = builder.build(local, fx, seed ^ silo.hashCode());
     }
-    TrainingSet ts = new TrainingSetBuilder(targetsPerCustomer, examplesPerKind).build(local, fx, seed ^ silo.hashCode());
-    System.out.printf("%s: %d customers, %,d training examples, %d test baskets%n", silo, local.customers().size(),
-        ts.size(), local.testBaskets());
+    System.out.printf("%s: %d customers, %,d training examples, %d test baskets (local figures; not sent)%n", silo,
+        local.customers().size(), ts.size(), local.testBaskets());
     var info = cc.getJson(org.hedgerow.aggregation.wire.Wire.MODEL);
     ModelSpec spec = specFrom(info);
     EdgeClient client = new EdgeClient(silo, cc, spec, ts, new Semaphore(1), seed ^ silo.hashCode(), dp);

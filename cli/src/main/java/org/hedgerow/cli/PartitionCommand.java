@@ -39,6 +39,14 @@ public class PartitionCommand implements Callable<Integer> {
   @Option(names = "--uk-shops", defaultValue = "4", description = "Shops the UK is split into by customer.")
   int ukShops;
 
+  /** The bundled data's declared product list (stands in for the retailer's published catalogue). */
+  static final String BUNDLED_CATALOGUE = "data/online-retail/catalogue.csv";
+  static final String BUNDLED_DATA = "data/online-retail/online_retail.csv.gz";
+
+  @Option(names = "--catalogue", description = "The shops' public product list to write as DIR/catalogue.csv "
+      + "(default: the bundled list for the bundled data; for other data, every product code in the cleaned log).")
+  Path catalogue;
+
   @Override
   public Integer call() throws IOException {
     Path file = Home.resolve(data);
@@ -61,6 +69,22 @@ public class PartitionCommand implements Callable<Integer> {
       }
       System.out.printf("%-16s %,8d lines -> %s%n", e.getKey(), e.getValue().size(), f);
     }
+    // Each silo needs a public product list for DP training (client --catalogue): one beside the files.
+    Path list = out.resolve("catalogue.csv");
+    org.hedgerow.edge.task.Catalogue c;
+    if (catalogue != null) {
+      c = org.hedgerow.edge.task.Catalogue.load(catalogue);
+    } else if (data.equals(BUNDLED_DATA)) {
+      c = org.hedgerow.edge.task.Catalogue.load(Home.resolve(BUNDLED_CATALOGUE));
+    } else {
+      java.util.Set<String> codes = new java.util.TreeSet<>();
+      r.lines().forEach(l -> codes.add(l.stockCode()));
+      c = new org.hedgerow.edge.task.Catalogue(codes);
+      System.out.println("note: no --catalogue given, so the product list is every code in the cleaned log; "
+          + "under DP that list is treated as public — give the shops' published catalogue instead where there is one");
+    }
+    c.write(list);
+    System.out.printf("%-16s %,8d products -> %s%n", "catalogue", c.size(), list);
     return 0;
   }
 

@@ -107,9 +107,14 @@ public class SimulateCommand implements Callable<Integer> {
     System.out.printf("scenario %s: %s, partition %s, holdout %s, %d rounds, seed %d%n", s.name(), data,
         s.partition(), holdout, s.rounds(), s.seed());
     long t0 = System.nanoTime();
-    FederationData fd = FederationData.load(data, partitioner, holdout);
+    FederationData fd = FederationData.load(data, partitioner, holdout, declaredCatalogue(s));
     System.out.printf("loaded in %.1f s: %s%n", (System.nanoTime() - t0) / 1e9, fd.report());
     return fd;
+  }
+
+  /** The scenario's declared catalogue, or null when it declares none. */
+  static org.hedgerow.edge.task.Catalogue declaredCatalogue(Scenario s) {
+    return s.catalogue() == null ? null : org.hedgerow.edge.task.Catalogue.load(Home.resolve(s.catalogue()));
   }
 
   private static int write(SimulationResult r, Path out) throws Exception {

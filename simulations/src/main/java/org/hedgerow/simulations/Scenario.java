@@ -47,6 +47,13 @@ import org.hedgerow.aggregation.strategy.AggregatorSpec;
  * @param dpLearningRate Adam step size of DP training (local mode)
  * @param statsNoiseMultiplier σ_s of each silo's DP item statistics (local mode): one Gaussian
  *     release of L2 sensitivity 1, charged to the silo's budget before training
+ * @param countNoiseMultiplier σ_n of each silo's DP customer count (local mode), in customers
+ * @param catalogue the declared, public product catalogue (CSV, {@code stock_code} first;
+ *     relative paths resolve against the Hedgerow home) that every silo ranks and samples from;
+ *     null derives it from the silos' training data (not allowed with privacy {@code local}: a
+ *     catalogue read off the data is not public)
+ * @param trainingEnd the declared end of the training period ({@code YYYY-MM-DD}, exclusive): the
+ *     end of the "recent" window of the DP item statistics; null only without local DP
  * @param aggregator how the coordinator turns a round's updates into the next model: a name
  *     ({@code "fedavg"}, the default, {@code "fedavgm"}, {@code "fedadam"}, {@code "fedyogi"},
  *     {@code "median"}, {@code "trimmed-mean"}) or an object {@code {"name": …, "server_learning_rate":
@@ -81,6 +88,9 @@ public record Scenario(
     double dpLearningRate,
     SecureAggregationSetting secureAggregation,
     double statsNoiseMultiplier,
+    double countNoiseMultiplier,
+    String catalogue,
+    String trainingEnd,
     AggregatorSpec aggregator) {
 
   /** The privacy modes. */
@@ -93,7 +103,7 @@ public record Scenario(
       "local_epochs", "batch_size", "hidden", "dropout", "learning_rate", "targets_per_customer",
       "examples_per_kind", "workers", "seed", "privacy", "epsilon_cap", "delta", "noise_multiplier", "clip_norm",
       "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation", "stats_noise_multiplier",
-      "aggregator");
+      "count_noise_multiplier", "catalogue", "training_end", "aggregator");
 
   public Scenario {
     hidden = List.copyOf(hidden);
@@ -137,6 +147,24 @@ public record Scenario(
       throw new IllegalArgumentException("stats_noise_multiplier must be > 0 and finite. Provided value: "
           + statsNoiseMultiplier);
     }
+    if (!(countNoiseMultiplier > 0 && Double.isFinite(countNoiseMultiplier))) {
+      throw new IllegalArgumentException("count_noise_multiplier must be > 0 and finite. Provided value: "
+          + countNoiseMultiplier);
+    }
+    if (trainingEnd != null) {
+      try {
+        java.time.LocalDate.parse(trainingEnd);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("training_end must be a date YYYY-MM-DD. Provided value: " + trainingEnd);
+      }
+    }
+    if (privacy.equals("local") && (catalogue == null || trainingEnd == null)) {
+      throw new IllegalArgumentException("privacy 'local' needs public inputs declared in the scenario: "
+          + (catalogue == null ? "'catalogue' (a product list file)" : "")
+          + (catalogue == null && trainingEnd == null ? " and " : "")
+          + (trainingEnd == null ? "'training_end' (YYYY-MM-DD)" : "")
+          + " — values read off the customers' data would not be covered by the DP guarantee");
+    }
     if (secureAggregation == null) {
       secureAggregation = SecureAggregationSetting.NONE;
     }
@@ -157,6 +185,11 @@ public record Scenario(
           + "releases only the noisy mean of the clipped updates (clip_norm already bounds each one); use fedavg, "
           + "fedavgm, fedadam or fedyogi without max_update_norm");
     }
+  }
+
+  /** The declared end of the training period as the start of that day, or null if none is declared. */
+  public java.time.LocalDateTime trainingEndTime() {
+    return trainingEnd == null ? null : java.time.LocalDate.parse(trainingEnd).atStartOfDay();
   }
 
   /** Whether a private federation ({@code federated-dp}) runs as well. */
@@ -221,7 +254,9 @@ public record Scenario(
           number(o, "clip_norm", source), number(o, "sample_rate", source),
           intValue(o.get("dp_steps_per_round"), "dp_steps_per_round", source),
           number(o, "dp_learning_rate", source), SecureAggregationSetting.fromJson(o.get("secure_aggregation"), source),
-          number(o, "stats_noise_multiplier", source), aggregator(o.get("aggregator"), source));
+          number(o, "stats_noise_multiplier", source), number(o, "count_noise_multiplier", source),
+          nullableText(o, "catalogue", source), nullableText(o, "training_end", source),
+          aggregator(o.get("aggregator"), source));
     } catch (NullPointerException e) {
       throw new IllegalArgumentException(source + ": a required key is missing");
     }
@@ -269,6 +304,11 @@ public record Scenario(
     return n.asText();
   }
 
+  private static String nullableText(ObjectNode o, String k, String source) {
+    JsonNode n = o.get(k);
+    return n == null || n.isNull() ? null : text(o, k, source);
+  }
+
   private static double number(ObjectNode o, String k, String source) {
     JsonNode n = o.get(k);
     if (n == null || !n.isNumber()) {
@@ -308,7 +348,17 @@ public record Scenario(
     o.put("clip_norm", clipNorm).put("sample_rate", sampleRate).put("dp_steps_per_round", dpStepsPerRound)
         .put("dp_learning_rate", dpLearningRate);
     o.set("secure_aggregation", secureAggregation.toJson());
-    o.put("stats_noise_multiplier", statsNoiseMultiplier);
+    o.put("stats_noise_multiplier", statsNoiseMultiplier).put("count_noise_multiplier", countNoiseMultiplier);
+    if (catalogue == null) {
+      o.putNull("catalogue");
+    } else {
+      o.put("catalogue", catalogue);
+    }
+    if (trainingEnd == null) {
+      o.putNull("training_end");
+    } else {
+      o.put("training_end", trainingEnd);
+    }
     if (aggregator.parameters().isEmpty()) {
       o.put("aggregator", aggregator.name());
     } else {

@@ -26,6 +26,10 @@ import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.Federation;
 import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.edge.dp.DpConfig;
+import org.hedgerow.edge.dp.InMemorySpendLog;
+import org.hedgerow.edge.dp.SiloPrivacy;
+import org.hedgerow.edge.dp.SiloRelease;
+import org.hedgerow.edge.features.CustomerSeeds;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.aggregation.strategy.FitConfig;
@@ -65,8 +69,15 @@ public final class Simulation {
     this.out = out;
   }
 
-  /** Silo-local view: the features a silo can compute from its own data alone. */
-  record Silo(SiloData data, FeatureExtractor features, TrainingSet examples) {}
+  /**
+   * Silo-local view: the features a silo can compute from its own data alone; under local DP also
+   * the silo's DP release (item statistics and customer count), null otherwise.
+   */
+  record Silo(SiloData data, FeatureExtractor features, TrainingSet examples, SiloRelease release) {
+    Silo(SiloData data, FeatureExtractor features, TrainingSet examples) {
+      this(data, features, examples, null);
+    }
+  }
 
   public SimulationResult run(FederationData data) throws Exception {
     long t0 = System.nanoTime();
@@ -247,7 +258,8 @@ public final class Simulation {
       for (Silo s : training) {
         String name = s.data().name();
         EdgeClient c = new EdgeClient(name, remote.silo(credentials.resolve(idOf.get(name))), spec, s.examples(), slots,
-            scenario.seed() ^ name.hashCode(), dp);
+            scenario.seed() ^ name.hashCode(), dp == null ? null : SiloPrivacy.start(name, dp, new InMemorySpendLog(),
+                s.release()));
         edgeClients.add(c);
         running.add(clients.submit(() -> {
           c.run();
@@ -392,37 +404,25 @@ public final class Simulation {
   }
 
   /**
-   * Local DP: each silo computes its item statistics with user-level DP ({@link ItemStats#privatised},
-   * σ_s from the scenario, {@code SecureRandom} noise) and builds its features and examples from them.
-   * The release is charged to the silo's budget by {@link DpConfig#budget} before training. The
-   * end of the "recent" window must not depend on any one customer: it is the silo's declared end of
-   * its training period, here the day after its latest training basket (treated as public, like the
-   * customer count N; see docs/privacy.md).
+   * Local DP: each silo makes its DP release ({@link SiloRelease}: item statistics with σ_s and its
+   * customer count with σ_n, {@code SecureRandom} noise) and builds its features and examples from
+   * it; negatives are drawn per customer from a PRF under a fresh secret key
+   * ({@link CustomerSeeds#secret}), so no customer's examples depend on another's data. The release is
+   * charged to the silo's budget ({@link SiloPrivacy#start}) before training. Every input besides
+   * the customers' own baskets is public: the declared catalogue and the declared end of the
+   * training period (docs/privacy.md).
    */
   private List<Silo> privateSilos(FederationData data, DpConfig dp) {
     org.hedgerow.privacy.noise.GaussianNoise noise = new org.hedgerow.privacy.noise.GaussianNoise();
     List<Silo> silos = new ArrayList<>();
     for (SiloData s : data.silos()) {
-      ItemStats stats = ItemStats.privatised(s.customers(), data.catalogue().size(), declaredTrainingEnd(s),
-          dp.statsNoiseMultiplier(), noise);
-      FeatureExtractor fx = new FeatureExtractor(stats);
-      TrainingSet ts = builder().build(s, fx, scenario.seed() ^ s.name().hashCode());
-      silos.add(new Silo(s, fx, ts));
+      SiloRelease release = SiloRelease.compute(s.customers(), data.catalogue().size(), scenario.trainingEndTime(),
+          dp.statsNoiseMultiplier(), dp.countNoiseMultiplier(), noise);
+      FeatureExtractor fx = new FeatureExtractor(release.itemStats());
+      TrainingSet ts = builder().build(s.customers(), fx, CustomerSeeds.secret());
+      silos.add(new Silo(s, fx, ts, release));
     }
     return silos;
-  }
-
-  /** Start of the day after the silo's latest training basket: its declared training-period end. */
-  public static java.time.LocalDateTime declaredTrainingEnd(SiloData s) {
-    java.time.LocalDateTime latest = java.time.LocalDateTime.MIN;
-    for (CustomerLog c : s.customers()) {
-      for (org.hedgerow.edge.task.Basket b : c.train()) {
-        if (b.time().isAfter(latest)) {
-          latest = b.time();
-        }
-      }
-    }
-    return latest.equals(java.time.LocalDateTime.MIN) ? latest : latest.toLocalDate().plusDays(1).atStartOfDay();
   }
 
   /**
@@ -472,10 +472,10 @@ public final class Simulation {
     return scenario.noiseMultiplier() != null
         ? new DpConfig(scenario.noiseMultiplier(), scenario.clipNorm(), scenario.sampleRate(),
             scenario.dpStepsPerRound(), scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta(),
-            scenario.statsNoiseMultiplier())
+            scenario.statsNoiseMultiplier(), scenario.countNoiseMultiplier())
         : DpConfig.calibrated(scenario.clipNorm(), scenario.sampleRate(), scenario.dpStepsPerRound(),
             scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta(), scenario.rounds(),
-            scenario.statsNoiseMultiplier());
+            scenario.statsNoiseMultiplier(), scenario.countNoiseMultiplier());
   }
 
   /** Central mode's σ: the scenario's, or calibrated for one Gaussian release per round (q = 1). */
@@ -527,7 +527,8 @@ public final class Simulation {
       List<EdgeClient> edgeClients = new ArrayList<>();
       for (Silo s : training) {
         EdgeClient c = new EdgeClient(s.data().name(), new CoordinatorClient(uri), spec, s.examples(), slots,
-            scenario.seed() ^ s.data().name().hashCode(), dp);
+            scenario.seed() ^ s.data().name().hashCode(), dp == null ? null
+                : SiloPrivacy.start(s.data().name(), dp, new InMemorySpendLog(), s.release()));
         edgeClients.add(c);
         running.add(clients.submit(() -> {
           c.run();

@@ -57,6 +57,15 @@ public record ModelSpec(
         "binary-cross-entropy", 1e-3);
   }
 
+  /**
+   * The same model without dropout: same parameter layout, so parameters move freely between the
+   * two. User-level DP training takes its per-customer gradients from this one (docs/privacy.md:
+   * dropout masks would be randomness shared across customers).
+   */
+  public ModelSpec withoutDropout() {
+    return new ModelSpec(featureSchema, layerSizes, hiddenActivation, outputActivation, 0.0, loss, learningRate);
+  }
+
   public int inputs() {
     return layerSizes.get(0);
   }

@@ -3,12 +3,12 @@ package org.hedgerow.edge.client;
 import java.util.concurrent.Semaphore;
 import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.edge.features.TrainingSet;
-import org.hedgerow.edge.dp.DpConfig;
 import org.hedgerow.edge.dp.ModelGradients;
+import org.hedgerow.edge.dp.SiloPrivacy;
 import org.hedgerow.edge.dp.UserLevelDpTrainer;
 import org.hedgerow.edge.model.PreferenceModel;
 import org.hedgerow.privacy.budget.PrivacyBudget;
-import org.hedgerow.privacy.budget.Spend;
+import org.hedgerow.privacy.budget.SignedSpend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class EdgeClient {
   private static final Logger log = LoggerFactory.getLogger(EdgeClient.class);
   /** Ledger name of the local mechanism: user-level DP-SGD (Poisson-sampled Gaussian steps). */
-  public static final String MECHANISM = "dp-sgd-user";
+  public static final String MECHANISM = SiloPrivacy.MECHANISM;
 
   private final String silo;
   private final CoordinatorClient coordinator;
@@ -29,13 +29,14 @@ public final class EdgeClient {
   private final TrainingSet examples;
   private final Semaphore trainingSlots;
   private final long seed;
-  private final DpConfig dp;
-  private final PrivacyBudget budget;
+  private final SiloPrivacy dp;
   private volatile int roundsDone;
   private volatile String declineReason;
-  /** Long-term identity for secure aggregation; the coordinator binds it to this silo at registration. */
-  private final org.hedgerow.privacy.crypto.Ed25519KeyPair identity =
-      org.hedgerow.privacy.crypto.Ed25519.generateKeyPair(new java.security.SecureRandom());
+  /**
+   * Long-term identity for secure aggregation and for signing spends; the coordinator binds it to
+   * this silo at registration. A DP silo's comes from its spend log (durable in its state directory).
+   */
+  private final org.hedgerow.privacy.crypto.Ed25519KeyPair identity;
 
   /**
    * @param trainingSlots shared by clients in one process so that at most that many train at once
@@ -49,14 +50,16 @@ public final class EdgeClient {
   /**
    * A client that trains with user-level DP ({@link UserLevelDpTrainer}) when {@code dp} is not
    * null: before each round it asks its {@link PrivacyBudget} whether the round fits under its cap,
-   * declines the round (and leaves) if not, and otherwise charges the budget before the update is
-   * released and reports the spend with it. Its FedAvg weight is its number of customers with
-   * examples rather than its example count (see docs/privacy.md).
+   * declines the round (and leaves) if not, and otherwise charges the budget — signed, in its
+   * durable log — before training, reports its unreported spends to the coordinator and only then
+   * uploads the update. Its FedAvg weight is its DP customer count N̂, never an exact count (see
+   * docs/privacy.md).
    */
   public EdgeClient(String silo, CoordinatorClient coordinator, ModelSpec spec, TrainingSet examples,
-      Semaphore trainingSlots, long seed, DpConfig dp) {
+      Semaphore trainingSlots, long seed, SiloPrivacy dp) {
     this.dp = dp;
-    this.budget = dp == null ? null : dp.budget(silo);
+    this.identity = dp != null ? dp.log().identity()
+        : org.hedgerow.privacy.crypto.Ed25519.generateKeyPair(new java.security.SecureRandom());
     this.silo = silo;
     this.coordinator = coordinator;
     this.spec = spec;
@@ -75,7 +78,12 @@ public final class EdgeClient {
 
   /** The silo's privacy budget and ledger (null without DP). Read after {@link #run} returned. */
   public PrivacyBudget budget() {
-    return budget;
+    return dp == null ? null : dp.budget();
+  }
+
+  /** The silo's privacy state (null without DP). */
+  public SiloPrivacy privacy() {
+    return dp;
   }
 
   /** Why this client declined a round and left, or null if it did not. */
@@ -96,6 +104,9 @@ public final class EdgeClient {
       coordinator.register(silo, identity.publicKey());
     }
     PreferenceModel model = new PreferenceModel(spec, seed);
+    // Under DP the per-customer gradients come from the same network without dropout: dropout masks
+    // are randomness shared across customers (docs/privacy.md), and the DP noise regularises anyway.
+    PreferenceModel dpModel = dp == null ? null : new PreferenceModel(spec.withoutDropout(), seed);
     int lastRound = 0;
     while (true) {
       CoordinatorClient.RoundState state = coordinator.round(lastRound);
@@ -112,12 +123,11 @@ public final class EdgeClient {
         continue;
       }
       if (dp != null) {
-        java.util.Optional<String> refusal = budget.refusal(state.round(), dp.noiseMultiplier(), dp.sampleRate(),
-            dp.stepsPerRound());
+        java.util.Optional<String> refusal = dp.refusal(state.round());
         if (refusal.isPresent()) {
           declineReason = refusal.get();
           log.warn("{}", declineReason);
-          coordinator.decline(state.round(), declineReason, budget.epsilon(), budget.epsilonCap());
+          coordinator.decline(state.round(), declineReason, dp.budget().epsilon(), dp.budget().epsilonCap());
           return;
         }
       }
@@ -128,7 +138,7 @@ public final class EdgeClient {
       float[] delta;
       double seconds;
       double loss;
-      Spend spend = null;
+      SignedSpend spend = null;
       trainingSlots.acquire();
       try {
         long t0 = System.nanoTime();
@@ -136,16 +146,15 @@ public final class EdgeClient {
         model.resetOptimizer();
         float[] local;
         if (dp != null) {
-          org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(state.seed() ^ silo.hashCode()); // dropout masks only
-          // Charged before the update exists: a failure after this point can only over-count.
-          spend = budget.spend(state.round(), MECHANISM, dp.noiseMultiplier(), dp.sampleRate(), dp.stepsPerRound(), dp.clipNorm());
-          UserLevelDpTrainer.Result r = new UserLevelDpTrainer(dp, new ModelGradients(model, examples))
-              .train(global.parameters());
+          // Charged and logged before the update exists: a failure after this point can only over-count.
+          spend = dp.chargeRound(state.round());
+          UserLevelDpTrainer.Result r = new UserLevelDpTrainer(dp.config(), new ModelGradients(dpModel, examples),
+              dp.customerCount(examples.customers())).train(global.parameters());
           local = r.parameters();
           loss = Double.NaN; // the training loss is a function of the raw data: not released under DP
           log.info("{}: round {} DP training {} customers sampled ({} clipped), {} customers/s, epsilon {}", silo,
               state.round(), r.sampled(), r.clipped(), String.format("%.0f", r.customersPerSecond()),
-              String.format("%.4f", spend.epsilon()));
+              String.format("%.4f", spend.spend().epsilon()));
         } else {
           loss = model.fit(examples, state.localEpochs(), state.batchSize(), state.seed() ^ silo.hashCode());
           local = model.parameters();
@@ -158,16 +167,16 @@ public final class EdgeClient {
       } finally {
         trainingSlots.release();
       }
-      // Under DP the example count is data-dependent and would leak; the customer count (the
-      // trainer's public denominator N) is sent as the FedAvg weight instead.
-      long weight = dp != null ? examples.customers() : examples.size();
+      // Under DP no exact count leaves: the weight is the DP customer count N̂ (the trainer's
+      // denominator), post-processing of the silo's release.
+      long weight = dp != null ? Math.max(1, Math.round(dp.customerCount(examples.customers()))) : examples.size();
       // Training time grows with the realised sample size, so under DP it is not reported either.
       if (state.secureAggregation()) {
         // Only the masked, quantised delta and weight leave; loss, time and spend are not reported per silo.
         new SecureAggregationParticipant(silo, coordinator, identity).contribute(state.round(), delta, weight);
       } else {
         coordinator.upload(state.round(), global.version(), spec.hash(), weight, delta,
-            dp != null ? Double.NaN : seconds, loss, spend);
+            dp != null ? Double.NaN : seconds, loss, spend == null ? null : spend.spend());
       }
       lastRound = state.round();
       roundsDone++;

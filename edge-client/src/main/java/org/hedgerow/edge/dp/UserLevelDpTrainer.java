@@ -17,8 +17,9 @@ import org.hedgerow.privacy.noise.GaussianNoise;
  *   <li>sum the clipped gradients and add Gaussian noise of standard deviation σ·C to every
  *       coordinate ({@link GaussianNoise}: exact discrete Gaussian on a 2^-40·σC grid, from a
  *       {@link SecureRandom});
- *   <li>divide by the <em>expected</em> sample size q·N — a fixed denominator, not the realised
- *       sample size, which would itself depend on who was sampled;
+ *   <li>divide by the <em>expected</em> sample size q·N̂ — a fixed denominator, not the realised
+ *       sample size, which would itself depend on who was sampled; N̂ is the silo's DP-released
+ *       customer count ({@link SiloRelease}), never the exact one;
  *   <li>apply an Adam step to the result.
  * </ol>
  *
@@ -26,9 +27,9 @@ import org.hedgerow.privacy.noise.GaussianNoise;
  * norm, so each step is the Poisson-subsampled Gaussian mechanism with noise multiplier σ and
  * sampling rate q (Mironov, Talwar, Zhang 2019); the Adam step and everything after it only
  * post-process the noisy sums. T steps are accounted as {@code DpEvent.sampledGaussian(σ, q, T)}.
- * This holds with the following taken as given (public): N (it fixes the denominator), the model
- * architecture and starting parameters, and the features each customer's examples are computed
- * with — see docs/privacy.md for what that leaves out.
+ * This holds with the following taken as given (public): the model architecture and starting
+ * parameters, and the features each customer's examples are computed with (from public inputs and
+ * the silo's DP release) — see docs/privacy.md.
  *
  * <p>Randomness: sampling and noise both come from {@link SecureRandom} by default. Amplification
  * by sampling assumes the adversary does not know who was sampled, so a seeded sampler would void
@@ -65,19 +66,32 @@ public final class UserLevelDpTrainer {
   private final GradientSource gradients;
   private final Random sampler;
   private final Noise noise;
+  private final double customerCount;
 
-  /** Sampling and noise from {@link SecureRandom}. */
-  public UserLevelDpTrainer(DpConfig config, GradientSource gradients) {
-    this(config, gradients, new SecureRandom(), new GaussianNoise()::addNoise);
+  /**
+   * Sampling and noise from {@link SecureRandom}.
+   *
+   * @param customerCount N̂, the silo's DP-released customer count: the denominator is q·N̂
+   */
+  public UserLevelDpTrainer(DpConfig config, GradientSource gradients, double customerCount) {
+    this(config, gradients, customerCount, new SecureRandom(), new GaussianNoise()::addNoise);
   }
 
-  /** Seam for tests: a seeded sampler and a recording or fake noise source. */
+  /** Seam for tests: the exact customer count as N̂, a seeded sampler and a recording or fake noise source. */
   UserLevelDpTrainer(DpConfig config, GradientSource gradients, Random sampler, Noise noise) {
+    this(config, gradients, gradients.customers(), sampler, noise);
+  }
+
+  UserLevelDpTrainer(DpConfig config, GradientSource gradients, double customerCount, Random sampler, Noise noise) {
     if (gradients.customers() < 1) {
       throw new IllegalArgumentException("user-level DP training needs at least one customer with examples");
     }
+    if (!(customerCount >= 1 && Double.isFinite(customerCount))) {
+      throw new IllegalArgumentException("customer count must be >= 1 and finite. Provided value: " + customerCount);
+    }
     this.config = config;
     this.gradients = gradients;
+    this.customerCount = customerCount;
     this.sampler = sampler;
     this.noise = noise;
   }
@@ -86,9 +100,9 @@ public final class UserLevelDpTrainer {
     return config;
   }
 
-  /** The fixed denominator q·N of every step. */
+  /** The fixed denominator q·N̂ of every step. */
   public double expectedSampleSize() {
-    return config.sampleRate() * gradients.customers();
+    return config.sampleRate() * customerCount;
   }
 
   /**

@@ -190,7 +190,7 @@ public final class ItemStats {
    * {@link #privatised} releases. Layout: buyers[0, size), repeat buyers[size, 2·size), recent
    * buyers[2·size, 3·size).
    */
-  static double[] sums(Collection<CustomerLog> customers, int size, LocalDateTime recentEnd) {
+  public static double[] sums(Collection<CustomerLog> customers, int size, LocalDateTime recentEnd) {
     double[] sum = new double[3 * size];
     for (CustomerLog c : customers) {
       double[] v = contribution(c, size, recentEnd);
@@ -269,7 +269,7 @@ public final class ItemStats {
    * buyer count of at least σ_s (one standard deviation: an unsold product passes with probability
    * about 0.16, instead of 0.5 with a threshold of 0).
    */
-  static ItemStats fromRelease(double[] noisy, int size, double statsNoiseMultiplier) {
+  public static ItemStats fromRelease(double[] noisy, int size, double statsNoiseMultiplier) {
     double[] b = new double[size];
     double[] r = new double[size];
     double[] c = new double[size];

@@ -52,7 +52,15 @@ public final class TrainingSetBuilder {
   }
 
   public TrainingSet build(List<CustomerLog> customers, FeatureExtractor extractor, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
+    return build(customers, extractor, CustomerSeeds.shared(seed));
+  }
+
+  /**
+   * Examples of {@code customers}, each customer's negatives and positive subsamples drawn from
+   * {@code seeds}' stream for that customer ({@link CustomerSeeds#secret} under DP: then a
+   * customer's examples depend only on their own history, the features and their own stream).
+   */
+  public TrainingSet build(List<CustomerLog> customers, FeatureExtractor extractor, CustomerSeeds seeds) {
     int catalogue = extractor.stats().size();
     FloatBuffer x = new FloatBuffer();
     FloatBuffer y = new FloatBuffer();
@@ -70,6 +78,7 @@ public final class TrainingSetBuilder {
         continue;
       }
       contributing++;
+      SplittableRandom rnd = seeds.streamFor(c.customerId());
       CustomerHistory h = new CustomerHistory();
       for (int t = 0; t < train.size(); t++) {
         Basket b = train.get(t);

@@ -124,7 +124,7 @@ class UserLevelDpTrainerTest {
     // about lr, in a random direction; the default constructor uses GaussianNoise from SecureRandom.
     int d = 2000;
     double[][] g = new double[3][d];
-    UserLevelDpTrainer t = new UserLevelDpTrainer(new DpConfig(2.0, 1.0, 1.0, 1, 0.01, 8, DELTA), new FakeGradients(g));
+    UserLevelDpTrainer t = new UserLevelDpTrainer(new DpConfig(2.0, 1.0, 1.0, 1, 0.01, 8, DELTA), new FakeGradients(g), 3);
     float[] out = t.train(new float[d]).parameters();
     // The noisy mean gradient per coordinate is N(0, (2/3)^2); a coordinate's step falls short of lr
     // by more than 1% only when |g| < 99·ADAM_EPSILON ~ 1e-6, probability ~1.2e-6 each, ~2.4e-3 per
@@ -143,19 +143,22 @@ class UserLevelDpTrainerTest {
 
   @Test
   void calibrated_plannedRounds_fitTheCapByTheAccountant() {
-    DpConfig c = DpConfig.calibrated(1.0, 0.5, 5, 0.003, 8, DELTA, 10);
+    DpConfig c = DpConfig.calibrated(1.0, 0.5, 5, 0.003, 8, DELTA, 10, 0, 0);
     double eps = new RdpAccountant().compose(DpEvent.sampledGaussian(c.noiseMultiplier(), 0.5, 50)).epsilon(DELTA)
         .epsilon();
     assertTrue(eps <= 8 && eps > 7.99, "epsilon " + eps);
   }
 
   @Test
-  void calibrated_withStatsRelease_roundOneEqualsAccountantAndPlannedRunFitsCap() {
-    DpConfig c = DpConfig.calibrated(1.0, 0.5, 5, 0.003, 8, DELTA, 10, 4);
+  void calibrated_withSiloRelease_roundOneEqualsAccountantAndPlannedRunFitsCap() {
+    DpConfig c = DpConfig.calibrated(1.0, 0.5, 5, 0.003, 8, DELTA, 10, 4, 10);
     org.hedgerow.privacy.budget.PrivacyBudget b = c.budget("uk-1");
-    assertEquals(1, b.releases().size());
+    b.chargeGaussianRelease(SiloRelease.STATS_MECHANISM, 4);
+    b.chargeGaussianRelease(SiloRelease.COUNT_MECHANISM, 10);
+    assertEquals(2, b.releases().size());
     double afterOne = b.spend(1, "dp-sgd-user", c.noiseMultiplier(), 0.5, 5, 1.0).epsilon();
     double expected = new RdpAccountant().compose(new org.hedgerow.privacy.accounting.GaussianEvent(4))
+        .compose(new org.hedgerow.privacy.accounting.GaussianEvent(10))
         .compose(DpEvent.sampledGaussian(c.noiseMultiplier(), 0.5, 5)).epsilon(DELTA).epsilon();
     assertEquals(expected, afterOne, 0.0);
     for (int r = 2; r <= 10; r++) {
@@ -167,10 +170,12 @@ class UserLevelDpTrainerTest {
 
   @Test
   void constructor_badStatsNoiseMultiplier_rejectedWithMessage() {
-    assertMessage("stats noise multiplier must be > 0 and finite (0: no statistics release). Provided value: -1.0",
-        () -> new DpConfig(1, 1, 0.5, 5, 0.01, 8, DELTA, -1));
-    assertMessage("stats noise multiplier must be > 0 and finite (0: no statistics release). Provided value: NaN",
-        () -> DpConfig.calibrated(1, 0.5, 5, 0.01, 8, DELTA, 10, Double.NaN));
+    assertMessage("stats noise multiplier must be > 0 and finite (0: no release). Provided value: -1.0",
+        () -> new DpConfig(1, 1, 0.5, 5, 0.01, 8, DELTA, -1, 10));
+    assertMessage("stats noise multiplier must be > 0 and finite (0: no release). Provided value: NaN",
+        () -> DpConfig.calibrated(1, 0.5, 5, 0.01, 8, DELTA, 10, Double.NaN, 10));
+    assertMessage("stats and count noise multipliers must be both > 0 (a silo release) or both 0 (none). "
+        + "Provided value: 4.0, 0.0", () -> new DpConfig(1, 1, 0.5, 5, 0.01, 8, DELTA, 4, 0));
   }
 
   @Test
@@ -192,7 +197,7 @@ class UserLevelDpTrainerTest {
         () -> new DpConfig(1, 1, 0.5, 5, 0.01, 0, DELTA));
     assertMessage("delta must be in (0, 1). Provided value: 1.0", () -> new DpConfig(1, 1, 0.5, 5, 0.01, 8, 1));
     assertMessage("epsilon cap must be > 0 and finite. Provided value: -2.0",
-        () -> DpConfig.calibrated(1, 0.5, 5, 0.01, -2, DELTA, 10));
+        () -> DpConfig.calibrated(1, 0.5, 5, 0.01, -2, DELTA, 10, 0, 0));
   }
 
   @Test
@@ -203,7 +208,7 @@ class UserLevelDpTrainerTest {
         return 1;
       }
     };
-    assertThrows(IllegalArgumentException.class, () -> new UserLevelDpTrainer(config(1, 1, 1, 1), empty));
+    assertThrows(IllegalArgumentException.class, () -> new UserLevelDpTrainer(config(1, 1, 1, 1), empty, 1));
   }
 
   private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable e) {
