@@ -834,9 +834,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     JsonArray rounds = new JsonArray();
     for (RoundRecord r : federation.history()) {
-      rounds.add(new JsonObject().put("round", r.round()).put("clients", r.clients()).put("examples", r.examples())
+      rounds.add(new JsonObject().put("round", r.round()).put("clients", r.clients())
+          .put("examples", r.examples() == RoundRecord.SUPPRESSED ? null : r.examples())
           .put("bytes_up", r.bytesUp()).put("bytes_down", r.bytesDown()).put("seconds", r.seconds())
-          .put("aggregation_seconds", r.aggregationSeconds()).put("client_train_seconds", r.clientTrainSeconds())
+          .put("aggregation_seconds", r.aggregationSeconds())
+          .put("client_train_seconds", Double.isNaN(r.clientTrainSeconds()) ? null : r.clientTrainSeconds())
           .put("train_loss", Double.isNaN(r.trainLoss()) ? null : r.trainLoss()));
     }
     json(ctx, 200, new JsonObject()

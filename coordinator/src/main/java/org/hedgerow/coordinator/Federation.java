@@ -632,9 +632,14 @@ public final class Federation {
         own.add(all.get(all.size() - 1));
       }
     }
-    long examples = updates.values().stream().mapToLong(ClientUpdate::examples).sum();
+    // Under central DP only the noisy model is released: the clients' un-noised reports (example
+    // counts, training loss and time) are functions of their data and are not published (-1/NaN).
+    boolean suppress = strategy instanceof PrivacyAccounted;
+    long examples = suppress ? RoundRecord.SUPPRESSED
+        : updates.values().stream().mapToLong(ClientUpdate::examples).sum();
     RoundRecord rec = new RoundRecord(round, updates.size(), examples, bytesUp, bytesDown, secondsOpen(nowMillis),
-        aggSeconds, trainSecondsSum, lossExamples == 0 ? Double.NaN : lossSum / lossExamples);
+        aggSeconds, suppress ? Double.NaN : trainSecondsSum,
+        suppress || lossExamples == 0 ? Double.NaN : lossSum / lossExamples);
     closing = new RoundClose(round, rec, modelVersion + 1, next, strategy.state(), List.copyOf(roundSpends),
         own, null, after(round, null, true, nowMillis));
     return closing;

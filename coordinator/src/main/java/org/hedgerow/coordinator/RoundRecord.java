@@ -11,7 +11,12 @@ package org.hedgerow.coordinator;
  * @param seconds from opening to the new model
  * @param aggregationSeconds time spent in the strategy's aggregation
  * @param clientTrainSeconds local training time the clients reported, summed
+ * (Under central DP, examples is {@link #SUPPRESSED} and clientTrainSeconds and trainLoss are NaN:
+ * they are un-noised functions of the clients' data.)
  * @param trainLoss example-weighted mean of the clients' reported training loss (NaN if none reported)
  */
 public record RoundRecord(int round, int clients, long examples, long bytesUp, long bytesDown, double seconds,
-    double aggregationSeconds, double clientTrainSeconds, double trainLoss) {}
+    double aggregationSeconds, double clientTrainSeconds, double trainLoss) {
+  /** {@link #examples} of a round whose client reports are not published (central DP). */
+  public static final long SUPPRESSED = -1;
+}

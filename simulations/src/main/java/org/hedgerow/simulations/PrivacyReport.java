@@ -21,9 +21,42 @@ import org.hedgerow.privacy.budget.Spend;
  * @param spends the ledger, in the order the coordinator accepted it
  * @param holders per silo (local) or the coordinator (central)
  * @param finishReason why the federation stopped
+ * @param composedEpsilon when this run trained more than one DP federation on the same customers
+ *     (the demo's {@code federated-dp} and {@code federated-dp-secagg}): per silo, the ε of all of
+ *     them together (one release, every round of every federation) by the same accountant; null
+ *     otherwise. Each federation's own ε is within the cap; their composition is not.
  */
 public record PrivacyReport(String mode, double delta, double noiseMultiplier, boolean calibrated, List<Spend> spends,
-    Map<String, Holder> holders, String finishReason) {
+    Map<String, Holder> holders, String finishReason, Map<String, Double> composedEpsilon) {
+
+  PrivacyReport(String mode, double delta, double noiseMultiplier, boolean calibrated, List<Spend> spends,
+      Map<String, Holder> holders, String finishReason) {
+    this(mode, delta, noiseMultiplier, calibrated, spends, holders, finishReason, null);
+  }
+
+  /** This report with the composed ε of several federations on the same customers. */
+  PrivacyReport withComposed(Map<String, Double> composed) {
+    return new PrivacyReport(mode, delta, noiseMultiplier, calibrated, spends, holders, finishReason, composed);
+  }
+
+  /**
+   * The ε of several logs of one silo on the same customers together: the release once (they all
+   * reuse it) and every round of every log.
+   */
+  static double composed(List<List<Spend>> logs, double delta) {
+    List<Spend> all = new ArrayList<>();
+    boolean first = true;
+    for (List<Spend> log : logs) {
+      for (Spend s : log) {
+        if (!s.isRelease() || first) {
+          all.add(s);
+        }
+      }
+      first = false;
+    }
+    all.sort(java.util.Comparator.comparing(Spend::isRelease).reversed()); // releases first, stable otherwise
+    return org.hedgerow.privacy.budget.SpendAccounting.epsilon(all, delta);
+  }
 
   /** One budget holder's position at the end of the run. */
   public record Holder(double epsilon, double cap, int rounds, String declined) {}
@@ -33,7 +66,7 @@ public record PrivacyReport(String mode, double delta, double noiseMultiplier, b
     Map<String, Holder> holders = new LinkedHashMap<>();
     if (mode.equals("local")) {
       for (EdgeClient c : clients) {
-        List<Spend> own = ledger.stream().filter(s -> s.holder().equals(c.silo())).toList();
+        List<Spend> own = ledger.stream().filter(s -> s.holder().equals(c.silo()) && !s.isRelease()).toList();
         double recorded = own.isEmpty() ? 0 : own.get(own.size() - 1).epsilon();
         // The coordinator only knows what silos told it; the silo's own accountant must agree.
         // A silo that declined round 1 charged only its item-statistics release, which never left

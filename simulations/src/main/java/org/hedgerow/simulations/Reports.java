@@ -92,6 +92,15 @@ public final class Reports {
       if (p.mode().equals("local")) {
         // Charged to every silo's budget before training (docs/privacy.md, "Item statistics under DP").
         priv.put("stats_noise_multiplier", r.scenario().statsNoiseMultiplier());
+        priv.put("count_noise_multiplier", r.scenario().countNoiseMultiplier());
+      }
+      if (p.composedEpsilon() != null) {
+        ObjectNode c = priv.putObject("composed");
+        c.put("note", "federated-dp and federated-dp-secagg are separate DP releases on the same customers; each "
+            + "silo's epsilon over both (one item release, every round of both federations)");
+        ObjectNode per = c.putObject("epsilon");
+        p.composedEpsilon().forEach(per::put);
+        c.put("max_epsilon", p.composedEpsilon().values().stream().mapToDouble(Double::doubleValue).max().orElse(0));
       }
       priv.put("rounds", r.dpRounds().size());
       priv.put("finish_reason", p.finishReason());
@@ -196,6 +205,11 @@ public final class Reports {
       out.printf("%-16s %10s %8s %7s  %s%n", "silo", "epsilon", "cap", "rounds", "declined");
       p.holders().forEach((name, h) -> out.printf("%-16s %10.4f %8.4g %7d  %s%n", name, h.epsilon(), h.cap(), h.rounds(),
           h.declined() == null ? "" : h.declined()));
+      if (p.composedEpsilon() != null) {
+        out.printf("federated-dp and federated-dp-secagg are separate releases on the same customers: together they "
+            + "spend up to epsilon %.4f per silo (over the cap of each)%n",
+            p.composedEpsilon().values().stream().mapToDouble(Double::doubleValue).max().orElse(0));
+      }
     }
     out.printf("%nrounds %d, %.1f s total (federated %.1f s, baselines %.1f s), peak heap %d MB, peak RSS %d MB%n",
         r.rounds().size(), r.seconds(), r.federatedWallSeconds(), r.baselineSeconds(), PeakMemory.peakHeapMb(),

@@ -63,6 +63,8 @@ public final class Simulation {
 
   private final Scenario scenario;
   private final PrintStream out;
+  /** Every DP silo budget this run created, per silo: several federations may train on the same customers. */
+  private final Map<String, List<org.hedgerow.privacy.budget.PrivacyBudget>> dpBudgets = new LinkedHashMap<>();
 
   public Simulation(Scenario scenario, PrintStream out) {
     this.scenario = scenario;
@@ -124,6 +126,19 @@ public final class Simulation {
         methods.put(m == Mode.PLAIN ? "federated-secagg" : "federated-dp-secagg", sa.result());
       }
       evalSeconds += sa.evaluationSeconds();
+    }
+    if (dp != null && dp.privacy() != null && dpBudgets.values().stream().anyMatch(l -> l.size() > 1)) {
+      // federated-dp and federated-dp-secagg are separate releases on the same customers: say so, with
+      // what they spend together (the accountant over both federations' rounds and the one release).
+      Map<String, Double> composed = new LinkedHashMap<>();
+      dpBudgets.forEach((silo, budgets) -> composed.put(silo,
+          PrivacyReport.composed(budgets.stream().map(b -> b.log()).toList(), scenario.delta())));
+      double max = composed.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      out.printf("note: federated-dp and federated-dp-secagg are two separate DP releases on the same customers; "
+          + "each is within the cap %s, together they spend up to epsilon %.4f per silo (delta %s)%n",
+          scenario.epsilonCap(), max, scenario.delta());
+      dp = new FederatedOutcome(dp.result(), dp.rounds(), dp.trainingSeconds(), dp.aggregationSeconds(),
+          dp.wallSeconds(), dp.evaluationSeconds(), dp.privacy().withComposed(composed));
     }
 
     long tb = System.nanoTime();
@@ -526,9 +541,13 @@ public final class Simulation {
       List<Future<?>> running = new ArrayList<>();
       List<EdgeClient> edgeClients = new ArrayList<>();
       for (Silo s : training) {
+        SiloPrivacy privacy = dp == null ? null
+            : SiloPrivacy.start(s.data().name(), dp, new InMemorySpendLog(), s.release());
+        if (privacy != null) {
+          dpBudgets.computeIfAbsent(s.data().name(), k -> new ArrayList<>()).add(privacy.budget());
+        }
         EdgeClient c = new EdgeClient(s.data().name(), new CoordinatorClient(uri), spec, s.examples(), slots,
-            scenario.seed() ^ s.data().name().hashCode(), dp == null ? null
-                : SiloPrivacy.start(s.data().name(), dp, new InMemorySpendLog(), s.release()));
+            scenario.seed() ^ s.data().name().hashCode(), privacy);
         edgeClients.add(c);
         running.add(clients.submit(() -> {
           c.run();
@@ -616,7 +635,9 @@ public final class Simulation {
       evalSeconds += (System.nanoTime() - te) / 1e9;
       rows.add(new RoundRow(rec.round(), last.overall().hr10(), rec.trainLoss(), rec.clients(), rec.bytesUp(),
           rec.bytesDown(), rec.seconds()));
-      trainSeconds += rec.clientTrainSeconds();
+      if (!Double.isNaN(rec.clientTrainSeconds())) { // NaN: not published (central DP)
+        trainSeconds += rec.clientTrainSeconds();
+      }
       aggSeconds += rec.aggregationSeconds();
       bar.stepTo(rec.round());
       bar.setExtraMessage(String.format("round %d: %d/%d clients, hr@10 %.4f, loss %.4f ", rec.round(),
