@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "client", mixinStandardHelpOptions = true,
     description = "Join a federation as one silo: train on the local log each round and upload the update.")
 public class ClientCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
   @Option(names = "--coordinator", required = true, description = "Coordinator URL, e.g. http://127.0.0.1:8443")
   URI coordinator;
 
@@ -108,14 +110,14 @@ public class ClientCommand implements Callable<Integer> {
         missing.add("--training-end YYYY-MM-DD (the declared end of the training period)");
       }
       if (!missing.isEmpty()) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
             "user-level DP (--epsilon-cap) needs public inputs that do not depend on any customer: missing "
                 + String.join(" and ", missing));
       }
       try {
         recentEnd = java.time.LocalDate.parse(trainingEnd).atStartOfDay();
       } catch (java.time.format.DateTimeParseException e) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
             "--training-end must be a date YYYY-MM-DD. Provided value: " + trainingEnd);
       }
     }
@@ -126,7 +128,7 @@ public class ClientCommand implements Callable<Integer> {
     Catalogue catalogue = declared != null ? declared : new Catalogue(SiloData.trainingCodes(baskets, h));
     SiloData local = SiloData.build(silo, baskets, h, catalogue);
     if (coordinator.getScheme().equals("https") && credentials == null) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
           "an https coordinator needs --credentials DIR (from 'hedgerow enrol')");
     }
     CoordinatorClient cc = credentials == null ? new CoordinatorClient(coordinator)

@@ -28,4 +28,25 @@ class ClientCommandTest {
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().toLowerCase().contains("delta"), r.err());
   }
+
+  @Test
+  void client_dpWithoutPublicInputs_exit2NamingBothMissing() {
+    CliRun r = client("--epsilon-cap", "8");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("--catalogue FILE") && r.err().contains("--training-end YYYY-MM-DD"), r.err());
+  }
+
+  @Test
+  void client_dpWithoutTrainingEnd_exit2NamingIt() {
+    CliRun r = client("--epsilon-cap", "8", "--catalogue", "x.csv");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("missing --training-end") && !r.err().contains("--catalogue FILE"), r.err());
+  }
+
+  @Test
+  void client_badTrainingEnd_exit2NamingTheValue() {
+    CliRun r = client("--epsilon-cap", "8", "--catalogue", "x.csv", "--training-end", "10/12/2011");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("--training-end must be a date YYYY-MM-DD. Provided value: 10/12/2011"), r.err());
+  }
 }

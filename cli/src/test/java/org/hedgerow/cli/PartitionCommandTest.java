@@ -31,12 +31,29 @@ class PartitionCommandTest {
     int code = Hedgerow.commandLine().setErr(new PrintWriter(err))
         .execute("partition", "--data", log.toString(), "--out", out.toString());
     assertEquals(0, code, err.toString());
-    assertEquals(List.of("germany.csv.gz", "iberia.csv.gz"),
+    assertEquals(List.of("catalogue.csv", "germany.csv.gz", "iberia.csv.gz"),
         Files.list(out).map(p -> p.getFileName().toString()).sorted().toList());
+    // Without --catalogue, other data get every product code of the cleaned log (POST is not a product).
+    assertEquals(List.of("10001", "10002"), org.hedgerow.edge.task.Catalogue.load(out.resolve("catalogue.csv")).codes());
     List<PurchaseLine> germany = new RetailLogLoader().load(out.resolve("germany.csv.gz")).lines();
     assertEquals(2, germany.size());
     assertEquals(100, germany.get(0).customerId());
     assertEquals(1, new RetailLogLoader().load(out.resolve("iberia.csv.gz")).report().rowsKept());
+  }
+
+  @Test
+  void partition_givenCatalogue_copiedBesideTheSiloFiles() throws Exception {
+    Path log = tmp.resolve("log2.csv");
+    Files.writeString(log, String.join("\n",
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
+        "1,10001,A,2,2011-01-01 10:00:00,1.5,100,Germany"));
+    Path declared = tmp.resolve("declared.csv");
+    Files.writeString(declared, "stock_code,description\n10001,A\n20002,B\n");
+    Path out = tmp.resolve("silos2");
+    int code = Hedgerow.commandLine().execute("partition", "--data", log.toString(), "--out", out.toString(),
+        "--catalogue", declared.toString());
+    assertEquals(0, code);
+    assertEquals(List.of("10001", "20002"), org.hedgerow.edge.task.Catalogue.load(out.resolve("catalogue.csv")).codes());
   }
 
   @Test

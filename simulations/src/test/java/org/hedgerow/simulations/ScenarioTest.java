@@ -101,6 +101,22 @@ class ScenarioTest {
   }
 
   @Test
+  void load_localDpWithoutDeclaredPublicInputs_refusedNamingThem() throws Exception {
+    assertEquals("privacy 'local' needs public inputs declared in the scenario: 'catalogue' (a product list file) "
+        + "— values read off the customers' data would not be covered by the DP guarantee",
+        loadFails("{\"privacy\": \"local\", \"catalogue\": null}").getMessage());
+    assertTrue(loadFails("{\"privacy\": \"local\", \"training_end\": null}").getMessage()
+        .contains("'training_end' (YYYY-MM-DD)"));
+    assertEquals("training_end must be a date YYYY-MM-DD. Provided value: 2011-13-01",
+        loadFails("{\"training_end\": \"2011-13-01\"}").getMessage());
+    assertEquals("count_noise_multiplier must be > 0 and finite. Provided value: 0.0",
+        loadFails("{\"count_noise_multiplier\": 0}").getMessage());
+    Scenario d = Scenario.bundledDefault();
+    assertEquals("data/online-retail/catalogue.csv", d.catalogue());
+    assertEquals(java.time.LocalDateTime.of(2011, 12, 10, 0, 0), d.trainingEndTime());
+  }
+
+  @Test
   void bundledDefault_aggregator_isFedAvg() {
     assertEquals(AggregatorSpec.DEFAULT, Scenario.bundledDefault().aggregator());
   }

@@ -40,9 +40,10 @@ class SimulationDpTest {
     assertNotNull(p);
     assertEquals(2, r.dpRounds().size());
     assertEquals(3, p.holders().size());
-    // σ was calibrated so that the item-statistics release plus the planned 2 rounds just fit:
-    // recompute every silo's ε independently, release first.
+    // σ was calibrated so that the silo release (item statistics and customer count) plus the
+    // planned 2 rounds just fit: recompute every silo's ε independently, releases first.
     double expected = new RdpAccountant().compose(new GaussianEvent(r.scenario().statsNoiseMultiplier()))
+        .compose(new GaussianEvent(r.scenario().countNoiseMultiplier()))
         .compose(DpEvent.sampledGaussian(p.noiseMultiplier(), r.scenario().sampleRate(),
             2L * r.scenario().dpStepsPerRound())).epsilon(1e-5).epsilon();
     assertTrue(expected > 2.99, "the planned run should just fit the cap: " + expected);
@@ -79,6 +80,7 @@ class SimulationDpTest {
     double sigma = 1.0;
     Scenario base = SmallFederation.scenario();
     double oneRound = new RdpAccountant().compose(new GaussianEvent(base.statsNoiseMultiplier()))
+        .compose(new GaussianEvent(base.countNoiseMultiplier()))
         .compose(DpEvent.sampledGaussian(sigma, base.sampleRate(), base.dpStepsPerRound())).epsilon(1e-5).epsilon();
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("privacy", "local").put("noise_multiplier", sigma).put("epsilon_cap", oneRound).put("delta", 1e-5)
