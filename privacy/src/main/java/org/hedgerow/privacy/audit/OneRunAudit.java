@@ -41,8 +41,11 @@ import org.apache.commons.math3.util.CombinatoricsUtils;
  */
 public final class OneRunAudit {
 
-  /** Resolution of the ε grid searched by {@link #epsilonLowerBound}. */
-  public static final double GRID_STEP = 1e-3;
+  /** Grid points per unit of ε searched by {@link #epsilonLowerBound}. */
+  private static final int GRID_POINTS_PER_UNIT = 1000;
+
+  /** Resolution of the ε grid searched by {@link #epsilonLowerBound}: 0.001. */
+  public static final double GRID_STEP = 1.0 / GRID_POINTS_PER_UNIT;
 
   /** The grid is never searched beyond this ε (the p-value is ≈ 1 long before for any r). */
   public static final double MAX_EPSILON = 100;
@@ -77,9 +80,9 @@ public final class OneRunAudit {
     double beta = 1 - confidence;
     Binomial b = new Binomial(r);
     double bound = 0;
-    int maxSteps = (int) Math.round(MAX_EPSILON / GRID_STEP);
+    int maxSteps = (int) Math.round(MAX_EPSILON * GRID_POINTS_PER_UNIT);
     for (int j = 0; j <= maxSteps; j++) {
-      double eps = j * GRID_STEP;
+      double eps = j / (double) GRID_POINTS_PER_UNIT; // the double nearest j/1000
       if (!(b.pValue(m, v, eps, delta) < beta)) {
         return bound;
       }
