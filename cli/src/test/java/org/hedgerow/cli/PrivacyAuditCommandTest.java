@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,7 +53,9 @@ class PrivacyAuditCommandTest {
     assertEquals("", r.out());
   }
 
+  /** Slow: the silo names are known only after the log is loaded (≈ 10 s). */
   @Test
+  @Tag("slow")
   void audit_unknownSilo_exitsTwoListingTheSilos() {
     CliRun r = CliRun.of("privacy", "audit", "--silo", "atlantis", "--canaries", "10", "--rounds", "1");
     assertEquals(2, r.exitCode(), r.err());
