@@ -98,7 +98,7 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
     Scenario s = Scenario.bundledDefault();
     int r = rounds != null ? rounds : s.rounds();
     DpConfig dp = DpConfig.calibrated(s.clipNorm(), s.sampleRate(), s.dpStepsPerRound(), s.dpLearningRate(),
-        epsilonCap, delta, r);
+        epsilonCap, delta, r, 0, 0);
     ModelSpec modelSpec = new Simulation(s, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
         .modelSpec();
     usage(cl, () -> CanaryAudit.check(canaries, modelSpec.parameterCount(), delta, r, confidence), "--canaries");

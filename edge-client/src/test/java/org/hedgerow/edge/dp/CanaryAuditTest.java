@@ -63,7 +63,7 @@ class CanaryAuditTest {
 
   /** σ calibrated to the claim exactly as a silo does: C 1, q 0.5, 5 steps per round, 10 rounds. */
   private static DpConfig silo(double epsilonCap) {
-    return DpConfig.calibrated(1.0, 0.5, 5, 0.003, epsilonCap, DELTA, 10);
+    return DpConfig.calibrated(1.0, 0.5, 5, 0.003, epsilonCap, DELTA, 10, 0, 0);
   }
 
   private static double accountant(DpConfig c, long steps) {
@@ -163,7 +163,7 @@ class CanaryAuditTest {
     GradientSource g = randomCustomers(3, 10, 1);
     assertMessage("canaries", () -> CanaryAudit.run(c, 1, g, new float[10], 11, 0.95, true, s -> {}));
     assertMessage("canaries", () -> CanaryAudit.run(c, 1, g, new float[10], 1, 0.95, true, s -> {}));
-    DpConfig bigDelta = DpConfig.calibrated(1.0, 0.5, 5, 0.003, 1, 0.1, 10);
+    DpConfig bigDelta = DpConfig.calibrated(1.0, 0.5, 5, 0.003, 1, 0.1, 10, 0, 0);
     assertMessage("canaries", () -> CanaryAudit.run(bigDelta, 1, g, new float[10], 10, 0.95, true, s -> {}));
     assertMessage("rounds", () -> CanaryAudit.run(c, 0, g, new float[10], 10, 0.95, true, s -> {}));
     assertMessage("confidence", () -> CanaryAudit.run(c, 1, g, new float[10], 10, 1.0, true, s -> {}));
