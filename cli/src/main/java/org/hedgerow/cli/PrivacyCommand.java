@@ -1,12 +1,14 @@
 package org.hedgerow.cli;
 
+import org.hedgerow.cli.privacy.BudgetCommand;
 import org.hedgerow.cli.privacy.EpsilonCommand;
 import org.hedgerow.cli.privacy.NoiseCommand;
 import picocli.CommandLine.Command;
 
 /**
  * {@code hedgerow privacy}: privacy accounting from the command line — the ε a planned run spends
- * ({@code epsilon}) and the noise a budget needs ({@code noise}).
+ * ({@code epsilon}), the noise a budget needs ({@code noise}), and what a silo has spent, from
+ * its signed log ({@code budget}).
  *
  * <p>Not runnable by itself: without a subcommand picocli reports "Missing required subcommand"
  * (exit code 2).
@@ -15,6 +17,6 @@ import picocli.CommandLine.Command;
     name = "privacy",
     mixinStandardHelpOptions = true,
     description = "Privacy accounting: epsilon spent by a run, or the noise multiplier for a budget; "
-        + "privacy/utility sweeps.",
-    subcommands = {EpsilonCommand.class, NoiseCommand.class, SweepCommand.class})
+        + "a silo's spends from its state directory; privacy/utility sweeps.",
+    subcommands = {EpsilonCommand.class, NoiseCommand.class, BudgetCommand.class, SweepCommand.class})
 public final class PrivacyCommand {}
