@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "client", mixinStandardHelpOptions = true,
     description = "Join a federation as one silo: train on the local log each round and upload the update.")
 public class ClientCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec; // usage errors go to the caller's streams
+
   @Option(names = "--coordinator", required = true, description = "Coordinator URL, e.g. http://127.0.0.1:8443")
   URI coordinator;
 
@@ -118,19 +120,19 @@ public class ClientCommand implements Callable<Integer> {
         missing.add("--training-end YYYY-MM-DD (the declared end of the training period)");
       }
       if (!missing.isEmpty()) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "user-level DP (--epsilon-cap) needs public inputs that do not depend on any customer: missing "
                 + String.join(" and ", missing));
       }
       try {
         recentEnd = java.time.LocalDate.parse(trainingEnd).atStartOfDay();
       } catch (java.time.format.DateTimeParseException e) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--training-end must be a date YYYY-MM-DD. Provided value: " + trainingEnd);
       }
       stateDir = state != null ? state : credentials;
       if (stateDir == null) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "user-level DP (--epsilon-cap) needs --state DIR: the silo keeps its identity key and signed spend log "
                 + "there, so that a restart continues its privacy budget instead of starting a fresh one "
                 + "(with --credentials the default is that directory)");
@@ -143,7 +145,7 @@ public class ClientCommand implements Callable<Integer> {
     Catalogue catalogue = declared != null ? declared : new Catalogue(SiloData.trainingCodes(baskets, h));
     SiloData local = SiloData.build(silo, baskets, h, catalogue);
     if (coordinator.getScheme().equals("https") && credentials == null) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "an https coordinator needs --credentials DIR (from 'hedgerow enrol')");
     }
     CoordinatorClient cc = credentials == null ? new CoordinatorClient(coordinator)

@@ -23,6 +23,13 @@ class ClientCommandTest {
   }
 
   @Test
+  void client_epsilonCapOpenRegistrationWithoutState_exit2NamingState() {
+    CliRun r = client("--epsilon-cap", "8", "--catalogue", "c.csv", "--training-end", "2011-12-10");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("--state DIR"), r.err());
+  }
+
+  @Test
   void client_deltaOutsideUnitInterval_exit2NamingDelta() {
     CliRun r = client("--epsilon-cap", "8", "--delta", "1.5");
     assertEquals(2, r.exitCode(), r.err());
