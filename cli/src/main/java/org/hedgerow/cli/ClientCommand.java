@@ -138,6 +138,16 @@ public class ClientCommand implements Callable<Integer> {
                 + "(with --credentials the default is that directory)");
       }
     }
+    // The state's lock, permissions, key and log are checked before any data is read or anything is sent.
+    try (SiloState st = stateDir == null ? null : SiloState.open(stateDir)) {
+      if (st != null) {
+        st.checkBudget(silo, epsilonCap, delta); // a changed cap, delta or silo name is refused at once
+      }
+      return run(h, recentEnd, st);
+    }
+  }
+
+  private int run(Holdout h, java.time.LocalDateTime recentEnd, SiloState st) throws Exception {
     Catalogue declared = catalogueFile == null ? null : Catalogue.load(catalogueFile);
     RetailLogLoader.Result r = new RetailLogLoader().load(data);
     System.out.println(silo + ": " + r.report());
@@ -151,13 +161,6 @@ public class ClientCommand implements Callable<Integer> {
     CoordinatorClient cc = credentials == null ? new CoordinatorClient(coordinator)
         : new CoordinatorClient(coordinator, 8,
             org.hedgerow.edge.client.ClientCredentials.load(credentials).sslContext());
-    try (SiloState st = stateDir == null ? null : SiloState.open(stateDir)) {
-      return run(recentEnd, local, catalogue, cc, st);
-    }
-  }
-
-  private int run(java.time.LocalDateTime recentEnd, SiloData local, Catalogue catalogue,
-      CoordinatorClient cc, SiloState st) throws Exception {
     SiloPrivacy dp = null;
     FeatureExtractor fx;
     TrainingSet ts;

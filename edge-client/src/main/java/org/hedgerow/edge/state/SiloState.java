@@ -253,20 +253,7 @@ public final class SiloState implements AutoCloseable {
       Supplier<SiloRelease> newRelease) {
     Path logFile = spends.file();
     List<Spend> saved = spends.entries().stream().map(SignedSpend::spend).toList();
-    if (!saved.isEmpty()) {
-      Spend first = saved.get(0);
-      if (!first.holder().equals(silo)) {
-        throw new IllegalStateException("state directory " + dir + " holds the budget of silo '" + first.holder()
-            + "', not '" + silo + "'. Use that silo's name, or another --state for this one");
-      }
-      if (first.cap() != config.epsilonCap() || first.delta() != config.delta()) {
-        throw new IllegalStateException(String.format(Locale.ROOT,
-            "%s was started with epsilon cap %s and delta %s; this run asks for cap %s and delta %s. A silo's cap and "
-                + "delta cannot change by restarting (a higher cap would spend more than was promised to its "
-                + "customers). Restart with --epsilon-cap %s --delta %s, or use a new --state for a new budget",
-            logFile, first.cap(), first.delta(), config.epsilonCap(), config.delta(), first.cap(), first.delta()));
-      }
-    }
+    checkBudget(silo, config.epsilonCap(), config.delta());
     PrivacyBudget budget;
     try {
       budget = PrivacyBudget.restore(silo, config.epsilonCap(), config.delta(), saved);
@@ -297,6 +284,31 @@ public final class SiloState implements AutoCloseable {
           budget.rounds(), saved.size());
     }
     return new SiloPrivacy(run, budget, spends, release);
+  }
+
+  /**
+   * Refuses, before anything else happens, a run whose silo name, cap or δ differ from those the
+   * log was started with (an empty log accepts any): a budget's cap cannot be raised by restarting.
+   *
+   * @throws IllegalStateException naming the log's values and how to proceed
+   */
+  public void checkBudget(String silo, double epsilonCap, double delta) {
+    List<SignedSpend> all = spends.entries();
+    if (all.isEmpty()) {
+      return;
+    }
+    Spend first = all.get(0).spend();
+    if (!first.holder().equals(silo)) {
+      throw new IllegalStateException("state directory " + dir + " holds the budget of silo '" + first.holder()
+          + "', not '" + silo + "'. Use that silo's name, or another --state for this one");
+    }
+    if (first.cap() != epsilonCap || first.delta() != delta) {
+      throw new IllegalStateException(String.format(Locale.ROOT,
+          "%s was started with epsilon cap %s and delta %s; this run asks for cap %s and delta %s. A silo's cap and "
+              + "delta cannot change by restarting (a higher cap would spend more than was promised to its "
+              + "customers). Restart with --epsilon-cap %s --delta %s, or use a new --state for a new budget",
+          spends.file(), first.cap(), first.delta(), epsilonCap, delta, first.cap(), first.delta()));
+    }
   }
 
   private SiloRelease resumeRelease(PrivacyBudget budget, int catalogueSize, Supplier<SiloRelease> newRelease) {
