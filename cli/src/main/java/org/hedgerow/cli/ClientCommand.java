@@ -22,10 +22,10 @@ import org.hedgerow.edge.task.Catalogue;
 import org.hedgerow.edge.task.Holdout;
 import org.hedgerow.edge.task.SiloData;
 import org.hedgerow.privacy.noise.GaussianNoise;
-import org.hedgerow.edge.dp.InMemorySpendLog;
 import org.hedgerow.edge.dp.SiloPrivacy;
 import org.hedgerow.edge.dp.SiloRelease;
 import org.hedgerow.edge.features.CustomerSeeds;
+import org.hedgerow.edge.state.SiloState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(name = "client", mixinStandardHelpOptions = true,
     description = "Join a federation as one silo: train on the local log each round and upload the update.")
 public class ClientCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec; // usage errors go to the caller's streams
 
   @Option(names = "--coordinator", required = true, description = "Coordinator URL, e.g. http://127.0.0.1:8443")
   URI coordinator;
@@ -95,10 +95,20 @@ public class ClientCommand implements Callable<Integer> {
       + "the end of the 'recent' window of the DP item statistics. Required with --epsilon-cap.")
   String trainingEnd;
 
+  @Option(names = "--state", description = "The silo's state directory (created 0700): identity key, signed spend "
+      + "log, DP release, so that a restarted silo continues its privacy budget. Used with --epsilon-cap; "
+      + "default: the --credentials directory (required with open registration).")
+  Path state;
+
+  @Option(names = "--json", description = "Print, as the last line, one JSON object: "
+      + "{\"silo\", \"epsilon\", \"delta\", \"rounds_trained\", \"declined\"}.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     Holdout h = Holdout.parse(holdout);
     java.time.LocalDateTime recentEnd = null;
+    Path stateDir = null;
     if (epsilonCap != null) { // bad privacy parameters and missing public inputs fail before any data is read or sent
       org.hedgerow.privacy.budget.PrivacyBudget.checkCap(epsilonCap);
       org.hedgerow.privacy.budget.PrivacyBudget.checkDelta(delta);
@@ -120,7 +130,24 @@ public class ClientCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
             "--training-end must be a date YYYY-MM-DD. Provided value: " + trainingEnd);
       }
+      stateDir = state != null ? state : credentials;
+      if (stateDir == null) {
+        throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
+            "user-level DP (--epsilon-cap) needs --state DIR: the silo keeps its identity key and signed spend log "
+                + "there, so that a restart continues its privacy budget instead of starting a fresh one "
+                + "(with --credentials the default is that directory)");
+      }
     }
+    // The state's lock, permissions, key and log are checked before any data is read or anything is sent.
+    try (SiloState st = stateDir == null ? null : SiloState.open(stateDir)) {
+      if (st != null) {
+        st.checkBudget(silo, epsilonCap, delta); // a changed cap, delta or silo name is refused at once
+      }
+      return run(h, recentEnd, st);
+    }
+  }
+
+  private int run(Holdout h, java.time.LocalDateTime recentEnd, SiloState st) throws Exception {
     Catalogue declared = catalogueFile == null ? null : Catalogue.load(catalogueFile);
     RetailLogLoader.Result r = new RetailLogLoader().load(data);
     System.out.println(silo + ": " + r.report());
@@ -139,22 +166,30 @@ public class ClientCommand implements Callable<Integer> {
     TrainingSet ts;
     TrainingSetBuilder builder = new TrainingSetBuilder(targetsPerCustomer, examplesPerKind);
     if (epsilonCap != null) {
-      // The planned rounds come from the coordinator, so the calibrated run fits the cap exactly.
-      int rounds = cc.round(-1).targetRounds();
-      DpConfig config = noiseMultiplier != null
-          ? new DpConfig(noiseMultiplier, clipNorm, sampleRate, dpSteps, dpLearningRate, epsilonCap, delta,
-              statsNoiseMultiplier, countNoiseMultiplier)
-          : DpConfig.calibrated(clipNorm, sampleRate, dpSteps, dpLearningRate, epsilonCap, delta, rounds,
-              statsNoiseMultiplier, countNoiseMultiplier);
-      SiloRelease release = SiloRelease.compute(local.customers(), catalogue.size(), recentEnd,
-          config.statsNoiseMultiplier(), config.countNoiseMultiplier(), new GaussianNoise());
-      dp = SiloPrivacy.start(silo, config, new InMemorySpendLog(), release);
+      // The planned rounds come from the coordinator, so the calibrated run fits the cap exactly; a restarted
+      // silo recalibrates for the rounds that remain, on top of what its log says it spent.
+      CoordinatorClient.RoundState now = cc.round(-1);
+      int rounds = now.targetRounds();
+      int remaining = Math.max(1, rounds - Math.max(1, now.round()) + 1);
+      DpConfig config = new DpConfig(noiseMultiplier != null ? noiseMultiplier : 1, clipNorm, sampleRate, dpSteps,
+          dpLearningRate, epsilonCap, delta, statsNoiseMultiplier, countNoiseMultiplier);
+      int logged = st.log().entries().size();
+      java.time.LocalDateTime end = recentEnd;
+      dp = st.resume(silo, config, noiseMultiplier == null, remaining, catalogue.size(),
+          () -> SiloRelease.compute(local.customers(), catalogue.size(), end, config.statsNoiseMultiplier(),
+              config.countNoiseMultiplier(), new GaussianNoise()));
+      SiloRelease release = dp.release();
+      if (logged > 0) {
+        System.out.printf("%s: resumed from %s: epsilon %.6f spent so far in %d rounds (%d signed spends in its log)%n",
+            silo, st.dir(), dp.budget().epsilon(), dp.budget().rounds(), dp.log().entries().size());
+      }
       fx = new FeatureExtractor(release.itemStats());
       // Negatives from per-customer streams under a secret key: no customer's examples depend on another's.
       ts = builder.build(local.customers(), fx, CustomerSeeds.secret());
-      System.out.printf("%s: user-level DP, cap %.3g at delta %.3g, sigma %.6f over %d rounds (release: stats sigma %.3g,"
-          + " count sigma %.3g)%n", silo, epsilonCap, delta, config.noiseMultiplier(), rounds,
-          config.statsNoiseMultiplier(), config.countNoiseMultiplier());
+      System.out.printf("%s: user-level DP, cap %.3g at delta %.3g, sigma %.6f over %d%s rounds (release: stats sigma "
+          + "%.3g, count sigma %.3g); state %s%n", silo, epsilonCap, delta, dp.config().noiseMultiplier(),
+          noiseMultiplier == null ? remaining : rounds, noiseMultiplier == null && remaining != rounds
+              ? " remaining" : "", release.statsNoiseMultiplier(), release.countNoiseMultiplier(), st.dir());
     } else {
       fx = new FeatureExtractor(ItemStats.of(List.of(local), catalogue.size()));
       ts = builder.build(local, fx, seed ^ silo.hashCode());
@@ -164,10 +199,13 @@ public class ClientCommand implements Callable<Integer> {
     var info = cc.getJson(org.hedgerow.aggregation.wire.Wire.MODEL);
     ModelSpec spec = specFrom(info);
     EdgeClient client = new EdgeClient(silo, cc, spec, ts, new Semaphore(1), seed ^ silo.hashCode(), dp);
-    client.run();
-    if (client.budget() != null) {
-      System.out.printf("%s: privacy spent epsilon %.6f of cap %.3g at delta %.3g (from the accountant)%n", silo,
-          client.budget().epsilon(), epsilonCap, delta);
+    try {
+      client.run();
+    } finally {
+      if (client.budget() != null) {
+        System.out.printf("%s: privacy spent epsilon %.6f of cap %.3g at delta %.3g (from the accountant)%n", silo,
+            client.budget().epsilon(), epsilonCap, delta);
+      }
     }
     PreferenceModel m = new PreferenceModel(spec, seed);
     m.setParameters(cc.model(spec.parameterCount()).parameters());
@@ -175,6 +213,20 @@ public class ClientCommand implements Callable<Integer> {
     System.out.printf("%s: %d rounds done; final global model on the local holdout: hr@10 %.4f, recall@10 %.4f, "
         + "ndcg@10 %.4f, auc %.4f (%d test baskets)%n", silo, client.roundsDone(), metrics.hr10(), metrics.recall10(),
         metrics.ndcg10(), metrics.auc(), metrics.baskets());
+    if (json) {
+      var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      o.put("silo", silo);
+      if (client.budget() != null) {
+        o.put("epsilon", client.budget().epsilon());
+        o.put("delta", client.budget().delta());
+      } else {
+        o.putNull("epsilon");
+        o.putNull("delta");
+      }
+      o.put("rounds_trained", client.roundsDone());
+      o.put("declined", client.declineReason());
+      System.out.println(o);
+    }
     return 0;
   }
 

@@ -49,7 +49,9 @@ import org.hedgerow.aggregation.wire.Wire;
  * certificate the coordinator's CA signed for it, and that CA, which is the only one it trusts.
  * {@link #enrol} obtains them with a one-time enrolment token; {@link #load} reads them back.
  *
- * <p>Files in the credentials directory: {@value #KEY} (owner-only), {@value #CERT}, {@value #CA}.
+ * <p>Files in the credentials directory (created 0700): {@value #KEY} (owner-only), {@value #CERT}, {@value #CA}.
+ * With {@code hedgerow client --epsilon-cap} it is also the silo's state directory by default
+ * ({@code org.hedgerow.edge.state.SiloState}: identity key, spend log, release).
  */
 public final class ClientCredentials {
   public static final String KEY = "client-key.pem";
@@ -228,7 +230,12 @@ public final class ClientCredentials {
 
   private void save(Path dir) {
     try {
-      Files.createDirectories(dir);
+      if (!Files.exists(dir) && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // Owner-only from the start: the directory may also be the silo's state (identity key, spend log).
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectories(dir);
+      }
       Path keyFile = dir.resolve(KEY);
       if (keyFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
