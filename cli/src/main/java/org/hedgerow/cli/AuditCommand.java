@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.hedgerow.coordinator.ledger.LedgerJson;
+import org.hedgerow.aggregation.wire.LedgerJson;
 import org.hedgerow.coordinator.ledger.LedgerKey;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Hex;
@@ -86,10 +86,10 @@ public class AuditCommand implements Runnable {
       if (store == null && !Files.exists(dir.resolve("coordinator.db"))) {
         throw new IllegalArgumentException("no store at " + dir.resolve("coordinator.db") + "; give --store");
       }
-      java.util.List<org.hedgerow.privacy.budget.Spend> spends;
+      java.util.List<org.hedgerow.coordinator.store.StoredSpend> spends;
       try (org.hedgerow.coordinator.store.CoordinatorStore st = org.hedgerow.coordinator.store.JdbcCoordinatorStore
           .open(org.hedgerow.coordinator.store.StoreLocation.parse(location))) {
-        spends = st.spends();
+        spends = st.ledger();
       }
       byte[] key = LedgerKey.readHex(dir.resolve(LedgerKey.PRIVATE_FILE), Ed25519.KEY_BYTES);
       org.hedgerow.privacy.ledger.PrivacyLedger l = org.hedgerow.coordinator.ledger.Ledgers.of(spends, key);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.hedgerow.coordinator.ledger.LedgerJson;
+import org.hedgerow.aggregation.wire.LedgerJson;
 import org.hedgerow.coordinator.ledger.LedgerKey;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
@@ -20,9 +20,10 @@ class AuditCommandTest {
   private Path writeLedger() throws Exception {
     Ed25519KeyPair key = LedgerKey.loadOrCreate(dir);
     PrivacyLedger l = new PrivacyLedger(key.privateKey(), List.of());
+    Ed25519KeyPair silo = org.hedgerow.privacy.crypto.Ed25519.generateKeyPair(new java.security.SecureRandom());
     PrivacyBudget a = new PrivacyBudget("uk-1", 8, 1e-5);
     for (int r = 1; r <= 3; r++) {
-      l.append(a.spend(r, "dp-sgd-user", 1.2, 0.05, 10, 1.0), new byte[0]);
+      l.append(org.hedgerow.privacy.budget.SignedSpend.sign(a.spend(r, "dp-sgd-user", 1.2, 0.05, 10, 1.0), silo));
     }
     Path file = dir.resolve("ledger.jsonl");
     Files.writeString(file, LedgerJson.toJsonLines(l.entries()));

@@ -21,7 +21,7 @@ import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.ServiceFixture.Silo;
 import org.hedgerow.coordinator.auth.CertificateAuthority;
 import org.hedgerow.coordinator.auth.TestCerts;
-import org.hedgerow.coordinator.ledger.LedgerJson;
+import org.hedgerow.aggregation.wire.LedgerJson;
 import org.hedgerow.coordinator.ledger.LedgerKey;
 import org.hedgerow.privacy.accounting.DpEvent;
 import org.hedgerow.privacy.accounting.RdpAccountant;

@@ -24,7 +24,7 @@ public record DpConfig(double noiseMultiplier, double clipNorm, double sampleRat
     double learningRate, double epsilonCap, double delta, double statsNoiseMultiplier) {
 
   /** Ledger name of the item-statistics release. */
-  public static final String STATS_RELEASE = "item-stats-gaussian";
+  public static final String STATS_RELEASE = "silo-stats-gaussian";
 
   public DpConfig {
     check(noiseMultiplier > 0 && Double.isFinite(noiseMultiplier), "noise multiplier must be > 0 and finite",
