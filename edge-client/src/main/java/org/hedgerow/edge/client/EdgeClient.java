@@ -7,7 +7,9 @@ import org.hedgerow.edge.dp.DpConfig;
 import org.hedgerow.edge.dp.ModelGradients;
 import org.hedgerow.edge.dp.UserLevelDpTrainer;
 import org.hedgerow.edge.model.PreferenceModel;
+import java.util.List;
 import org.hedgerow.privacy.budget.PrivacyBudget;
+import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.budget.Spend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,13 @@ public final class EdgeClient {
   private final PrivacyBudget budget;
   private volatile int roundsDone;
   private volatile String declineReason;
-  /** Long-term identity for secure aggregation; the coordinator binds it to this silo at registration. */
+  /** Counters of the budget's log below this are recorded at the coordinator ({@code POST /v1/spends}). */
+  private long postedSpends;
+  /**
+   * Long-term identity for secure aggregation and for signing this silo's spends; the coordinator binds
+   * it to this silo at registration. (Fresh per process: a restarted silo with recorded spends must
+   * keep its key and budget log, which this class does not persist yet.)
+   */
   private final org.hedgerow.privacy.crypto.Ed25519KeyPair identity =
       org.hedgerow.privacy.crypto.Ed25519.generateKeyPair(new java.security.SecureRandom());
 
@@ -83,6 +91,19 @@ public final class EdgeClient {
     return declineReason;
   }
 
+  /**
+   * Signs and posts every entry of the budget's log the coordinator has not recorded yet (the
+   * statistics release with the first round). Idempotent at the coordinator, so a retry is safe.
+   */
+  private void postSpends() {
+    List<Spend> all = budget.log();
+    List<SignedSpend> fresh = all.subList((int) Math.min(postedSpends, all.size()), all.size()).stream()
+        .map(s -> SignedSpend.sign(s, identity)).toList();
+    if (!fresh.isEmpty()) {
+      postedSpends = coordinator.postSpends(fresh);
+    }
+  }
+
   /** Takes part in every round until the coordinator reports the federation finished. */
   public void run() throws InterruptedException {
     if (examples.size() == 0) {
@@ -92,6 +113,10 @@ public final class EdgeClient {
       // An enrolled silo: its client certificate names it; the coordinator knows it by that id.
       String id = coordinator.join(identity.publicKey());
       log.info("{}: joined as enrolled client '{}'", silo, id);
+      if (budget != null && !id.equals(budget.holder())) {
+        throw new IllegalStateException("silo " + silo + " joined as client '" + id + "', but its privacy budget is "
+            + "held as '" + budget.holder() + "': the coordinator records spends only under the caller's client id");
+      }
     } else {
       coordinator.register(silo, identity.publicKey());
     }
@@ -162,12 +187,15 @@ public final class EdgeClient {
       // trainer's public denominator N) is sent as the FedAvg weight instead.
       long weight = dp != null ? examples.customers() : examples.size();
       // Training time grows with the realised sample size, so under DP it is not reported either.
+      if (spend != null) {
+        postSpends(); // signed, before the update it pays for leaves
+      }
       if (state.secureAggregation()) {
         // Only the masked, quantised delta and weight leave; loss, time and spend are not reported per silo.
         new SecureAggregationParticipant(silo, coordinator, identity).contribute(state.round(), delta, weight);
       } else {
         coordinator.upload(state.round(), global.version(), spec.hash(), weight, delta,
-            dp != null ? Double.NaN : seconds, loss, spend);
+            dp != null ? Double.NaN : seconds, loss, spend == null ? null : spend.counter());
       }
       lastRound = state.round();
       roundsDone++;
