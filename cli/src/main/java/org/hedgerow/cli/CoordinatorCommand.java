@@ -64,6 +64,7 @@ public class CoordinatorCommand implements Runnable {
         + "privacy is local, else none.")
     String privacy;
     @Mixin RunOptions overrides;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() throws Exception {
@@ -92,7 +93,7 @@ public class CoordinatorCommand implements Runnable {
             Math.max(CoordinatorOptions.DEFAULT_MAX_UPLOAD_BYTES, 4L * spec.parameterCount() + 1024), clientsPerRound,
             declared);
       } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        throw new picocli.CommandLine.ParameterException(command.commandLine(), e.getMessage());
       }
       String storeSpec = store != null ? store
           : dir != null ? "sqlite:" + dir.resolve("coordinator.db") : null;

@@ -110,6 +110,40 @@ class AuditCommandTest {
   }
 
   @Test
+  void export_storeWithSignedSpends_ledgerVerifiesWithThePinnedKey() throws Exception {
+    LedgerKey.loadOrCreate(dir);
+    org.hedgerow.aggregation.model.ModelSpec spec = new org.hedgerow.aggregation.model.ModelSpec("t",
+        List.of(2, 2, 1), "relu", "sigmoid", 0, "binary-cross-entropy", 1e-3);
+    org.hedgerow.coordinator.Federation f = new org.hedgerow.coordinator.Federation(
+        org.hedgerow.coordinator.CoordinatorOptions.of(spec, 2, 1, 7),
+        new org.hedgerow.aggregation.strategy.FedAvg(new org.hedgerow.aggregation.strategy.FitConfig(1, 8, 1)));
+    try (org.hedgerow.coordinator.store.JdbcCoordinatorStore store = org.hedgerow.coordinator.store.JdbcCoordinatorStore
+        .open(org.hedgerow.coordinator.store.StoreLocation.sqlite(dir.resolve("coordinator.db")))) {
+      store.open(f.identity(), f.model(), f.strategy().state());
+      org.hedgerow.coordinator.Federation.PendingJoin j = f.prepareRegister("uk-1", silo.publicKey(), 1);
+      store.join(j.participant(), j.credential()).join();
+      f.joined(j);
+      PrivacyBudget b = new PrivacyBudget("uk-1", 8, 1e-5);
+      org.hedgerow.coordinator.Federation.PendingSpends p = f.prepareSpends(f.participant("uk-1").orElseThrow(),
+          List.of(SignedSpend.sign(b.chargeGaussianRelease("silo-stats-gaussian", 4.0), silo)));
+      store.recordSpends(p.toStore()).join();
+    }
+    Path out = dir.resolve("exported.jsonl");
+    CliRun e = CliRun.of("audit", "export", "--dir", dir.toString(), "--out", out.toString());
+    assertEquals(0, e.exitCode(), e.out() + e.err());
+    assertTrue(e.out().contains("1 links, head "), e.out());
+    CliRun r = verify(out, "--silo-key", "uk-1=" + Hex.encode(silo.publicKey()));
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+  }
+
+  @Test
+  void coordinatorStart_unknownPrivacy_exit2NamingIt() {
+    CliRun r = CliRun.of("coordinator", "start", "--clients", "1", "--port", "0", "--privacy", "central-ish");
+    assertEquals(2, r.exitCode(), r.out() + r.err());
+    assertTrue(r.err().contains("privacy must be 'none' or 'local'. Provided value: central-ish"), r.err());
+  }
+
+  @Test
   void verify_badPinnedKey_exit2NamingIt() throws Exception {
     CliRun r = verify(writeLedger(), "--silo-key", "uk-1=abcd");
     assertEquals(2, r.exitCode(), r.out() + r.err());
