@@ -59,7 +59,12 @@ public class CoordinatorCommand implements Runnable {
     @Option(names = "--insecure-http", description = "With --dir: plain HTTP, silos use bearer tokens from enrolment "
         + "(benchmarks and trusted networks only).")
     boolean insecureHttp;
+    @Option(names = "--privacy", description = "What the federation declares: none, or local (every update must be "
+        + "paid for by a signed spend of its round, posted to /v1/spends first). Default: local if the scenario's "
+        + "privacy is local, else none.")
+    String privacy;
     @Mixin RunOptions overrides;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() throws Exception {
@@ -80,8 +85,16 @@ public class CoordinatorCommand implements Runnable {
       }
       int expected = clients == null ? 0 : clients;
       int min = minClients != null ? minClients : Math.max(1, expected);
-      CoordinatorOptions o = new CoordinatorOptions(host, port, spec, r, expected, min, deadlineSeconds * 1000, sd,
-          Math.max(CoordinatorOptions.DEFAULT_MAX_UPLOAD_BYTES, 4L * spec.parameterCount() + 1024), clientsPerRound);
+      String declared = privacy != null ? privacy
+          : sc.privacy().equals("local") ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE;
+      CoordinatorOptions o;
+      try {
+        o = new CoordinatorOptions(host, port, spec, r, expected, min, deadlineSeconds * 1000, sd,
+            Math.max(CoordinatorOptions.DEFAULT_MAX_UPLOAD_BYTES, 4L * spec.parameterCount() + 1024), clientsPerRound,
+            declared);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(command.commandLine(), e.getMessage());
+      }
       String storeSpec = store != null ? store
           : dir != null ? "sqlite:" + dir.resolve("coordinator.db") : null;
       CoordinatorStore st = storeSpec == null ? null : JdbcCoordinatorStore.open(StoreLocation.parse(storeSpec));
@@ -106,8 +119,9 @@ public class CoordinatorCommand implements Runnable {
             }
           }).installHook();
       String scheme = access != null && access.tls() ? "https" : "http";
-      System.out.printf("coordinator on %s://%s:%d: %s, %d rounds, aggregator %s, store %s%n", scheme, host, v.port(),
-          expected == 0 ? "waiting for every enrolled silo" : "waiting for " + expected + " silos", r, sc.aggregator(),
+      System.out.printf("coordinator on %s://%s:%d: %s, %d rounds, aggregator %s, privacy %s, store %s%n", scheme, host,
+          v.port(), expected == 0 ? "waiting for every enrolled silo" : "waiting for " + expected + " silos", r,
+          sc.aggregator(), o.privacy(),
           storeSpec == null ? "temporary" : storeSpec.replaceAll("//[^@/]*@", "//***@"));
       done.await();
       Thread.sleep(2_000); // let clients' long polls see "finished" and fetch the final model

@@ -51,6 +51,8 @@ public final class CoordinatorVerticle extends VerticleBase {
    * round's sums of counts (and of loss × count) cannot overflow however many clients report it.
    */
   public static final long MAX_EXAMPLES = 1L << 40;
+  /** Largest {@code POST /v1/spends} body: a silo's whole log of a long run is a few hundred bytes per spend. */
+  public static final long MAX_SPENDS_BODY_BYTES = 64 * 1024;
 
   private final CoordinatorOptions options;
   private final Strategy strategy;
@@ -228,6 +230,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               ctx -> Authenticator.principal(ctx).name(), metrics::rateLimited));
       router.get(Wire.LEDGER).handler(access.authenticator().handler(Role.OPERATOR, Role.AUDITOR))
           .handler(this::ledger);
+      router.post(Wire.SPENDS).handler(access.authenticator().handler(Role.CLIENT));
     } else {
       org.hedgerow.coordinator.metrics.MetricsEndpoint.mount(router, metrics.registry(),
           org.hedgerow.coordinator.metrics.MetricsEndpoint.open());
@@ -237,7 +240,14 @@ public final class CoordinatorVerticle extends VerticleBase {
         clientOf(ctx); // open registration: the bearer token, before any of the body is read
         ctx.next();
       });
+      router.post(Wire.SPENDS).handler(ctx -> {
+        clientOf(ctx);
+        ctx.next();
+      });
     }
+    // Signed spends: authenticated above, then a small body of their own limit (before the router-wide one).
+    router.post(Wire.SPENDS).handler(BodyHandler.create(false).setBodyLimit(MAX_SPENDS_BODY_BYTES))
+        .handler(this::postSpends);
     // Updates skip the router-wide BodyHandler: read once into an array of the declared length.
     router.put("/v1/rounds/:round/update").handler(new UploadBodyReader(options.maxUploadBytes(), this::upload));
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxUploadBytes()));
@@ -324,8 +334,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       return;
     }
     JsonObject body = jsonBody(ctx);
-    byte[] identityKey = secagg == null ? null
-        : org.hedgerow.coordinator.secagg.SecureAggregationWorkflow.parseIdentityKey(body); // before registering anyone
+    byte[] identityKey = identityKey(body); // before registering anyone
     Object silo = body.getValue("silo");
     Federation.PendingJoin j = federation.prepareRegister(silo instanceof String str ? str : null, identityKey,
         System.currentTimeMillis());
@@ -352,8 +361,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     Principal p = Authenticator.require(access.authenticator().authenticate(ctx), Role.CLIENT);
     JsonObject body = ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0
         ? new JsonObject() : jsonBody(ctx);
-    byte[] identityKey = secagg == null ? null
-        : org.hedgerow.coordinator.secagg.SecureAggregationWorkflow.parseIdentityKey(body);
+    byte[] identityKey = identityKey(body);
     join(p.name(), identityKey).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -361,6 +369,17 @@ public final class CoordinatorVerticle extends VerticleBase {
         json(ctx, 201, new JsonObject().put("client_id", ar.result().id()));
       }
     });
+  }
+
+  /**
+   * The Ed25519 identity key of a registration or join ({@code "identity_key"}, base64 of 32 bytes):
+   * required under secure aggregation, optional otherwise (a silo that posts signed spends needs one).
+   */
+  private byte[] identityKey(JsonObject body) {
+    if (secagg == null && body.getValue("identity_key") == null) {
+      return null;
+    }
+    return org.hedgerow.coordinator.secagg.SecureAggregationWorkflow.parseIdentityKey(body);
   }
 
   /**
@@ -487,7 +506,8 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("model_version", federation.modelVersion())
         .put("registered_clients", federation.registeredClients())
         .put("active_clients", federation.activeClients())
-        .put("expected_clients", federation.expectedClients());
+        .put("expected_clients", federation.expectedClients())
+        .put("privacy", options.privacy());
     if (federation.phase() == Federation.Phase.TRAINING) {
       FitConfig f = strategy.configureFit(federation.round());
       o.put("config", new JsonObject().put("local_epochs", f.localEpochs()).put("batch_size", f.batchSize())
@@ -510,6 +530,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("version", federation.modelVersion())
         .put("spec_hash", s.hash())
         .put("parameter_count", s.parameterCount())
+        .put("privacy", options.privacy())
         .put("spec", new JsonObject()
             .put("feature_schema", s.featureSchema())
             .put("layer_sizes", new JsonArray(new ArrayList<>(s.layerSizes())))
@@ -550,14 +571,16 @@ public final class CoordinatorVerticle extends VerticleBase {
     double trainSeconds = ts == null ? 0 : parseDouble(ts, Wire.HEADER_TRAIN_SECONDS);
     String tl = ctx.request().getHeader(Wire.HEADER_TRAIN_LOSS);
     double trainLoss = tl == null ? Double.NaN : parseDouble(tl, Wire.HEADER_TRAIN_LOSS);
-    org.hedgerow.privacy.budget.Spend spend = spendHeaders(ctx, client, round);
+    String counterHeader = ctx.request().getHeader(Wire.HEADER_DP_SPEND_COUNTER);
+    Long spendCounter = counterHeader == null ? null : parseLong(counterHeader, Wire.HEADER_DP_SPEND_COUNTER);
     String uploadId = ctx.request().getHeader(Wire.HEADER_UPLOAD_ID);
     if (uploadId != null && !uploadId.matches("[A-Za-z0-9._-]{1,128}")) {
       throw new RejectedException(400, Wire.HEADER_UPLOAD_ID + " must be 1-128 characters of letters, digits, '.', "
           + "'_' or '-'. Provided value: " + uploadId);
     }
+    federation.requireRoundSpend(client, round, spendCounter);
     Federation.Admission a = federation.admit(client, round, version, hash, examples, body, trainSeconds, trainLoss,
-        spend, uploadId, System.currentTimeMillis());
+        uploadId, System.currentTimeMillis());
     if (a.alreadyAccepted()) {
       json(ctx, 202, uploadAnswer(a.round()).put("duplicate", true));
       return;
@@ -607,40 +630,43 @@ public final class CoordinatorVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** The DP spend headers of an update: all of them or none (then null). */
-  private static org.hedgerow.privacy.budget.Spend spendHeaders(RoutingContext ctx, Federation.Client client, int round) {
-    List<String> names = List.of(Wire.HEADER_DP_MECHANISM, Wire.HEADER_DP_NOISE_MULTIPLIER, Wire.HEADER_DP_SAMPLE_RATE,
-        Wire.HEADER_DP_STEPS, Wire.HEADER_DP_EPSILON, Wire.HEADER_DP_DELTA, Wire.HEADER_DP_CAP);
-    long present = names.stream().filter(n -> ctx.request().getHeader(n) != null).count();
-    if (present == 0) {
-      return null;
+  /**
+   * {@code POST /v1/spends}: a silo's signed spends, checked against its recorded log and stored
+   * before the answer {@code {"recorded": n, "next_counter": k}}. Spends already recorded with the same
+   * bytes are skipped (a retry is safe); any refusal records nothing.
+   */
+  private void postSpends(RoutingContext ctx) {
+    Federation.Client client = clientOf(ctx);
+    if (ctx.body() == null || ctx.body().length() <= 0) {
+      throw new RejectedException(400, "expected a JSON body {\"spends\": [...]}");
     }
-    if (present != names.size()) {
-      throw new RejectedException(400, "privacy spend headers must come all together: " + names);
+    if (ctx.body().length() > MAX_SPENDS_BODY_BYTES) { // a router-wide body handler with a larger limit ran first
+      throw new RejectedException(413, "request body of " + ctx.body().length() + " bytes is larger than the limit of "
+          + MAX_SPENDS_BODY_BYTES + " bytes; post fewer spends at a time");
     }
-    double sigma = positive(ctx, Wire.HEADER_DP_NOISE_MULTIPLIER);
-    double q = positive(ctx, Wire.HEADER_DP_SAMPLE_RATE);
-    long steps = parseLong(ctx.request().getHeader(Wire.HEADER_DP_STEPS), Wire.HEADER_DP_STEPS);
-    double epsilon = parseDouble(ctx.request().getHeader(Wire.HEADER_DP_EPSILON), Wire.HEADER_DP_EPSILON);
-    double delta = positive(ctx, Wire.HEADER_DP_DELTA);
-    double cap = positive(ctx, Wire.HEADER_DP_CAP);
-    if (q > 1 || delta >= 1 || steps < 1 || !(epsilon >= 0 && Double.isFinite(epsilon))) {
-      throw new RejectedException(400, "privacy spend out of range: q in (0, 1], delta in (0, 1), steps >= 1, "
-          + "epsilon >= 0 and finite");
+    java.util.List<org.hedgerow.privacy.budget.SignedSpend> batch;
+    try {
+      batch = org.hedgerow.aggregation.wire.SpendJson.parseBatch(ctx.body().asString());
+    } catch (IllegalArgumentException e) {
+      throw new RejectedException(400, "spends body: " + e.getMessage());
     }
-    if (epsilon > cap) {
-      throw new RejectedException(400, "reported epsilon " + epsilon + " exceeds the reported cap " + cap);
+    Federation.PendingSpends p = federation.prepareSpends(client, batch);
+    if (p.toStore().isEmpty()) {
+      json(ctx, 200, new JsonObject().put("recorded", 0).put("next_counter", p.nextCounter()));
+      return;
     }
-    return new org.hedgerow.privacy.budget.Spend(round, client.id(), ctx.request().getHeader(Wire.HEADER_DP_MECHANISM),
-        sigma, q, steps, epsilon, delta, cap, 1.0, 0);
-  }
-
-  private static double positive(RoutingContext ctx, String header) {
-    double v = parseDouble(ctx.request().getHeader(header), header);
-    if (!(v > 0 && Double.isFinite(v))) {
-      throw new RejectedException(400, header + " must be > 0 and finite. Provided value: " + v);
-    }
-    return v;
+    stored(store.recordSpends(p.toStore())).onComplete(ar -> {
+      if (ar.failed()) {
+        federation.spendsFailed(p);
+        ctx.fail(storeFailure("the spends of '" + client.id() + "'", ar.cause()));
+        return;
+      }
+      federation.spendsRecorded(p);
+      log.atInfo().addKeyValue("event", "spends_recorded").addKeyValue("client", client.id())
+          .addKeyValue("recorded", p.toStore().size()).addKeyValue("next_counter", p.nextCounter())
+          .log("recorded {} signed spends of '{}'", p.toStore().size(), client.id());
+      json(ctx, 200, new JsonObject().put("recorded", p.toStore().size()).put("next_counter", p.nextCounter()));
+    });
   }
 
   private void decline(RoutingContext ctx) {
@@ -793,11 +819,11 @@ public final class CoordinatorVerticle extends VerticleBase {
    */
   private void ledger(RoutingContext ctx) {
     org.hedgerow.privacy.ledger.PrivacyLedger l =
-        org.hedgerow.coordinator.ledger.Ledgers.of(federation.spends(), access.ledgerKey().privateKey());
+        org.hedgerow.coordinator.ledger.Ledgers.of(federation.ledger(), access.ledgerKey().privateKey());
     ctx.response().putHeader("Content-Type", "application/x-ndjson")
         .putHeader("X-Hedgerow-Ledger-Head", l.head())
         .putHeader("X-Hedgerow-Ledger-Key", org.hedgerow.privacy.crypto.Hex.encode(access.ledgerKey().publicKey()))
-        .end(org.hedgerow.coordinator.ledger.LedgerJson.toJsonLines(l.entries()));
+        .end(org.hedgerow.aggregation.wire.LedgerJson.toJsonLines(l.entries()));
   }
 
   /** Requests in flight, for graceful shutdown. */
@@ -855,9 +881,10 @@ public final class CoordinatorVerticle extends VerticleBase {
   private JsonObject privacyJson() {
     JsonArray spends = new JsonArray();
     for (org.hedgerow.privacy.budget.Spend s : federation.spends()) {
-      spends.add(new JsonObject().put("round", s.round()).put("silo", s.holder()).put("mechanism", s.mechanism())
-          .put("noise_multiplier", s.noiseMultiplier()).put("sample_rate", s.sampleRate()).put("steps", s.steps())
-          .put("epsilon", s.epsilon()).put("delta", s.delta()).put("cap", s.cap()));
+      spends.add(new JsonObject().put("counter", s.counter()).put("round", s.round()).put("silo", s.holder())
+          .put("mechanism", s.mechanism()).put("noise_multiplier", s.noiseMultiplier()).put("clip_norm", s.clipNorm())
+          .put("sample_rate", s.sampleRate()).put("steps", s.steps()).put("epsilon", s.epsilon())
+          .put("delta", s.delta()).put("cap", s.cap()));
     }
     JsonObject declined = new JsonObject();
     federation.declined().forEach((id, d) -> declined.put(id, new JsonObject().put("round", d.round())
@@ -881,6 +908,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     if (t instanceof RejectedException r) {
       json(ctx, r.status(), new JsonObject().put("error", r.getMessage()));
+    } else if (ctx.statusCode() == 413 && Wire.SPENDS.equals(ctx.request().path())) {
+      json(ctx, 413, new JsonObject().put("error", "request body larger than the limit of " + MAX_SPENDS_BODY_BYTES
+          + " bytes; post fewer spends at a time"));
     } else if (ctx.statusCode() == 413) {
       json(ctx, 413, new JsonObject().put("error", "request body larger than the limit of " + options.maxUploadBytes() + " bytes"));
     } else if (ctx.statusCode() == 404) {

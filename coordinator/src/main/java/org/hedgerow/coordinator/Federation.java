@@ -26,10 +26,13 @@ import org.hedgerow.coordinator.store.FederationIdentity;
 import org.hedgerow.coordinator.store.RoundClose;
 import org.hedgerow.coordinator.store.StoredDecline;
 import org.hedgerow.coordinator.store.StoredParticipant;
+import org.hedgerow.coordinator.store.StoredSpend;
 import org.hedgerow.coordinator.store.StoredState;
 import org.hedgerow.coordinator.store.StoredUpdate;
 import org.hedgerow.coordinator.store.Transition;
+import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.budget.Spend;
+import org.hedgerow.privacy.budget.SpendAccounting;
 
 /**
  * The coordinator's round state: who takes part, which round is open, which updates it holds, the
@@ -65,6 +68,18 @@ public final class Federation {
   /** A join waiting for its store write. */
   public record PendingJoin(Client client, StoredParticipant participant, EnrolledClient credential) {}
 
+  /**
+   * Signed spends of one silo waiting for their store write ({@code toStore} may be empty: every one
+   * was already recorded), and the counter the silo's next spend must carry afterwards.
+   */
+  public record PendingSpends(Client client, List<StoredSpend> toStore, int alreadyRecorded, long nextCounter) {}
+
+  /** Mechanisms a silo may report: its pre-training statistics release (round 0) and DP-SGD rounds. */
+  public static final String RELEASE_MECHANISM = "silo-stats-gaussian";
+  /** The silo's other pre-training release: its DP customer count (docs/privacy.md). */
+  public static final String COUNT_RELEASE_MECHANISM = "silo-count-gaussian";
+  public static final String ROUND_MECHANISM = "dp-sgd-user";
+
   /** An update waiting for its store write. */
   public record PendingUpdate(Client client, StoredUpdate stored, ClientUpdate update) {}
 
@@ -88,8 +103,14 @@ public final class Federation {
   private final Map<Integer, Map<String, String>> uploadIds = new TreeMap<>();
   private final List<RoundRecord> history = new ArrayList<>();
   private final Map<String, Declined> declined = new TreeMap<>();
-  private final List<Spend> ledger = new ArrayList<>();
-  private final List<Spend> roundSpends = new ArrayList<>();
+  /** Every recorded spend (silos' signed ones and the coordinator's own), in ledger order. */
+  private final List<StoredSpend> ledger = new ArrayList<>();
+  /** Each silo's recorded signed spends, in counter order (0, 1, 2, ...). */
+  private final Map<String, List<SignedSpend>> siloLogs = new HashMap<>();
+  private final Map<String, PendingSpends> pendingSpends = new HashMap<>();
+  /** Participants' Ed25519 identity keys (what their spends must be signed with), by client id. */
+  private final Map<String, byte[]> identityKeys = new HashMap<>();
+  private long nextSequence;
   private final SecureRandom random = new SecureRandom();
   private Set<String> selected = Set.of();
   private String finishReason;
@@ -138,6 +159,9 @@ public final class Federation {
     for (StoredParticipant p : saved.participants()) {
       Client c = new Client(p.clientId(), p.silo(), null);
       f.clientsById.put(c.id(), c);
+      if (p.identityKey() != null) {
+        f.identityKeys.put(c.id(), p.identityKey().clone());
+      }
       String hash = saved.bearerTokenHashes().get(c.id());
       if (hash != null) {
         f.clientsByTokenHash.put(hash, c);
@@ -146,7 +170,14 @@ public final class Federation {
     for (StoredDecline d : saved.declines()) {
       f.declined.put(d.clientId(), new Declined(d.clientId(), d.round(), d.reason(), d.epsilon(), d.cap()));
     }
-    f.ledger.addAll(saved.spends());
+    for (StoredSpend s : saved.ledger()) {
+      f.ledger.add(s);
+      f.nextSequence = Math.max(f.nextSequence, s.sequence() + 1);
+      if (s.fromSilo()) {
+        f.siloLogs.computeIfAbsent(s.spend().holder(), h -> new ArrayList<>()).add(s.signed());
+      }
+    }
+    f.siloLogs.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(x -> x.spend().counter())));
     f.history.addAll(saved.history());
     f.history.forEach(r -> f.aggregationSecondsTotal += r.aggregationSeconds());
     f.abortedRounds = saved.abortedRounds();
@@ -197,6 +228,7 @@ public final class Federation {
    */
   public PendingJoin prepareRegister(String silo, byte[] identityKey, long nowMillis) {
     checkId("silo", silo);
+    checkIdentityKept(silo, identityKey);
     if (clientsById.containsKey(silo) || pendingJoins.containsKey(silo)) {
       throw new RejectedException(409, "silo '" + silo + "' is already registered");
     }
@@ -217,17 +249,43 @@ public final class Federation {
    */
   public Optional<PendingJoin> prepareJoin(String clientId, byte[] identityKey, long nowMillis) {
     checkId("client id", clientId);
-    if (clientsById.containsKey(clientId)) {
-      return Optional.empty();
-    }
     if (pendingJoins.containsKey(clientId)) {
       throw new RejectedException(503, "the join of '" + clientId + "' is being stored; retry");
+    }
+    if (clientsById.containsKey(clientId)) {
+      checkIdentityKept(clientId, identityKey);
+      if (identityKey == null || java.util.Arrays.equals(identityKey, identityKeys.get(clientId))) {
+        return Optional.empty();
+      }
+      // A re-join with a new identity key and no recorded spend: the new key is bound from now on.
+      PendingJoin j = new PendingJoin(clientsById.get(clientId),
+          new StoredParticipant(clientId, clientsById.get(clientId).silo(), nowMillis, identityKey), null);
+      pendingJoins.put(clientId, j);
+      return Optional.of(j);
     }
     checkRoom();
     PendingJoin j = new PendingJoin(new Client(clientId, clientId, null),
         new StoredParticipant(clientId, clientId, nowMillis, identityKey), null);
     pendingJoins.put(clientId, j);
     return Optional.of(j);
+  }
+
+  /**
+   * A participant that has recorded spends keeps its identity key: its spends are signed with it,
+   * and a new key would start a second budget log for the same customers.
+   */
+  private void checkIdentityKept(String clientId, byte[] identityKey) {
+    byte[] bound = identityKeys.get(clientId);
+    if (identityKey != null && bound != null && !java.util.Arrays.equals(identityKey, bound)
+        && siloLogs.containsKey(clientId)) {
+      throw new RejectedException(409, "'" + clientId + "' has " + siloLogs.get(clientId).size() + " recorded "
+          + "privacy spends signed with identity key " + hex(bound) + " and now joins with another key ("
+          + hex(identityKey) + "): a silo's budget log and identity key must be kept across restarts");
+    }
+  }
+
+  private static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
   }
 
   private static void checkId(String what, String id) {
@@ -252,6 +310,9 @@ public final class Federation {
     pendingJoins.remove(j.client().id());
     Client stored = new Client(j.client().id(), j.client().silo(), null);
     clientsById.put(stored.id(), stored);
+    if (j.participant().identityKey() != null) {
+      identityKeys.put(stored.id(), j.participant().identityKey().clone());
+    }
     if (j.credential() != null && j.credential().bearerTokenHash() != null) {
       clientsByTokenHash.put(j.credential().bearerTokenHash(), stored);
     }
@@ -337,7 +398,6 @@ public final class Federation {
     round = r;
     phase = Phase.TRAINING;
     updates.clear();
-    roundSpends.clear();
     roundOpenedAtMillis = atMillis;
     nextPosition = 0;
     bytesUp = 0;
@@ -407,7 +467,7 @@ public final class Federation {
    * @param uploadId the client's id for this upload (the same across its retries), or null
    */
   public Admission admit(Client client, int forRound, int trainedOnVersion, String specHash, long examples,
-      byte[] body, double trainSeconds, double trainLoss, Spend spend, String uploadId, long nowMillis) {
+      byte[] body, double trainSeconds, double trainLoss, String uploadId, long nowMillis) {
     Map<String, String> ids = uploadIds.get(forRound);
     if (uploadId != null && ids != null && uploadId.equals(ids.get(client.id()))) {
       return new Admission(true, forRound, null);
@@ -456,14 +516,10 @@ public final class Federation {
     } catch (ParameterCodec.InvalidVectorException e) {
       throw new RejectedException(400, "update rejected: " + e.getMessage());
     }
-    if (spend != null && (spend.round() != round || !spend.holder().equals(client.id()))) {
-      throw new RejectedException(400, "privacy spend is for round " + spend.round() + " of '" + spend.holder()
-          + "', the update for round " + round + " of '" + client.id() + "'");
-    }
     String id = uploadId != null ? uploadId : "server-" + Base64.getUrlEncoder().withoutPadding()
         .encodeToString(randomBytes(12));
     StoredUpdate stored = new StoredUpdate(round, client.id(), id, nextPosition++, trainedOnVersion, examples, body,
-        Double.isFinite(trainSeconds) && trainSeconds >= 0 ? trainSeconds : 0, trainLoss, spend, nowMillis);
+        Double.isFinite(trainSeconds) && trainSeconds >= 0 ? trainSeconds : 0, trainLoss, nowMillis);
     PendingUpdate p = new PendingUpdate(client, stored, new ClientUpdate(client.id(), examples, delta));
     pendingUploads.put(client.id(), p);
     return new Admission(false, round, p);
@@ -492,9 +548,6 @@ public final class Federation {
   private void count(StoredUpdate u, ClientUpdate update) {
     updates.put(u.clientId(), update);
     uploadIds.computeIfAbsent(u.round(), k -> new TreeMap<>()).put(u.clientId(), u.uploadId());
-    if (u.spend() != null) {
-      roundSpends.add(u.spend());
-    }
     bytesUp += u.body().length;
     trainSecondsSum += u.trainSeconds();
     if (Double.isFinite(u.trainLoss())) {
@@ -617,7 +670,7 @@ public final class Federation {
   public RoundClose prepareClose(long nowMillis) {
     requireClosable();
     if (updates.isEmpty()) {
-      closing = new RoundClose(round, null, modelVersion, null, null, List.copyOf(roundSpends), List.of(),
+      closing = new RoundClose(round, null, modelVersion, null, null, List.of(),
           "no updates", Transition.finish(round, "no active clients left in round " + round + " ("
               + declined.size() + " declined)", nowMillis));
       return closing;
@@ -625,11 +678,11 @@ public final class Federation {
     long t0 = System.nanoTime();
     float[] next = strategy.aggregateFit(round, model, List.copyOf(updates.values()));
     double aggSeconds = (System.nanoTime() - t0) / 1e9;
-    List<Spend> own = new ArrayList<>();
+    List<StoredSpend> own = new ArrayList<>();
     if (strategy instanceof PrivacyAccounted pa) {
       List<Spend> all = pa.budget().spends();
       if (!all.isEmpty() && all.get(all.size() - 1).round() == round) {
-        own.add(all.get(all.size() - 1));
+        own.add(StoredSpend.coordinator(nextSequence++, all.get(all.size() - 1)));
       }
     }
     // Under central DP only the noisy model is released: the clients' un-noised reports (example
@@ -640,8 +693,8 @@ public final class Federation {
     RoundRecord rec = new RoundRecord(round, updates.size(), examples, bytesUp, bytesDown, secondsOpen(nowMillis),
         aggSeconds, suppress ? Double.NaN : trainSecondsSum,
         suppress || lossExamples == 0 ? Double.NaN : lossSum / lossExamples);
-    closing = new RoundClose(round, rec, modelVersion + 1, next, strategy.state(), List.copyOf(roundSpends),
-        own, null, after(round, null, true, nowMillis));
+    closing = new RoundClose(round, rec, modelVersion + 1, next, strategy.state(), own, null,
+        after(round, null, true, nowMillis));
     return closing;
   }
 
@@ -669,8 +722,8 @@ public final class Federation {
     double aggSeconds = (System.nanoTime() - t0) / 1e9;
     RoundRecord rec = new RoundRecord(round, clients, totalWeight, bytesUp + secureBytesUp, bytesDown,
         secondsOpen(nowMillis), aggSeconds, trainSecondsSum, Double.NaN);
-    closing = new RoundClose(round, rec, modelVersion + 1, next, strategy.state(), List.copyOf(roundSpends), List.of(),
-        null, after(round, null, false, nowMillis));
+    closing = new RoundClose(round, rec, modelVersion + 1, next, strategy.state(), List.of(), null,
+        after(round, null, false, nowMillis));
     return closing;
   }
 
@@ -686,7 +739,7 @@ public final class Federation {
     requireClosable();
     String note = "round " + round + " aborted: " + reason;
     Transition next = fatal ? Transition.finish(round, note, nowMillis) : after(round, note, false, nowMillis);
-    closing = new RoundClose(round, null, modelVersion, null, null, List.copyOf(roundSpends), List.of(), note, next);
+    closing = new RoundClose(round, null, modelVersion, null, null, List.of(), note, next);
     return Optional.of(closing);
   }
 
@@ -744,9 +797,7 @@ public final class Federation {
     } else {
       abortedRounds++;
     }
-    ledger.addAll(c.clientSpends());
-    ledger.addAll(c.coordinatorSpends());
-    roundSpends.clear();
+    c.coordinatorSpends().forEach(this::addToLedger);
     apply(c.next());
     return Optional.ofNullable(c.record());
   }
@@ -754,7 +805,6 @@ public final class Federation {
   private void finish(String reason) {
     phase = Phase.FINISHED;
     updates.clear();
-    roundSpends.clear();
     selected = Set.of();
     finishReason = reason;
   }
@@ -776,11 +826,196 @@ public final class Federation {
     return Map.copyOf(declined);
   }
 
-  /** Privacy spends reported with accepted updates (and the coordinator's own in central mode), in order. */
+  /** Every recorded privacy spend — silos' signed ones and the coordinator's own (central DP) — in ledger order. */
   public List<Spend> spends() {
-    List<Spend> all = new ArrayList<>(ledger);
-    all.addAll(roundSpends);
-    return List.copyOf(all);
+    return ledger.stream().map(StoredSpend::spend).toList();
+  }
+
+  /** The recorded spends with their signatures, in ledger order: what the ledger's links are built from. */
+  public List<StoredSpend> ledger() {
+    return List.copyOf(ledger);
+  }
+
+  /** The recorded signed spends of {@code holder}, in counter order (empty if none). */
+  public List<SignedSpend> siloLog(String holder) {
+    return List.copyOf(siloLogs.getOrDefault(holder, List.of()));
+  }
+
+  private void addToLedger(StoredSpend s) {
+    int i = ledger.size();
+    while (i > 0 && ledger.get(i - 1).sequence() > s.sequence()) {
+      i--;
+    }
+    ledger.add(i, s);
+  }
+
+  // ---- signed spends ---------------------------------------------------------------------------
+
+  /**
+   * Checks a silo's signed spends ({@code POST /v1/spends}) against what it recorded before and
+   * returns the ones to store, reserved until {@link #spendsRecorded} or {@link #spendsFailed}.
+   * Refuses the whole batch, recording nothing, if any spend is not the caller's, not signed with its
+   * registered identity key, out of order, equivocating, or reports an ε the accountant does not give.
+   */
+  public PendingSpends prepareSpends(Client client, List<SignedSpend> batch) {
+    String id = client.id();
+    if (batch.isEmpty()) {
+      throw new RejectedException(400, "no spends: the body must list at least one signed spend");
+    }
+    if (strategy instanceof PrivacyAccounted pa && pa.budget().holder().equals(id)) {
+      throw new RejectedException(409, "'" + id + "' is the name of the coordinator's own budget and cannot hold spends");
+    }
+    if (pendingSpends.containsKey(id)) {
+      throw new RejectedException(503, "earlier spends of '" + id + "' are still being stored; retry");
+    }
+    byte[] key = identityKeys.get(id);
+    if (key == null) {
+      throw new RejectedException(409, "'" + id + "' registered no identity key: join with 'identity_key' (the "
+          + "Ed25519 key its spends are signed with) before posting spends");
+    }
+    List<SignedSpend> recorded = siloLogs.getOrDefault(id, List.of());
+    List<SignedSpend> signedLog = new ArrayList<>(recorded);
+    List<Spend> log = new ArrayList<>(recorded.stream().map(SignedSpend::spend).toList());
+    List<StoredSpend> toStore = new ArrayList<>();
+    int already = 0;
+    long sequence = nextSequence;
+    for (SignedSpend signed : batch) {
+      Spend s = signed.spend();
+      String what = "spend counter " + s.counter() + " (round " + s.round() + ")";
+      if (!s.holder().equals(id)) {
+        throw new RejectedException(403, what + " belongs to '" + s.holder() + "', but the caller is '" + id
+            + "': a silo posts only its own spends");
+      }
+      if (!java.util.Arrays.equals(signed.publicKey(), key)) {
+        throw new RejectedException(403, what + " names public key " + hex(signed.publicKey()) + ", which is not "
+            + "the identity key '" + id + "' registered (" + hex(key) + ")");
+      }
+      if (!signed.valid()) {
+        throw new RejectedException(400, what + ": the signature does not verify under " + hex(key)
+            + " (altered or not signed by the silo)");
+      }
+      long next = log.size();
+      if (s.counter() < next) {
+        if (signedLog.get((int) s.counter()).equals(signed)) {
+          already++;
+          continue;
+        }
+        throw new RejectedException(409, "equivocation: counter " + s.counter() + " of '" + id + "' is already "
+            + "recorded with different content; a counter is never reused (next expected: " + next + ")");
+      }
+      if (s.counter() > next) {
+        throw new RejectedException(409, what + " leaves a gap: the next counter of '" + id + "' must be " + next);
+      }
+      checkNewSpend(what, s, log);
+      log.add(s);
+      double expected;
+      try {
+        expected = SpendAccounting.epsilon(log, s.delta());
+      } catch (IllegalArgumentException e) {
+        throw new RejectedException(400, what + ": " + e.getMessage());
+      }
+      if (Double.compare(expected, s.epsilon()) != 0) {
+        throw new RejectedException(400, what + " reports epsilon " + s.epsilon() + " but the accountant gives "
+            + expected + " for the log of '" + id + "' up to it");
+      }
+      if (!(s.epsilon() <= s.cap())) {
+        throw new RejectedException(400, what + ": epsilon " + s.epsilon() + " exceeds the cap " + s.cap());
+      }
+      signedLog.add(signed);
+      toStore.add(StoredSpend.silo(sequence++, signed));
+    }
+    nextSequence = sequence;
+    PendingSpends p = new PendingSpends(client, List.copyOf(toStore), already, log.size());
+    if (!toStore.isEmpty()) {
+      pendingSpends.put(id, p);
+    }
+    return p;
+  }
+
+  /** Checks one new spend's own fields against the holder's log so far. */
+  private void checkNewSpend(String what, Spend s, List<Spend> log) {
+    try {
+      org.hedgerow.privacy.budget.PrivacyBudget.checkCap(s.cap());
+      org.hedgerow.privacy.budget.PrivacyBudget.checkDelta(s.delta());
+    } catch (IllegalArgumentException e) {
+      throw new RejectedException(400, what + ": " + e.getMessage());
+    }
+    if (!Double.isFinite(s.epsilon()) || s.epsilon() < 0) {
+      throw new RejectedException(400, what + ": epsilon must be >= 0 and finite. Provided value: " + s.epsilon());
+    }
+    if (!(s.clipNorm() > 0 && Double.isFinite(s.clipNorm()))) {
+      throw new RejectedException(400, what + ": clip norm must be > 0 and finite. Provided value: " + s.clipNorm());
+    }
+    java.util.Set<String> expected = s.isRelease() ? java.util.Set.of(RELEASE_MECHANISM, COUNT_RELEASE_MECHANISM)
+        : java.util.Set.of(ROUND_MECHANISM);
+    if (!expected.contains(s.mechanism())) {
+      throw new RejectedException(400, what + ": mechanism '" + s.mechanism() + "'; a silo reports "
+          + (s.isRelease() ? "a release (round 0) as one of " : "a training round as ") + new java.util.TreeSet<>(expected));
+    }
+    if (s.isRelease() && (s.sampleRate() != 1.0 || s.steps() != 1)) {
+      throw new RejectedException(400, what + ": a release has sample rate 1 and 1 step");
+    }
+    if (!log.isEmpty()) {
+      Spend first = log.get(0);
+      if (s.delta() != first.delta() || s.cap() != first.cap()) {
+        throw new RejectedException(400, what + " has delta " + s.delta() + " and cap " + s.cap() + ", but '"
+            + s.holder() + "' recorded delta " + first.delta() + " and cap " + first.cap()
+            + ": a budget's delta and cap never change");
+      }
+      Spend last = log.get(log.size() - 1);
+      if (s.isRelease() && !last.isRelease()) {
+        throw new RejectedException(409, what + ": a release after training rounds (releases come first)");
+      }
+      if (!s.isRelease() && !last.isRelease() && s.round() < last.round()) {
+        throw new RejectedException(409, what + " goes back from round " + last.round());
+      }
+    }
+    if (s.round() > round) {
+      throw new RejectedException(409, what + ": round " + s.round() + " has not opened (the current round is "
+          + round + ")");
+    }
+  }
+
+  /** The spends are durable: they are the silo's recorded log and ledger links from now on. */
+  public void spendsRecorded(PendingSpends p) {
+    pendingSpends.remove(p.client().id(), p);
+    for (StoredSpend s : p.toStore()) {
+      siloLogs.computeIfAbsent(p.client().id(), h -> new ArrayList<>()).add(s.signed());
+      addToLedger(s);
+    }
+  }
+
+  /** The spends could not be stored: nothing was recorded. */
+  public void spendsFailed(PendingSpends p) {
+    pendingSpends.remove(p.client().id(), p);
+  }
+
+  /**
+   * Checks that an update of {@code client} for {@code forRound} is paid for: the recorded spend
+   * with {@code counter} (the {@code X-Hedgerow-Dp-Spend-Counter} header; null: none) is one of its
+   * training rounds for that round. Without a counter it is refused only if the federation
+   * declares local DP.
+   */
+  public void requireRoundSpend(Client client, int forRound, Long counter) {
+    if (counter == null) {
+      if (options.declaresLocalDp()) {
+        throw new RejectedException(403, "this federation declares local DP: an update needs a signed spend for "
+            + "round " + forRound + " (POST " + org.hedgerow.aggregation.wire.Wire.SPENDS + " first, then name its "
+            + "counter in " + org.hedgerow.aggregation.wire.Wire.HEADER_DP_SPEND_COUNTER + ")");
+      }
+      return;
+    }
+    List<SignedSpend> log = siloLogs.getOrDefault(client.id(), List.of());
+    if (counter < 0 || counter >= log.size()) {
+      throw new RejectedException(403, "no recorded spend of '" + client.id() + "' has counter " + counter + " ("
+          + log.size() + " recorded): POST " + org.hedgerow.aggregation.wire.Wire.SPENDS + " first");
+    }
+    Spend s = log.get((int) (long) counter).spend();
+    if (s.isRelease() || s.round() != forRound) {
+      throw new RejectedException(403, "spend counter " + counter + " of '" + client.id() + "' is "
+          + (s.isRelease() ? "a pre-training release" : "for round " + s.round()) + ", not a training round "
+          + forRound + ": an update needs a signed spend for round " + forRound);
+    }
   }
 
   /** Records parameter bytes served, for the round's traffic figures. */

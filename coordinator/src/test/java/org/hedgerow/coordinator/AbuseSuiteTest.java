@@ -267,30 +267,31 @@ class AbuseSuiteTest {
   }
 
   @Test
-  void badSpendHeaders_partialOutOfRangeOverCap_refused400NamingIt() throws Exception {
+  void badSpendCounterHeader_notANumberOrNotRecorded_refusedNamingIt() throws Exception {
     Map<String, String> h = ServiceFixture.updateHeaders(0);
-    Map<String, String> spend = new LinkedHashMap<>(h);
-    spend.putAll(ServiceFixture.spendHeaders(2.0, 8.0));
-    refused(upload(with(spend, Wire.HEADER_DP_CAP, null), ok()), 400, "all together");
-    refused(upload(with(h, Wire.HEADER_DP_EPSILON, "1.0"), ok()), 400, "all together");
-    refused(upload(with(spend, Wire.HEADER_DP_SAMPLE_RATE, "1.5"), ok()), 400, "out of range");
-    refused(upload(with(spend, Wire.HEADER_DP_DELTA, "1"), ok()), 400, "out of range");
-    refused(upload(with(spend, Wire.HEADER_DP_STEPS, "0"), ok()), 400, "out of range");
-    refused(upload(with(spend, Wire.HEADER_DP_EPSILON, "-1"), ok()), 400, "out of range");
-    refused(upload(with(spend, Wire.HEADER_DP_EPSILON, "NaN"), ok()), 400, "out of range");
-    refused(upload(with(spend, Wire.HEADER_DP_EPSILON, "Infinity"), ok()), 400, "out of range");
-    refused(upload(with(spend, Wire.HEADER_DP_NOISE_MULTIPLIER, "-1.5"), ok()), 400,
-        Wire.HEADER_DP_NOISE_MULTIPLIER + " must be > 0");
-    refused(upload(with(spend, Wire.HEADER_DP_CAP, "Infinity"), ok()), 400, Wire.HEADER_DP_CAP + " must be > 0");
-    refused(upload(with(spend, Wire.HEADER_DP_STEPS, "many"), ok()), 400, Wire.HEADER_DP_STEPS);
-    refused(upload(with(spend, Wire.HEADER_DP_SAMPLE_RATE, "half"), ok()), 400, Wire.HEADER_DP_SAMPLE_RATE);
-    refused(upload(with(spend, Wire.HEADER_DP_EPSILON, "9.0"), ok()), 400, "exceeds the reported cap");
+    refused(upload(with(h, Wire.HEADER_DP_SPEND_COUNTER, "first"), ok()), 400, Wire.HEADER_DP_SPEND_COUNTER);
+    refused(upload(with(h, Wire.HEADER_DP_SPEND_COUNTER, "0"), ok()), 403, "no recorded spend of 'silo-a' has counter 0");
+    refused(upload(with(h, Wire.HEADER_DP_SPEND_COUNTER, "-1"), ok()), 403, "no recorded spend");
+  }
+
+  @Test
+  void hostileSpendBodies_refusedNamingTheProblem() throws Exception {
+    refused(f.postSpends(a, "not json"), 400, "not JSON");
+    refused(f.postSpends(a, "{\"spends\": 3}"), 400, "expected {\"spends\"");
+    refused(f.postSpends(a, "{\"spends\": [{\"counter\": 0}]}"), 400, "spends[0]");
+    refused(f.postSpends(a, "{\"spends\": []}"), 400, "at least one");
+    refused(f.postSpends(a, "{\"spends\": [\"" + "x".repeat(70_000) + "\"]}"), 413, "limit");
+    // silo-a joined without an identity key: nothing it signs can be checked.
+    SiloSpends own = new SiloSpends("silo-a");
+    refused(f.postSpends(a, SiloSpends.batch(own.release())), 409, "registered no identity key");
   }
 
   @Test
   void replayedUpload_sameIdAcceptedOnceDifferentBody409() throws Exception {
-    Map<String, String> h = with(ServiceFixture.updateHeaders(0), Wire.HEADER_UPLOAD_ID, "r-round-1");
-    h.putAll(ServiceFixture.spendHeaders(2.0, 8.0));
+    SiloSpends rSpends = new SiloSpends("silo-r");
+    assertEquals(201, f.join(r, rSpends).statusCode(), "a re-join binding an identity key (no spends yet)");
+    assertEquals(200, f.postSpends(r, SiloSpends.batch(rSpends.round(1))).statusCode());
+    Map<String, String> h = with(ServiceFixture.updateHeaders(0, 0), Wire.HEADER_UPLOAD_ID, "r-round-1");
     HttpResponse<String> first = f.upload(r, 1, h, ok());
     assertEquals(202, first.statusCode(), first.body());
     assertEquals(1, new JsonObject(first.body()).getInteger("updates"));

@@ -82,17 +82,20 @@ class CoordinatorCrashResumeTest {
   private final class FakeSilo {
     final String name;
     final int index;
+    final SiloSpends spends;
     String token;
 
     FakeSilo(String name, int index) {
       this.name = name;
       this.index = index;
+      this.spends = new SiloSpends(name);
     }
 
     void register() throws Exception {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(Wire.CLIENTS))
           .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("silo", name).encode())).build(),
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("silo", name)
+              .put("identity_key", spends.identityKey()).encode())).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(201, r.statusCode(), r.body());
       token = new JsonObject(r.body()).getString("token");
@@ -110,19 +113,21 @@ class CoordinatorCrashResumeTest {
       for (int i = 0; i < delta.length; i++) {
         delta[i] = 0.01f * (index + 1) * (float) Math.sin(i + round) - 0.1f * model[i];
       }
+      if (spends.budget.rounds() < round) {
+        spends.budget.spend(round, Federation.ROUND_MECHANISM, 1.25, 0.05, 20, 1.0); // charged once per round
+      }
+      HttpResponse<String> posted = http.send(HttpRequest.newBuilder(base.resolve(Wire.SPENDS))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(org.hedgerow.aggregation.wire.SpendJson.batch(spends.log())))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, posted.statusCode(), posted.body());
       return HttpRequest.newBuilder(base.resolve(Wire.update(round)))
           .header("Authorization", "Bearer " + token)
           .header(Wire.HEADER_UPLOAD_ID, name + "-r" + round)
           .header(Wire.HEADER_MODEL_VERSION, Integer.toString(version))
           .header(Wire.HEADER_SPEC_HASH, CrashTestCoordinatorMain.SPEC.hash())
           .header(Wire.HEADER_EXAMPLES, Integer.toString(10 * (index + 1)))
-          .header(Wire.HEADER_DP_MECHANISM, "dp-sgd-user")
-          .header(Wire.HEADER_DP_NOISE_MULTIPLIER, "1.25")
-          .header(Wire.HEADER_DP_SAMPLE_RATE, "0.05")
-          .header(Wire.HEADER_DP_STEPS, "20")
-          .header(Wire.HEADER_DP_EPSILON, Double.toString(0.1 * round * (index + 1)))
-          .header(Wire.HEADER_DP_DELTA, "1e-5")
-          .header(Wire.HEADER_DP_CAP, "8")
+          .header(Wire.HEADER_DP_SPEND_COUNTER, Long.toString(round - 1))
           .PUT(HttpRequest.BodyPublishers.ofByteArray(ParameterCodec.encode(delta)))
           .build();
     }

@@ -179,20 +179,35 @@ class CoordinatorVerticleTest {
     assertEquals(200, get(Wire.HEALTH).statusCode());
   }
 
-  private HttpResponse<String> uploadWithSpend(String token, int round, int version, String epsilon, String cap)
+  /** Open registration with an identity key; returns the bearer token. */
+  private String register(SiloSpends silo) throws Exception {
+    HttpResponse<String> r = post(Wire.CLIENTS, new JsonObject().put("silo", silo.holder)
+        .put("identity_key", silo.identityKey()).encode());
+    assertEquals(201, r.statusCode(), r.body());
+    return new JsonObject(r.body()).getString("token");
+  }
+
+  private HttpResponse<String> postSpends(String token, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(base.resolve(Wire.SPENDS)).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Posts the silo's signed spend of {@code round} (its release first, once), then the update naming it. */
+  private HttpResponse<String> uploadWithSpend(String token, SiloSpends silo, int round, int version)
       throws Exception {
+    org.hedgerow.privacy.budget.SignedSpend release = silo.budget.log().isEmpty() ? silo.release() : null;
+    org.hedgerow.privacy.budget.SignedSpend spend = silo.round(round);
+    HttpResponse<String> posted = postSpends(token, release == null ? SiloSpends.batch(spend)
+        : SiloSpends.batch(release, spend));
+    assertEquals(200, posted.statusCode(), posted.body());
+    assertEquals(spend.spend().counter() + 1, new JsonObject(posted.body()).getLong("next_counter"));
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(Wire.update(round)))
         .header("Authorization", "Bearer " + token)
         .header(Wire.HEADER_MODEL_VERSION, Integer.toString(version))
         .header(Wire.HEADER_SPEC_HASH, SPEC.hash())
         .header(Wire.HEADER_EXAMPLES, "5")
-        .header(Wire.HEADER_DP_MECHANISM, "dp-sgd-user")
-        .header(Wire.HEADER_DP_NOISE_MULTIPLIER, "1.5")
-        .header(Wire.HEADER_DP_SAMPLE_RATE, "0.5")
-        .header(Wire.HEADER_DP_STEPS, "5")
-        .header(Wire.HEADER_DP_EPSILON, epsilon)
-        .header(Wire.HEADER_DP_DELTA, "1e-5")
-        .header(Wire.HEADER_DP_CAP, cap)
+        .header(Wire.HEADER_DP_SPEND_COUNTER, Long.toString(spend.spend().counter()))
         .PUT(HttpRequest.BodyPublishers.ofByteArray(ParameterCodec.encode(new float[SPEC.parameterCount()])));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -205,11 +220,12 @@ class CoordinatorVerticleTest {
 
   @Test
   void decline_oneSiloOverItsCap_roundClosesWithoutItAndRunFinishes() throws Exception {
-    String a = register("a");
+    SiloSpends sa = new SiloSpends("a");
+    String a = register(sa);
     String b = register("b");
     java.util.concurrent.CompletableFuture<String> finished = new java.util.concurrent.CompletableFuture<>();
     verticle.onFinished(finished::complete);
-    assertEquals(202, uploadWithSpend(a, 1, 0, "2.5", "8").statusCode());
+    assertEquals(202, uploadWithSpend(a, sa, 1, 0).statusCode());
     HttpResponse<String> r = decline(b, 1, new JsonObject().put("reason", "b declines round 1: over its cap")
         .put("epsilon", 7.9).put("cap", 8).encode());
     assertEquals(200, r.statusCode(), r.body());
@@ -221,16 +237,17 @@ class CoordinatorVerticleTest {
     r = upload(b, 2, 1, SPEC.hash(), "1", ParameterCodec.encode(new float[SPEC.parameterCount()]));
     assertEquals(409, r.statusCode());
     assertTrue(error(r).contains("declined round 1"), r.body());
-    assertEquals(202, uploadWithSpend(a, 2, 1, "4.0", "8").statusCode());
+    assertEquals(202, uploadWithSpend(a, sa, 2, 1).statusCode());
     assertTrue(finished.get(10, TimeUnit.SECONDS).contains("completed 2 rounds"));
     JsonObject status = new JsonObject(get(Wire.STATUS).body());
     assertEquals("finished", status.getJsonObject("round").getString("state"));
     JsonObject privacy = status.getJsonObject("privacy");
-    assertEquals(2, privacy.getJsonArray("spends").size());
-    assertEquals(4.0, privacy.getJsonArray("spends").getJsonObject(1).getDouble("epsilon"));
-    assertEquals("a", privacy.getJsonArray("spends").getJsonObject(1).getString("silo"));
+    assertEquals(3, privacy.getJsonArray("spends").size(), "a's release and two rounds");
+    assertEquals(sa.budget.epsilon(), privacy.getJsonArray("spends").getJsonObject(2).getDouble("epsilon"));
+    assertEquals("a", privacy.getJsonArray("spends").getJsonObject(2).getString("silo"));
+    assertEquals(2, privacy.getJsonArray("spends").getJsonObject(2).getLong("counter"));
     assertEquals(1, privacy.getJsonObject("declined").getJsonObject("b").getInteger("round"));
-    assertEquals(2, verticle.spends().size());
+    assertEquals(sa.budget.log(), verticle.spends());
   }
 
   @Test
@@ -259,7 +276,8 @@ class CoordinatorVerticleTest {
     assertEquals(409, r.statusCode());
     r = decline("forged", 1, "{\"reason\": \"cap\"}");
     assertEquals(401, r.statusCode());
-    assertEquals(202, uploadWithSpend(a, 1, 0, "1.0", "8").statusCode());
+    assertEquals(202, upload(a, 1, 0, SPEC.hash(), "1", ParameterCodec.encode(new float[SPEC.parameterCount()]))
+        .statusCode());
     r = decline(a, 1, "{\"reason\": \"cap\"}");
     assertEquals(409, r.statusCode());
     assertTrue(error(r).contains("already accepted"), r.body());
@@ -267,23 +285,16 @@ class CoordinatorVerticleTest {
   }
 
   @Test
-  void upload_badSpendHeaders_refusedAndNothingRecorded() throws Exception {
-    String a = register("a");
-    register("b");
-    HttpResponse<String> r = uploadWithSpend(a, 1, 0, "9.0", "8");
-    assertEquals(400, r.statusCode());
-    assertTrue(error(r).contains("exceeds the reported cap"), r.body());
-    r = uploadWithSpend(a, 1, 0, "NaN", "8");
-    assertEquals(400, r.statusCode());
-    HttpResponse<String> partial = http.send(HttpRequest.newBuilder(base.resolve(Wire.update(1)))
-        .header("Authorization", "Bearer " + a).header(Wire.HEADER_MODEL_VERSION, "0")
-        .header(Wire.HEADER_SPEC_HASH, SPEC.hash()).header(Wire.HEADER_EXAMPLES, "1")
-        .header(Wire.HEADER_DP_EPSILON, "1.0")
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(ParameterCodec.encode(new float[SPEC.parameterCount()]))).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(400, partial.statusCode());
-    assertTrue(error(partial).contains("all together"), partial.body());
-    assertEquals(0, new JsonObject(get(Wire.STATUS).body()).getJsonObject("privacy").getJsonArray("spends").size());
-    assertEquals(0, new JsonObject(get(Wire.STATUS).body()).getJsonObject("round").getInteger("model_version"));
+  void roundAndModel_undeclaredFederation_reportPrivacyNone() throws Exception {
+    assertEquals("none", new JsonObject(get(Wire.ROUND).body()).getString("privacy"));
+    assertEquals("none", new JsonObject(get(Wire.MODEL).body()).getString("privacy"));
+  }
+
+  @Test
+  void register_badIdentityKey_refusedAndNobodyRegistered() throws Exception {
+    HttpResponse<String> r = post(Wire.CLIENTS, new JsonObject().put("silo", "a").put("identity_key", "AAAA").encode());
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(error(r).contains("identity_key must decode to 32 bytes"), r.body());
+    assertEquals(0, new JsonObject(get(Wire.ROUND).body()).getInteger("registered_clients"));
   }
 }

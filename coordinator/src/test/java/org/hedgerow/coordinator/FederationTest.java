@@ -29,7 +29,7 @@ class FederationTest {
   }
 
   private static Federation.PendingUpdate admit(Federation f, String id, String uploadId) {
-    return f.admit(f.participant(id).orElseThrow(), f.round(), f.modelVersion(), SPEC.hash(), 1, ZERO, 0, 0, null,
+    return f.admit(f.participant(id).orElseThrow(), f.round(), f.modelVersion(), SPEC.hash(), 1, ZERO, 0, 0,
         uploadId, 0).pending();
   }
 

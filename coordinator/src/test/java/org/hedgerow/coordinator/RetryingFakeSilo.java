@@ -25,8 +25,9 @@ import org.hedgerow.aggregation.wire.Wire;
  * a 4xx is raised at once. Each upload carries one random upload id kept across its retries.
  *
  * <p>Its deltas are a deterministic function of the downloaded model, the round and its index, so
- * a run's final model depends only on what the coordinator counted; it reports a DP spend with each
- * update, also deterministic.
+ * a run's final model depends only on what the coordinator counted; before each update it charges
+ * a DP spend of the round to its budget (once, kept across retries), signs it with its identity key
+ * and posts its whole log to {@code /v1/spends} (idempotent), then names the spend in the upload.
  */
 final class RetryingFakeSilo implements Callable<Void> {
   /** Where the silo is, for labelling the moment of a kill. */
@@ -51,6 +52,7 @@ final class RetryingFakeSilo implements Callable<Void> {
   private volatile int acknowledgedRound;
   private volatile int duplicates;
   private volatile int retries;
+  private final SiloSpends spends;
 
   /**
    * @param bearer the token this silo got at enrolment
@@ -64,13 +66,15 @@ final class RetryingFakeSilo implements Callable<Void> {
     this.base = base;
     this.trainMillis = trainMillis;
     this.lastAnswerNanos = lastAnswerNanos;
+    this.spends = new SiloSpends(name);
   }
 
   @Override
   public Void call() throws Exception {
     phase = Phase.JOINING;
     send(authorized(HttpRequest.newBuilder(base.resolve(Wire.CLIENTS)))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")), 201);
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+            new JsonObject().put("identity_key", spends.identityKey()).encode())), 201);
     int last = 0;
     while (true) {
       phase = Phase.POLLING;
@@ -99,19 +103,19 @@ final class RetryingFakeSilo implements Callable<Void> {
       byte[] id = new byte[16];
       random.nextBytes(id);
       phase = Phase.UPLOADING;
+      if (spends.budget.rounds() == 0 || spends.budget.log().get(spends.budget.log().size() - 1).round() != r) {
+        spends.budget.spend(r, Federation.ROUND_MECHANISM, 1.25, 0.05, 20, 1.0); // charged once per round
+      }
+      long counter = spends.budget.log().size() - 1;
+      send(authorized(HttpRequest.newBuilder(base.resolve(Wire.SPENDS))).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(org.hedgerow.aggregation.wire.SpendJson.batch(spends.log()))), 200);
       HttpResponse<byte[]> up = send(authorized(HttpRequest.newBuilder(base.resolve(Wire.update(r))))
           .header(Wire.HEADER_UPLOAD_ID, HexFormat.of().formatHex(id)) // one per update, kept across retries
           .header("Content-Type", Wire.OCTET_STREAM)
           .header(Wire.HEADER_MODEL_VERSION, Integer.toString(version))
           .header(Wire.HEADER_SPEC_HASH, CrashTestCoordinatorMain.SPEC.hash())
           .header(Wire.HEADER_EXAMPLES, Integer.toString(10 * (index + 1)))
-          .header(Wire.HEADER_DP_MECHANISM, "dp-sgd-user")
-          .header(Wire.HEADER_DP_NOISE_MULTIPLIER, "1.25")
-          .header(Wire.HEADER_DP_SAMPLE_RATE, "0.05")
-          .header(Wire.HEADER_DP_STEPS, "20")
-          .header(Wire.HEADER_DP_EPSILON, Double.toString(0.1 * r * (index + 1)))
-          .header(Wire.HEADER_DP_DELTA, "1e-5")
-          .header(Wire.HEADER_DP_CAP, "8")
+          .header(Wire.HEADER_DP_SPEND_COUNTER, Long.toString(counter))
           .PUT(HttpRequest.BodyPublishers.ofByteArray(ParameterCodec.encode(delta))), 202);
       if (Boolean.TRUE.equals(new JsonObject(new String(up.body(), StandardCharsets.UTF_8)).getBoolean("duplicate"))) {
         duplicates++;

@@ -71,8 +71,19 @@ final class ServiceFixture implements AutoCloseable {
    *     that a long series of refused uploads is not cut short by 429s
    */
   ServiceFixture(Path dir, int rounds, int clients, boolean generousRateLimit) throws Exception {
+    this(dir, rounds, clients, generousRateLimit, CoordinatorOptions.PRIVACY_NONE, true);
+  }
+
+  /**
+   * As above, declaring {@code privacy}; with {@code init} false the coordinator restarts on the
+   * state directory and store an earlier fixture on {@code dir} left (closed first).
+   */
+  ServiceFixture(Path dir, int rounds, int clients, boolean generousRateLimit, String privacy, boolean init)
+      throws Exception {
     this.dir = dir;
-    StateDirectory.init(dir, List.of());
+    if (init) {
+      StateDirectory.init(dir, List.of());
+    }
     operatorToken = StateDirectory.readToken(dir.resolve(StateDirectory.OPERATOR_TOKEN));
     auditorToken = StateDirectory.readToken(dir.resolve(StateDirectory.AUDITOR_TOKEN));
     store = JdbcCoordinatorStore.open(StoreLocation.sqlite(dir.resolve("coordinator.db")));
@@ -84,7 +95,7 @@ final class ServiceFixture implements AutoCloseable {
     authority = access.state().ca();
     ca = authority.certificate();
     CoordinatorOptions options = new CoordinatorOptions(CoordinatorOptions.DEFAULT_HOST, 0, SPEC, rounds, clients,
-        clients, CoordinatorOptions.DEFAULT_ROUND_DEADLINE_MILLIS, 7, MAX_UPLOAD_BYTES);
+        clients, CoordinatorOptions.DEFAULT_ROUND_DEADLINE_MILLIS, 7, MAX_UPLOAD_BYTES, 0, privacy);
     // Constructed here, off any event loop: the constructor reads the store.
     verticle = new CoordinatorVerticle(options, new FedAvg(new FitConfig(1, 8, 1)), null, store, access);
     vertx = Vertx.vertx();
@@ -134,17 +145,26 @@ final class ServiceFixture implements AutoCloseable {
     return h;
   }
 
-  /** DP spend headers with {@code epsilon} of {@code cap} (σ 1.5, q 0.5, 5 steps, δ 1e-5). */
-  static Map<String, String> spendHeaders(double epsilon, double cap) {
-    Map<String, String> h = new LinkedHashMap<>();
-    h.put(Wire.HEADER_DP_MECHANISM, "dp-sgd-user");
-    h.put(Wire.HEADER_DP_NOISE_MULTIPLIER, "1.5");
-    h.put(Wire.HEADER_DP_SAMPLE_RATE, "0.5");
-    h.put(Wire.HEADER_DP_STEPS, "5");
-    h.put(Wire.HEADER_DP_EPSILON, Double.toString(epsilon));
-    h.put(Wire.HEADER_DP_DELTA, "1e-5");
-    h.put(Wire.HEADER_DP_CAP, Double.toString(cap));
+  /** The headers of an update for {@code version} paid for by the recorded spend {@code counter}. */
+  static Map<String, String> updateHeaders(int version, long counter) {
+    Map<String, String> h = updateHeaders(version);
+    h.put(Wire.HEADER_DP_SPEND_COUNTER, Long.toString(counter));
     return h;
+  }
+
+  /** {@code POST /v1/spends} by {@code s}. */
+  HttpResponse<String> postSpends(Silo s, String body) throws Exception {
+    return post(s.http(), Wire.SPENDS, null, body);
+  }
+
+  /** An enrolled silo takes part with an identity key: {@code POST /v1/clients {"identity_key"}}. */
+  HttpResponse<String> join(Silo s, SiloSpends identity) throws Exception {
+    return post(s.http(), Wire.CLIENTS, null, new JsonObject().put("identity_key", identity.identityKey()).encode());
+  }
+
+  /** The ledger as the auditor gets it. */
+  HttpResponse<String> ledger() throws Exception {
+    return get(anonymous, Wire.LEDGER, auditorToken);
   }
 
   HttpResponse<String> upload(Silo s, int round, Map<String, String> headers, byte[] body) throws Exception {

@@ -21,10 +21,8 @@ import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.ServiceFixture.Silo;
 import org.hedgerow.coordinator.auth.CertificateAuthority;
 import org.hedgerow.coordinator.auth.TestCerts;
-import org.hedgerow.coordinator.ledger.LedgerJson;
+import org.hedgerow.aggregation.wire.LedgerJson;
 import org.hedgerow.coordinator.ledger.LedgerKey;
-import org.hedgerow.privacy.accounting.DpEvent;
-import org.hedgerow.privacy.accounting.RdpAccountant;
 import org.hedgerow.privacy.crypto.Hex;
 import org.hedgerow.privacy.ledger.LedgerEntry;
 import org.hedgerow.privacy.ledger.LedgerVerifier;
@@ -43,14 +41,16 @@ class ServiceModeTlsTest {
   private ServiceFixture f;
   private Silo a;
   private Silo b;
+  private final Map<String, SiloSpends> spends = Map.of("silo-a", new SiloSpends("silo-a"), "silo-b",
+      new SiloSpends("silo-b"));
 
   @BeforeEach
   void start() throws Exception {
     f = new ServiceFixture(dir, 2, 2, false);
     a = f.enrol("silo-a");
     b = f.enrol("silo-b");
-    f.join(a);
-    f.join(b);
+    assertEquals(201, f.join(a, spends.get("silo-a")).statusCode());
+    assertEquals(201, f.join(b, spends.get("silo-b")).statusCode());
   }
 
   @AfterEach
@@ -58,20 +58,14 @@ class ServiceModeTlsTest {
     f.close();
   }
 
-  /** ε after {@code rounds} rounds of the spend {@link ServiceFixture#spendHeaders} describes. */
-  private static double epsilonAfter(int rounds) {
-    RdpAccountant acc = new RdpAccountant();
-    for (int i = 0; i < rounds; i++) {
-      acc.compose(DpEvent.sampledGaussian(1.5, 0.5, 5));
-    }
-    return acc.epsilon(1e-5).epsilon();
-  }
-
+  /** Posts the silo's signed spend for {@code round}, then uploads naming it. */
   private HttpResponse<String> uploadWithSpend(Silo s, int round, int version, String examples, float[] delta)
       throws Exception {
-    Map<String, String> h = ServiceFixture.updateHeaders(version);
+    org.hedgerow.privacy.budget.SignedSpend spend = spends.get(s.id()).round(round);
+    HttpResponse<String> posted = f.postSpends(s, SiloSpends.batch(spend));
+    assertEquals(200, posted.statusCode(), posted.body());
+    Map<String, String> h = ServiceFixture.updateHeaders(version, spend.spend().counter());
     h.put(Wire.HEADER_EXAMPLES, examples);
-    h.putAll(ServiceFixture.spendHeaders(epsilonAfter(round), 8.0));
     return f.upload(s, round, h, ParameterCodec.encode(delta));
   }
 
@@ -110,10 +104,13 @@ class ServiceModeTlsTest {
     assertEquals(Hex.encode(keyFromFile), Hex.encode(keyFromHeader));
     List<LedgerEntry> entries = LedgerJson.fromJsonLines(ledger.body());
     assertEquals(4, entries.size());
-    LedgerVerifier.Report report = LedgerVerifier.verify(entries, keyFromFile, Map.of());
+    LedgerVerifier.Report report = LedgerVerifier.verify(entries, keyFromFile, Map.of("silo-a",
+        spends.get("silo-a").key.publicKey(), "silo-b", spends.get("silo-b").key.publicKey()));
     assertTrue(report.intact(), report.findings().toString());
     assertEquals(ledger.headers().firstValue("X-Hedgerow-Ledger-Head").orElseThrow(), report.head());
     assertEquals(2, report.holders().get("silo-a").links());
+    assertTrue(report.holders().get("silo-a").signed());
+    assertEquals(spends.get("silo-a").budget.epsilon(), report.holders().get("silo-a").reportedEpsilon());
 
     HttpResponse<String> metrics = f.get(f.anonymous, "/metrics", f.auditorToken);
     assertEquals(200, metrics.statusCode(), metrics.body());
@@ -206,7 +203,9 @@ class ServiceModeTlsTest {
     assertEquals(200, rv.statusCode(), rv.body());
     assertTrue(new JsonObject(rv.body()).getBoolean("changed"));
     String before = f.snapshot();
-    assertRefused(uploadWithSpend(a, 1, 0, "1", filled(50f)), 401, "client 'silo-a' is revoked");
+    assertRefused(f.postSpends(a, SiloSpends.batch(spends.get("silo-a").round(1))), 401, "client 'silo-a' is revoked");
+    assertRefused(f.upload(a, 1, ServiceFixture.updateHeaders(0, 0), ParameterCodec.encode(filled(50f))), 401,
+        "client 'silo-a' is revoked");
     assertRefused(f.post(a.http(), Wire.CLIENTS, null, "{}"), 401, "revoked");
     assertRefused(f.post(a.http(), Wire.decline(1), null, "{\"reason\": \"x\"}"), 401, "revoked");
     assertRefused(f.get(a.http(), Wire.ROUND, null), 401, "revoked");

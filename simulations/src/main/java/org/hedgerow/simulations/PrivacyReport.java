@@ -10,9 +10,9 @@ import org.hedgerow.edge.dp.DpConfig;
 import org.hedgerow.privacy.budget.Spend;
 
 /**
- * What the private federation spent: the coordinator's ledger (one {@link Spend} per silo and
- * round, as the silos reported it; in central mode the coordinator's own), and per holder the ε
- * after its last round, its cap and the rounds it took part in.
+ * What the private federation spent: the coordinator's ledger (every silo's signed log as it
+ * posted it — its statistics release, then one {@link Spend} per round; in central mode the
+ * coordinator's own), and per holder the ε after its last round, its cap and the rounds it took part in.
  *
  * @param mode {@code local} or {@code central}
  * @param delta δ of every ε
@@ -66,19 +66,21 @@ public record PrivacyReport(String mode, double delta, double noiseMultiplier, b
     Map<String, Holder> holders = new LinkedHashMap<>();
     if (mode.equals("local")) {
       for (EdgeClient c : clients) {
-        List<Spend> own = ledger.stream().filter(s -> s.holder().equals(c.silo()) && !s.isRelease()).toList();
+        List<Spend> own = ledger.stream().filter(s -> s.holder().equals(c.silo())).toList();
+        List<Spend> log = c.budget().log();
         double recorded = own.isEmpty() ? 0 : own.get(own.size() - 1).epsilon();
-        // The coordinator only knows what silos told it; the silo's own accountant must agree.
-        // A silo that declined round 1 charged only its item-statistics release, which never left
-        // the silo: the coordinator rightly recorded nothing, so only the round counts must agree.
-        boolean epsilonDiffers = !own.isEmpty() && Double.compare(recorded, c.budget().epsilon()) != 0;
-        if (epsilonDiffers || own.size() != c.budget().rounds()) {
-          throw new IllegalStateException("ledger mismatch for " + c.silo() + ": coordinator recorded epsilon " + recorded
-              + " over " + own.size() + " rounds, the silo's budget says " + c.budget().epsilon() + " over "
-              + c.budget().rounds());
+        // The coordinator only knows what silos signed and posted; it must hold the silo's whole log,
+        // releases included, entry for entry. A silo that declined round 1 charged only its
+        // item-statistics release, which never left the silo and was never posted.
+        boolean onlyUnpostedReleases = own.isEmpty() && log.stream().allMatch(Spend::isRelease);
+        if (!own.equals(log) && !onlyUnpostedReleases) {
+          throw new IllegalStateException("ledger mismatch for " + c.silo() + ": the coordinator recorded " + own.size()
+              + " spends (epsilon " + recorded + "), the silo's budget log has " + log.size() + " (epsilon "
+              + c.budget().epsilon() + "): " + own + " vs " + log);
         }
+        int rounds = (int) own.stream().filter(s -> !s.isRelease()).count();
         Federation.Declined d = declined.get(c.silo());
-        holders.put(c.silo(), new Holder(recorded, c.budget().epsilonCap(), own.size(), d == null ? null : d.reason()));
+        holders.put(c.silo(), new Holder(recorded, c.budget().epsilonCap(), rounds, d == null ? null : d.reason()));
       }
     } else {
       double eps = ledger.isEmpty() ? 0 : ledger.get(ledger.size() - 1).epsilon();

@@ -389,7 +389,8 @@ public final class Simulation {
       String id = s.path("silo").asText();
       spends.add(new Spend(s.path("round").asInt(), siloOf.getOrDefault(id, id), s.path("mechanism").asText(),
           s.path("noise_multiplier").asDouble(), s.path("sample_rate").asDouble(), s.path("steps").asLong(),
-          s.path("epsilon").asDouble(), s.path("delta").asDouble(), s.path("cap").asDouble(), 1.0, 0));
+          s.path("epsilon").asDouble(), s.path("delta").asDouble(), s.path("cap").asDouble(),
+          s.path("clip_norm").asDouble(1.0), s.path("counter").asLong()));
     }
     return spends;
   }
@@ -510,7 +511,8 @@ public final class Simulation {
     long t0 = System.nanoTime();
     String label = (mode == Mode.PLAIN ? "federated" : "federated-dp") + (secure ? "-secagg" : "");
     FitConfig fit = new FitConfig(scenario.localEpochs(), scenario.batchSize(), scenario.seed());
-    CoordinatorOptions options = CoordinatorOptions.of(spec, scenario.rounds(), training.size(), scenario.seed());
+    CoordinatorOptions options = CoordinatorOptions.of(spec, scenario.rounds(), training.size(), scenario.seed())
+        .withPrivacy(mode == Mode.LOCAL ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE);
     DpConfig dp = mode == Mode.LOCAL ? localDpConfig() : null;
     // A fresh strategy per federation: server optimisers carry moments from round to round.
     Strategy strategy = Aggregators.create(scenario.aggregator(), fit);

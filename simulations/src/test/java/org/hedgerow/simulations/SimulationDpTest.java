@@ -56,10 +56,10 @@ class SimulationDpTest {
     Reports.write(r, out);
     List<String> csv = Files.readAllLines(out.resolve(Reports.PRIVACY));
     assertEquals(Spend.CSV_HEADER, csv.get(0));
-    assertEquals(1 + 3 * 2, csv.size());
+    assertEquals(1 + 3 * 3, csv.size(), "per silo: its statistics release (round 0) and 2 rounds");
     for (String line : csv.subList(1, csv.size())) {
       String[] f = line.split(",");
-      assertEquals("dp-sgd-user", f[2]);
+      assertEquals(f[0].equals("0") ? "silo-stats-gaussian" : "dp-sgd-user", f[2], line);
       assertTrue(Double.parseDouble(f[6]) <= 3.0, line);
     }
     JsonNode s = new ObjectMapper().readTree(out.resolve(Reports.SUMMARY).toFile());

@@ -62,7 +62,8 @@ class SimulationRemoteTest {
     AccessControl access = AccessControl.load(state, store, true);
     ModelSpec spec = new Simulation(sc, quiet).modelSpec();
     CoordinatorOptions o = new CoordinatorOptions(CoordinatorOptions.DEFAULT_HOST, 0, spec, sc.rounds(), 0, 1,
-        CoordinatorOptions.DEFAULT_ROUND_DEADLINE_MILLIS, sc.seed(), 4L * spec.parameterCount() + 1024 + (1 << 20));
+        CoordinatorOptions.DEFAULT_ROUND_DEADLINE_MILLIS, sc.seed(), 4L * spec.parameterCount() + 1024 + (1 << 20))
+        .withPrivacy(sc.privacy().equals("local") ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE);
     CoordinatorVerticle v = new CoordinatorVerticle(o, Aggregators.create(sc.aggregator(),
         new FitConfig(sc.localEpochs(), sc.batchSize(), sc.seed())), null, store, access);
     vertx = Vertx.vertx();
@@ -131,14 +132,14 @@ class SimulationRemoteTest {
     assertEquals(2, r.dpRounds().size());
     PrivacyReport p = r.privacy();
     assertNotNull(p);
-    assertEquals(3 * 2, p.spends().size());
+    assertEquals(3 * 3, p.spends().size(), "per silo: its statistics release and 2 rounds, signed");
     // PrivacyReport.of already refused any silo whose ledger entries differ from its own budget.
     p.holders().forEach((silo, h) -> {
       assertEquals(2, h.rounds(), silo);
       assertTrue(h.epsilon() > 0 && h.epsilon() <= 3.0, silo + " " + h.epsilon());
     });
     Reports.write(r, tmp.resolve("out"));
-    assertEquals(1 + 6, Files.readAllLines(tmp.resolve("out").resolve(Reports.PRIVACY)).size());
+    assertEquals(1 + 9, Files.readAllLines(tmp.resolve("out").resolve(Reports.PRIVACY)).size());
   }
 
   @Test

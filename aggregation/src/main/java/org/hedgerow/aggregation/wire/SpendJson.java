@@ -75,13 +75,21 @@ public final class SpendJson {
     Spend s = spendFromJson(o);
     byte[] key;
     byte[] sig;
+    String keyText;
+    String sigText;
     try {
-      key = Hex.decode(text(o, "public_key"));
+      keyText = text(o, "public_key");
+      sigText = text(o, "signature");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad spend: " + e.getMessage(), e);
+    }
+    try {
+      key = Hex.decode(keyText);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad spend: public_key is not hex", e);
     }
     try {
-      sig = Base64.getDecoder().decode(text(o, "signature"));
+      sig = Base64.getDecoder().decode(sigText);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad spend: signature is not base64", e);
     }

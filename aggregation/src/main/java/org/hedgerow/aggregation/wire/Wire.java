@@ -61,14 +61,6 @@ public final class Wire {
    * a retry of an upload the coordinator already stored is answered 202 again and not counted twice.
    */
   public static final String HEADER_UPLOAD_ID = "X-Hedgerow-Upload-Id";
-  /** DP spend of an update (all or none): mechanism name, σ, q, steps, ε after the round, δ, cap. */
-  public static final String HEADER_DP_MECHANISM = "X-Hedgerow-Dp-Mechanism";
-  public static final String HEADER_DP_NOISE_MULTIPLIER = "X-Hedgerow-Dp-Noise-Multiplier";
-  public static final String HEADER_DP_SAMPLE_RATE = "X-Hedgerow-Dp-Sample-Rate";
-  public static final String HEADER_DP_STEPS = "X-Hedgerow-Dp-Steps";
-  public static final String HEADER_DP_EPSILON = "X-Hedgerow-Dp-Epsilon";
-  public static final String HEADER_DP_DELTA = "X-Hedgerow-Dp-Delta";
-  public static final String HEADER_DP_CAP = "X-Hedgerow-Dp-Cap";
   /**
    * Counter of the signed spend (already posted to {@link #SPENDS}) that pays for an update: in a
    * federation that declares DP an update without one is refused.

@@ -51,10 +51,16 @@ public interface CoordinatorStore extends CredentialStore, AutoCloseable {
   CompletableFuture<Void> closeRound(RoundClose close);
 
   /**
-   * The privacy spends of closed rounds, in ledger order, without opening the federation (for an
-   * offline ledger export while no coordinator runs). Blocking.
+   * Records silos' signed spends ({@code POST /v1/spends}) in one transaction. Fails, storing
+   * nothing, if any (holder, counter) or ledger sequence is already stored.
    */
-  java.util.List<org.hedgerow.privacy.budget.Spend> spends();
+  CompletableFuture<Void> recordSpends(java.util.List<StoredSpend> spends);
+
+  /**
+   * Every recorded spend (silos' and the coordinator's own), in ledger order, without opening the
+   * federation (for an offline ledger export while no coordinator runs). Blocking.
+   */
+  java.util.List<StoredSpend> ledger();
 
   /** Flushes pending writes and releases the database. */
   @Override

@@ -30,6 +30,7 @@ import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.coordinator.RoundRecord;
 import org.hedgerow.coordinator.auth.EnrolledClient;
 import org.hedgerow.coordinator.auth.EnrolmentToken;
+import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.budget.Spend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcCoordinatorStore.class);
   private static final String MIGRATIONS = "/org/hedgerow/coordinator/store/migrations/";
   private static final Pattern MIGRATION_NAME = Pattern.compile("V(\\d+)__[A-Za-z0-9_]+\\.sql");
+  /** Rows of schema version 1 only: clients' spends reported in upload headers. */
   static final String SOURCE_CLIENT = "client";
   static final String SOURCE_COORDINATOR = "coordinator";
 
@@ -240,27 +242,89 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
     });
   }
 
-  /** Every persisted spend in ledger order; the coordinator's own (central DP) also go to {@code coordinatorOut}. */
-  private static List<Spend> readSpends(Connection c, List<Spend> coordinatorOut) throws SQLException {
-    List<Spend> spends = new ArrayList<>();
+  /**
+   * Every recorded spend in ledger order: rows of version 1 (no ledger sequence) first, by round and
+   * position, then silos' signed spends and the coordinator's own by ledger sequence. The
+   * coordinator's own also go to {@code coordinatorOut}, in order.
+   */
+  private static List<StoredSpend> readLedger(Connection c, List<Spend> coordinatorOut) throws SQLException {
+    List<StoredSpend> legacy = new ArrayList<>();
+    List<StoredSpend> sequenced = new ArrayList<>();
+    Map<String, Long> legacyCounters = new java.util.HashMap<>();
     try (PreparedStatement p = c.prepareStatement("SELECT round, holder, mechanism, noise_multiplier, sample_rate, "
-        + "steps, epsilon, delta, cap, source FROM spends ORDER BY round, position");
+        + "steps, epsilon, delta, cap, source, clip_norm, counter, ledger_sequence FROM spends ORDER BY round, position");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
-        Spend s = new Spend(r.getInt(1), r.getString(2), r.getString(3), r.getDouble(4), r.getDouble(5),
-            r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9), 1.0, 0);
-        spends.add(s);
+        double clip = nullableDouble(r, 11);
+        long counter = r.getLong(12);
+        boolean noCounter = r.wasNull();
+        long sequence = r.getLong(13);
+        boolean noSequence = r.wasNull();
+        String holder = r.getString(2);
+        long legacyCounter = legacyCounters.merge(holder, 1L, Long::sum) - 1;
+        Spend s = new Spend(r.getInt(1), holder, r.getString(3), r.getDouble(4), r.getDouble(5), r.getLong(6),
+            r.getDouble(7), r.getDouble(8), r.getDouble(9), Double.isNaN(clip) ? 1.0 : clip,
+            noCounter ? legacyCounter : counter);
+        (noSequence ? legacy : sequenced).add(StoredSpend.coordinator(noSequence ? -1 : sequence, s));
         if (r.getString(10).equals(SOURCE_COORDINATOR)) {
           coordinatorOut.add(s);
         }
       }
     }
-    return spends;
+    try (PreparedStatement p = c.prepareStatement("SELECT holder, counter, round, mechanism, noise_multiplier, "
+        + "clip_norm, sample_rate, steps, epsilon, delta, cap, public_key, signature, ledger_sequence FROM silo_spends "
+        + "ORDER BY ledger_sequence");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        Spend s = new Spend(r.getInt(3), r.getString(1), r.getString(4), r.getDouble(5), r.getDouble(7), r.getLong(8),
+            r.getDouble(9), r.getDouble(10), r.getDouble(11), r.getDouble(6), r.getLong(2));
+        sequenced.add(StoredSpend.silo(r.getLong(14), new SignedSpend(s, r.getBytes(12), r.getBytes(13))));
+      }
+    }
+    sequenced.sort(java.util.Comparator.comparingLong(StoredSpend::sequence));
+    List<StoredSpend> all = new ArrayList<>(legacy);
+    all.addAll(sequenced);
+    return all;
   }
 
   @Override
-  public List<Spend> spends() {
-    return writer.call(c -> readSpends(c, new ArrayList<>()));
+  public List<StoredSpend> ledger() {
+    return writer.call(c -> readLedger(c, new ArrayList<>()));
+  }
+
+  @Override
+  public CompletableFuture<Void> recordSpends(List<StoredSpend> spends) {
+    List<StoredSpend> copy = List.copyOf(spends);
+    return writer.submit(c -> {
+      long now = System.currentTimeMillis();
+      for (StoredSpend st : copy) {
+        if (!st.fromSilo()) {
+          throw new IllegalArgumentException("only silos' signed spends are recorded this way");
+        }
+        Spend s = st.spend();
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO silo_spends (holder, counter, round, mechanism, "
+            + "noise_multiplier, clip_norm, sample_rate, steps, epsilon, delta, cap, public_key, signature, "
+            + "ledger_sequence, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          p.setString(1, s.holder());
+          p.setLong(2, s.counter());
+          p.setInt(3, s.round());
+          p.setString(4, s.mechanism());
+          p.setDouble(5, s.noiseMultiplier());
+          p.setDouble(6, s.clipNorm());
+          p.setDouble(7, s.sampleRate());
+          p.setLong(8, s.steps());
+          p.setDouble(9, s.epsilon());
+          p.setDouble(10, s.delta());
+          p.setDouble(11, s.cap());
+          p.setBytes(12, st.signed().publicKey());
+          p.setBytes(13, st.signed().signature());
+          p.setLong(14, st.sequence());
+          p.setLong(15, now);
+          p.executeUpdate();
+        }
+      }
+      return null;
+    });
   }
 
   @Override
@@ -364,8 +428,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
     List<StoredUpdate> open = new ArrayList<>();
     Map<Integer, Map<String, String>> uploadIds = new TreeMap<>();
     try (PreparedStatement p = c.prepareStatement("SELECT round, client_id, upload_id, position, trained_on_version, "
-        + "examples, body, train_seconds, train_loss, accepted_at, dp_mechanism, dp_noise_multiplier, dp_sample_rate, "
-        + "dp_steps, dp_epsilon, dp_delta, dp_cap FROM updates ORDER BY round, position");
+        + "examples, body, train_seconds, train_loss, accepted_at FROM updates ORDER BY round, position");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
         int ur = r.getInt(1);
@@ -373,14 +436,8 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         uploadIds.computeIfAbsent(ur, k -> new TreeMap<>()).put(client, r.getString(3));
         byte[] body = r.getBytes(7);
         if (ur == round && body != null && openedAt != 0) {
-          Spend spend = null;
-          String mech = r.getString(11);
-          if (mech != null) {
-            spend = new Spend(ur, client, mech, r.getDouble(12), r.getDouble(13), r.getLong(14), r.getDouble(15),
-                r.getDouble(16), r.getDouble(17), 1.0, 0);
-          }
           open.add(new StoredUpdate(ur, client, r.getString(3), r.getInt(4), r.getInt(5), r.getLong(6), body,
-              nullableDouble(r, 8), nullableDouble(r, 9), spend, r.getLong(10)));
+              nullableDouble(r, 8), nullableDouble(r, 9), r.getLong(10)));
         }
       }
     }
@@ -394,7 +451,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       }
     }
     List<Spend> coordinatorSpends = new ArrayList<>();
-    List<Spend> spends = readSpends(c, coordinatorSpends);
+    List<StoredSpend> ledger = readLedger(c, coordinatorSpends);
     List<RoundRecord> history = new ArrayList<>();
     int aborted = 0;
     try (PreparedStatement p = c.prepareStatement("SELECT round, state, clients, examples, bytes_up, bytes_down, "
@@ -411,7 +468,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       }
     }
     return new StoredState(phase, round, openedAt, version, model, state, finishReason, participants, bearer, open,
-        uploadIds, declines, spends, coordinatorSpends,
+        uploadIds, declines, ledger, coordinatorSpends,
         history, aborted);
   }
 
@@ -422,7 +479,8 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         upsertClient(c, credential);
       }
       try (PreparedStatement p = c.prepareStatement("INSERT INTO participants (client_id, silo, joined_at, "
-          + "identity_key) VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING")) {
+          + "identity_key) VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET "
+          + "identity_key = COALESCE(excluded.identity_key, participants.identity_key)")) {
         p.setString(1, participant.clientId());
         p.setString(2, participant.silo());
         p.setLong(3, participant.joinedAtMillis());
@@ -482,9 +540,8 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         }
       }
       try (PreparedStatement p = c.prepareStatement("INSERT INTO updates (round, client_id, upload_id, position, "
-          + "trained_on_version, examples, body, train_seconds, train_loss, accepted_at, dp_mechanism, "
-          + "dp_noise_multiplier, dp_sample_rate, dp_steps, dp_epsilon, dp_delta, dp_cap) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "trained_on_version, examples, body, train_seconds, train_loss, accepted_at) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         p.setInt(1, u.round());
         p.setString(2, u.clientId());
         p.setString(3, u.uploadId());
@@ -495,18 +552,6 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         setDouble(p, 8, u.trainSeconds());
         setDouble(p, 9, u.trainLoss());
         p.setLong(10, u.acceptedAtMillis());
-        Spend s = u.spend();
-        p.setString(11, s == null ? null : s.mechanism());
-        setDouble(p, 12, s == null ? Double.NaN : s.noiseMultiplier());
-        setDouble(p, 13, s == null ? Double.NaN : s.sampleRate());
-        if (s == null) {
-          p.setNull(14, Types.BIGINT);
-        } else {
-          p.setLong(14, s.steps());
-        }
-        setDouble(p, 15, s == null ? Double.NaN : s.epsilon());
-        setDouble(p, 16, s == null ? Double.NaN : s.delta());
-        setDouble(p, 17, s == null ? Double.NaN : s.cap());
         p.executeUpdate();
       }
       return true;
@@ -567,10 +612,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         }
       }
       int position = 0;
-      for (Spend s : close.clientSpends()) {
-        insertSpend(c, s, SOURCE_CLIENT, position++);
-      }
-      for (Spend s : close.coordinatorSpends()) {
+      for (StoredSpend s : close.coordinatorSpends()) {
         insertSpend(c, s, SOURCE_COORDINATOR, position++);
       }
       try (PreparedStatement p = c.prepareStatement("UPDATE updates SET body = NULL WHERE round = ?")) {
@@ -588,9 +630,11 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
     }
   }
 
-  private static void insertSpend(Connection c, Spend s, String source, int position) throws SQLException {
+  private static void insertSpend(Connection c, StoredSpend st, String source, int position) throws SQLException {
+    Spend s = st.spend();
     try (PreparedStatement p = c.prepareStatement("INSERT INTO spends (round, source, holder, position, mechanism, "
-        + "noise_multiplier, sample_rate, steps, epsilon, delta, cap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + "noise_multiplier, sample_rate, steps, epsilon, delta, cap, clip_norm, counter, ledger_sequence) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       p.setInt(1, s.round());
       p.setString(2, source);
       p.setString(3, s.holder());
@@ -602,6 +646,9 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       p.setDouble(9, s.epsilon());
       p.setDouble(10, s.delta());
       p.setDouble(11, s.cap());
+      p.setDouble(12, s.clipNorm());
+      p.setLong(13, s.counter());
+      p.setLong(14, st.sequence());
       p.executeUpdate();
     }
   }

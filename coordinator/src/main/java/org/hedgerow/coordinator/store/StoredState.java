@@ -20,7 +20,7 @@ import org.hedgerow.privacy.budget.Spend;
  * @param openRoundUpdates the open round's accepted updates with their bodies, by position
  * @param uploadIds every accepted upload's id, by round then client id (bodies of closed rounds are gone)
  * @param declines clients that declined
- * @param spends privacy spends of closed rounds, in ledger order
+ * @param ledger every recorded spend (silos' signed ones and the coordinator's own), in ledger order
  * @param coordinatorSpends the coordinator's own spends among them (central DP), in order
  * @param history records of the rounds that produced a model, by round
  * @param abortedRounds rounds that ended without a model change
@@ -28,5 +28,5 @@ import org.hedgerow.privacy.budget.Spend;
 public record StoredState(String phase, int round, long roundOpenedAtMillis, int modelVersion, float[] model,
     byte[] strategyState, String finishReason, List<StoredParticipant> participants,
     Map<String, String> bearerTokenHashes, List<StoredUpdate> openRoundUpdates,
-    Map<Integer, Map<String, String>> uploadIds, List<StoredDecline> declines, List<Spend> spends,
+    Map<Integer, Map<String, String>> uploadIds, List<StoredDecline> declines, List<StoredSpend> ledger,
     List<Spend> coordinatorSpends, List<RoundRecord> history, int abortedRounds) {}

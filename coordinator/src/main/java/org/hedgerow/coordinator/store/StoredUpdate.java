@@ -1,7 +1,5 @@
 package org.hedgerow.coordinator.store;
 
-import org.hedgerow.privacy.budget.Spend;
-
 /**
  * One accepted update, as kept until its round closes (the body is dropped then; the row stays so
  * that a retried upload is still recognised by its upload id).
@@ -15,8 +13,7 @@ import org.hedgerow.privacy.budget.Spend;
  * @param body the wire bytes (little-endian float32); null once the round closed
  * @param trainSeconds reported training time (0 if none)
  * @param trainLoss reported training loss (NaN if none)
- * @param spend the privacy spend reported with it, or null
  * @param acceptedAtMillis when it was accepted, epoch milliseconds
  */
 public record StoredUpdate(int round, String clientId, String uploadId, int position, int trainedOnVersion,
-    long examples, byte[] body, double trainSeconds, double trainLoss, Spend spend, long acceptedAtMillis) {}
+    long examples, byte[] body, double trainSeconds, double trainLoss, long acceptedAtMillis) {}

@@ -75,7 +75,7 @@ class OpenApiDocumentTest {
     for (String p : List.of("/health", "/openapi.json", "/metrics", "/v1/clients", "/v1/round", "/v1/model",
         "/v1/model/parameters", "/v1/rounds/{round}/update", "/v1/rounds/{round}/decline",
         "/v1/rounds/{round}/secagg/{stage}", "/v1/status", "/v1/enrol", "/v1/admin/enrolment-tokens",
-        "/v1/admin/clients", "/v1/admin/clients/{id}/revoke")) {
+        "/v1/admin/clients", "/v1/admin/clients/{id}/revoke", "/v1/spends", "/v1/ledger")) {
       assertTrue(paths.containsKey(p), "missing path " + p);
     }
     JsonObject schemes = doc.getJsonObject("components").getJsonObject("securitySchemes");

@@ -24,7 +24,11 @@ import org.hedgerow.coordinator.Federation;
 import org.hedgerow.coordinator.RejectedException;
 import org.hedgerow.coordinator.auth.EnrolledClient;
 import org.hedgerow.coordinator.auth.EnrolmentToken;
+import org.hedgerow.privacy.budget.PrivacyBudget;
+import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.budget.Spend;
+import org.hedgerow.privacy.crypto.Ed25519;
+import org.hedgerow.privacy.crypto.Ed25519KeyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,19 +55,30 @@ class JdbcCoordinatorStoreTest {
     return ParameterCodec.encode(d);
   }
 
-  private static Spend spend(int round, String holder, double eps) {
-    return new Spend(round, holder, "dp-sgd-user", 1.1, 0.05, 20, eps, 1e-5, 8, 1.0, 0);
-  }
+  private static final Ed25519KeyPair KEY_A = Ed25519.generateKeyPair(new java.security.SecureRandom());
+  private static final Ed25519KeyPair KEY_B = Ed25519.generateKeyPair(new java.security.SecureRandom());
 
-  /** A federation bound to a fresh store, with both clients joined and round 1 open. */
-  private record Running(JdbcCoordinatorStore store, Federation federation, String tokenA, String tokenB) {}
+  /** A federation bound to a fresh store, with both clients joined and round 1 open, and their budgets. */
+  private record Running(JdbcCoordinatorStore store, Federation federation, String tokenA, String tokenB,
+      Map<String, PrivacyBudget> budgets) {
+    /** Charges one round of {@code holder}'s budget, signs it and records it through the federation and store. */
+    void spend(String holder, int round) {
+      Spend s = round == 0 ? budgets.get(holder).chargeGaussianRelease(Federation.RELEASE_MECHANISM, 4.0)
+          : budgets.get(holder).spend(round, Federation.ROUND_MECHANISM, 1.1, 0.05, 20, 1.0);
+      SignedSpend signed = SignedSpend.sign(s, holder.equals("a") ? KEY_A : KEY_B);
+      Federation.PendingSpends p = federation.prepareSpends(federation.participant(holder).orElseThrow(),
+          List.of(signed));
+      store.recordSpends(p.toStore()).join();
+      federation.spendsRecorded(p);
+    }
+  }
 
   private static Running start(StoreLocation at) {
     JdbcCoordinatorStore store = JdbcCoordinatorStore.open(at);
     Federation f = new Federation(OPTIONS, strategy());
     assertNull(store.open(f.identity(), f.model(), f.strategy().state()));
-    Federation.PendingJoin a = f.prepareRegister("a", null, 1);
-    Federation.PendingJoin b = f.prepareRegister("b", null, 2);
+    Federation.PendingJoin a = f.prepareRegister("a", KEY_A.publicKey(), 1);
+    Federation.PendingJoin b = f.prepareRegister("b", KEY_B.publicKey(), 2);
     store.join(a.participant(), a.credential()).join();
     f.joined(a);
     store.join(b.participant(), b.credential()).join();
@@ -71,13 +86,14 @@ class JdbcCoordinatorStoreTest {
     Transition t = f.dueTransition(3).orElseThrow();
     store.transition(t).join();
     f.apply(t);
-    return new Running(store, f, a.client().token(), b.client().token());
+    return new Running(store, f, a.client().token(), b.client().token(),
+        Map.of("a", new PrivacyBudget("a", 8, 1e-5), "b", new PrivacyBudget("b", 8, 1e-5)));
   }
 
-  private static boolean upload(Running r, String token, float v, String uploadId, Spend s) {
+  private static boolean upload(Running r, String token, float v, String uploadId) {
     Federation f = r.federation();
     Federation.Client c = f.authenticate("Bearer " + token);
-    Federation.Admission adm = f.admit(c, f.round(), f.modelVersion(), SPEC.hash(), 2, delta(v), 1.0, 0.5, s,
+    Federation.Admission adm = f.admit(c, f.round(), f.modelVersion(), SPEC.hash(), 2, delta(v), 1.0, 0.5,
         uploadId, 10);
     if (adm.alreadyAccepted()) {
       return false;
@@ -99,8 +115,9 @@ class JdbcCoordinatorStoreTest {
         assertEquals(JdbcCoordinatorStore.knownMigrations(), s.appliedMigrations(), at.toString());
       }
       try (JdbcCoordinatorStore s = JdbcCoordinatorStore.open(at)) {
-        assertEquals(Map.of(1, "V1__initial.sql"), s.appliedMigrations(), at.toString());
-        assertEquals(1, s.count("schema_migrations"), at.toString());
+        assertEquals(Map.of(1, "V1__initial.sql", 2, "V2__signed_silo_spends.sql"), s.appliedMigrations(),
+            at.toString());
+        assertEquals(2, s.count("schema_migrations"), at.toString());
       }
     }
   }
@@ -128,13 +145,14 @@ class JdbcCoordinatorStoreTest {
     for (StoreLocation at : TestStores.fresh(dir)) {
       Running r = start(at);
       try (JdbcCoordinatorStore s = r.store()) {
-        upload(r, r.tokenA(), 1f, "u-a", spend(1, "a", 0.5));
-        upload(r, r.tokenB(), 2f, "u-b", null);
+        upload(r, r.tokenA(), 1f, "u-a");
+        upload(r, r.tokenB(), 2f, "u-b");
         RoundClose good = r.federation().prepareClose(20);
-        // The same spend twice violates the ledger's key after the model and round rows were written.
+        // The same coordinator spend twice violates the ledger's key after the model and round rows were written.
+        StoredSpend own = StoredSpend.coordinator(0,
+            new PrivacyBudget("coordinator", 8, 1e-5).spend(1, "central-gaussian", 2, 1, 1, 1.0));
         RoundClose bad = new RoundClose(good.round(), good.record(), good.modelVersion(), good.parameters(),
-            good.strategyState(), List.of(good.clientSpends().get(0), good.clientSpends().get(0)), List.of(), null,
-            good.next());
+            good.strategyState(), List.of(own, own), null, good.next());
         assertThrows(Exception.class, () -> s.closeRound(bad).join());
         assertEquals(1, s.count("model_versions"), at.toString());
         assertEquals(0, s.count("spends"), at.toString());
@@ -156,10 +174,14 @@ class JdbcCoordinatorStoreTest {
       Running r = start(at);
       Federation f = r.federation();
       try (JdbcCoordinatorStore s = r.store()) {
-        upload(r, r.tokenA(), 1f, "r1-a", spend(1, "a", 0.5));
-        assertTrue(upload(r, r.tokenB(), 3f, "r1-b", spend(1, "b", 0.6)));
+        r.spend("a", 0);
+        r.spend("a", 1);
+        upload(r, r.tokenA(), 1f, "r1-a");
+        r.spend("b", 1);
+        assertTrue(upload(r, r.tokenB(), 3f, "r1-b"));
         close(r);
-        upload(r, r.tokenA(), -1f, "r2-a", spend(2, "a", 0.9));
+        r.spend("a", 2);
+        upload(r, r.tokenA(), -1f, "r2-a");
         StoredDecline d = f.prepareDecline(f.participant("b").orElseThrow(), 2, "over its cap", 7.9, 8, 30);
         s.decline(d).join();
         f.declined(d);
@@ -168,7 +190,11 @@ class JdbcCoordinatorStoreTest {
         assertEquals(f.round(), g.round());
         assertEquals(f.modelVersion(), g.modelVersion());
         assertArrayEquals(f.model(), g.model());
+        assertEquals(4, g.spends().size(), at.toString());
         assertEquals(f.spends(), g.spends());
+        assertEquals(f.ledger(), g.ledger());
+        assertEquals(f.siloLog("a"), g.siloLog("a"));
+        assertEquals(3, g.siloLog("a").size());
         assertEquals(f.history(), g.history());
         assertEquals(f.declined(), g.declined());
         assertEquals(f.updatesThisRound(), g.updatesThisRound());
@@ -176,19 +202,60 @@ class JdbcCoordinatorStoreTest {
         assertTrue(g.roundComplete(), "a's update is in and b declined: round 2 may close");
         // The same tokens work, a retried upload is recognised, a new one refused.
         Federation.Client a = g.authenticate("Bearer " + r.tokenA());
-        assertTrue(g.admit(a, 2, 1, SPEC.hash(), 2, delta(-1f), 0, 0, null, "r2-a", 40).alreadyAccepted());
-        assertTrue(g.admit(a, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, null, "r1-a", 40).alreadyAccepted());
+        assertTrue(g.admit(a, 2, 1, SPEC.hash(), 2, delta(-1f), 0, 0, "r2-a", 40).alreadyAccepted());
+        assertTrue(g.admit(a, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, "r1-a", 40).alreadyAccepted());
         RejectedException e = assertThrows(RejectedException.class,
-            () -> g.admit(a, 2, 1, SPEC.hash(), 2, delta(-1f), 0, 0, null, "another", 40));
+            () -> g.admit(a, 2, 1, SPEC.hash(), 2, delta(-1f), 0, 0, "another", 40));
         assertTrue(e.getMessage().contains("already accepted"), e.getMessage());
         e = assertThrows(RejectedException.class,
-            () -> g.admit(a, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, null, "another", 40));
+            () -> g.admit(a, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, "another", 40));
         assertEquals(409, e.status());
         // Both close round 2 to the same model.
         RoundClose cf = f.prepareClose(50);
         RoundClose cg = g.prepareClose(50);
         assertArrayEquals(cf.parameters(), cg.parameters());
-        assertEquals(cf.clientSpends(), cg.clientSpends());
+        assertEquals(cf.coordinatorSpends(), cg.coordinatorSpends());
+        // The restored logs continue: the next counter of a is 3, an equivocating counter is refused.
+        Federation.Client ga = g.participant("a").orElseThrow();
+        SignedSpend again = SignedSpend.sign(r.budgets().get("a").log().get(2), KEY_A);
+        assertEquals(3, g.prepareSpends(ga, List.of(again)).nextCounter(), "an idempotent repost after the restart");
+        Spend forged = new PrivacyBudget("a", 8, 1e-5).spend(1, Federation.ROUND_MECHANISM, 1.1, 0.05, 20, 1.0);
+        e = assertThrows(RejectedException.class, () -> g.prepareSpends(ga, List.of(SignedSpend.sign(forged, KEY_A))));
+        assertTrue(e.getMessage().contains("equivocation: counter 0"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void recordSpends_duplicateCounter_failsAndStoresNothing() throws Exception {
+    for (StoreLocation at : TestStores.fresh(dir)) {
+      Running r = start(at);
+      try (JdbcCoordinatorStore s = r.store()) {
+        r.spend("a", 0);
+        SignedSpend first = r.federation().siloLog("a").get(0);
+        SignedSpend next = SignedSpend.sign(r.budgets().get("a").spend(1, Federation.ROUND_MECHANISM, 1.1, 0.05, 20,
+            1.0), KEY_A);
+        // One new spend and one already stored: the whole batch fails, the new one is not kept.
+        assertThrows(Exception.class, () -> s.recordSpends(List.of(StoredSpend.silo(7, next),
+            StoredSpend.silo(8, first))).join());
+        assertEquals(1, s.count("silo_spends"), at.toString());
+        assertEquals(List.of(StoredSpend.silo(0, first)), s.ledger(), at.toString());
+      }
+    }
+  }
+
+  @Test
+  void join_sameClientNewIdentityKey_storedKeyReplaced() throws Exception {
+    for (StoreLocation at : TestStores.fresh(dir)) {
+      Running r = start(at);
+      try (JdbcCoordinatorStore s = r.store()) {
+        s.join(new StoredParticipant("a", "a", 99, KEY_B.publicKey()), null).join();
+        s.join(new StoredParticipant("a", "a", 100, null), null).join(); // a join without a key keeps it
+        StoredState st = s.open(r.federation().identity(), null, null);
+        StoredParticipant a = st.participants().stream().filter(p -> p.clientId().equals("a")).findFirst()
+            .orElseThrow();
+        assertArrayEquals(KEY_B.publicKey(), a.identityKey(), at.toString());
+        assertEquals(1, a.joinedAtMillis(), "the join time stays the first one");
       }
     }
   }
@@ -198,10 +265,10 @@ class JdbcCoordinatorStoreTest {
     for (StoreLocation at : TestStores.fresh(dir)) {
       Running r = start(at);
       try (JdbcCoordinatorStore s = r.store()) {
-        StoredUpdate u = new StoredUpdate(1, "a", "x", 0, 0, 1, delta(1f), 0, Double.NaN, null, 1);
+        StoredUpdate u = new StoredUpdate(1, "a", "x", 0, 0, 1, delta(1f), 0, Double.NaN, 1);
         assertTrue(s.saveUpdate(u).join(), at.toString());
         assertFalse(s.saveUpdate(u).join(), "second update of a client in a round");
-        assertFalse(s.saveUpdate(new StoredUpdate(9, "a", "y", 0, 0, 1, delta(1f), 0, 0, null, 1)).join(),
+        assertFalse(s.saveUpdate(new StoredUpdate(9, "a", "y", 0, 0, 1, delta(1f), 0, 0, 1)).join(),
             "a round that never opened");
         assertEquals(1, s.count("updates"));
       }
@@ -215,7 +282,7 @@ class JdbcCoordinatorStoreTest {
       try (JdbcCoordinatorStore s = r.store()) {
         List<CompletableFuture<Boolean>> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-          all.add(s.saveUpdate(new StoredUpdate(1, "c" + i, "u" + i, i, 0, 1, delta(i), 0, 0, null, 1)));
+          all.add(s.saveUpdate(new StoredUpdate(1, "c" + i, "u" + i, i, 0, 1, delta(i), 0, 0, 1)));
         }
         for (CompletableFuture<Boolean> f : all) {
           assertTrue(f.join(), at.toString());

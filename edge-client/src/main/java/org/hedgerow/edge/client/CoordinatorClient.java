@@ -67,9 +67,16 @@ public final class CoordinatorClient {
    *
    * @param selected false if this client is not asked for an update in this round (client sampling):
    *     it sits the round out
+   * @param privacy what the federation declares: {@code none}, or {@code local} (an update needs a
+   *     signed spend of its round, posted with {@link #postSpends} first)
    */
   public record RoundState(String state, int round, int targetRounds, int modelVersion, int localEpochs,
-      int batchSize, long seed, boolean secureAggregation, boolean selected) {
+      int batchSize, long seed, boolean secureAggregation, boolean selected, String privacy) {
+    /** True if the federation declares local DP: every update must name a posted spend of its round. */
+    public boolean declaresLocalDp() {
+      return "local".equals(privacy);
+    }
+
     public boolean finished() {
       return state.equals("finished");
     }
@@ -202,7 +209,8 @@ public final class CoordinatorClient {
     JsonNode cfg = r.path("config");
     return new RoundState(r.get("state").asText(), r.get("round").asInt(), r.get("target_rounds").asInt(),
         r.get("model_version").asInt(), cfg.path("local_epochs").asInt(1), cfg.path("batch_size").asInt(256),
-        cfg.path("seed").asLong(0), cfg.has("secure_aggregation"), r.path("selected").asBoolean(true));
+        cfg.path("seed").asLong(0), cfg.has("secure_aggregation"), r.path("selected").asBoolean(true),
+        r.path("privacy").asText("none"));
   }
 
   /** Downloads the global parameters. */
@@ -214,25 +222,23 @@ public final class CoordinatorClient {
     return new GlobalModel(version, hash, ParameterCodec.decode(r.body(), expectedCount));
   }
 
-  /** Uploads a delta for {@code round}, trained from model {@code version}. */
+  /** Uploads a delta for {@code round}, trained from model {@code version}, without a privacy spend. */
   public void upload(int round, int version, String specHash, long examples, float[] delta, double trainSeconds,
       double trainLoss) {
     upload(round, version, specHash, examples, delta, trainSeconds, trainLoss, null);
   }
 
-  /** As above, reporting the privacy {@code spend} of this update (null: none) in the DP headers. */
+  /**
+   * As above, naming the signed spend that pays for this update: {@code spendCounter} is its counter,
+   * already recorded with {@link #postSpends} ({@code X-Hedgerow-Dp-Spend-Counter}; null: none). A
+   * federation that declares local DP refuses an update without one.
+   */
   public void upload(int round, int version, String specHash, long examples, float[] delta, double trainSeconds,
-      double trainLoss, org.hedgerow.privacy.budget.Spend spend) {
+      double trainLoss, Long spendCounter) {
     requireParticipant("uploading");
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(Wire.update(round)));
-    if (spend != null) {
-      b.header(Wire.HEADER_DP_MECHANISM, spend.mechanism())
-          .header(Wire.HEADER_DP_NOISE_MULTIPLIER, Double.toString(spend.noiseMultiplier()))
-          .header(Wire.HEADER_DP_SAMPLE_RATE, Double.toString(spend.sampleRate()))
-          .header(Wire.HEADER_DP_STEPS, Long.toString(spend.steps()))
-          .header(Wire.HEADER_DP_EPSILON, Double.toString(spend.epsilon()))
-          .header(Wire.HEADER_DP_DELTA, Double.toString(spend.delta()))
-          .header(Wire.HEADER_DP_CAP, Double.toString(spend.cap()));
+    if (spendCounter != null) {
+      b.header(Wire.HEADER_DP_SPEND_COUNTER, Long.toString(spendCounter));
     }
     byte[] id = new byte[16];
     random.nextBytes(id);
@@ -245,6 +251,27 @@ public final class CoordinatorClient {
         .header(Wire.HEADER_TRAIN_SECONDS, Double.toString(trainSeconds))
         .header(Wire.HEADER_TRAIN_LOSS, Double.toString(trainLoss))
         .PUT(HttpRequest.BodyPublishers.ofByteArray(ParameterCodec.encode(delta))), 202);
+  }
+
+  /**
+   * Records signed spends of this silo's budget log at the coordinator ({@code POST /v1/spends}),
+   * in counter order. Safe to retry and to repeat: spends the coordinator already holds with the
+   * same bytes are skipped, so the whole log (or any suffix starting at a recorded counter) may be
+   * sent again.
+   *
+   * @return the counter the coordinator expects next from this silo (its log's length there)
+   * @throws RefusedException if the coordinator refuses them (the message says which and why)
+   */
+  public long postSpends(java.util.List<org.hedgerow.privacy.budget.SignedSpend> spends) {
+    requireParticipant("posting spends");
+    JsonNode r = json(send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.SPENDS)))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(org.hedgerow.aggregation.wire.SpendJson.batch(spends))), 200));
+    JsonNode next = r.get("next_counter");
+    if (next == null || !next.canConvertToLong()) {
+      throw new IllegalStateException("the coordinator answered the spends without next_counter: " + r);
+    }
+    return next.asLong();
   }
 
   /** Tells the coordinator this silo will not take part in {@code round} or any later one, and why. */

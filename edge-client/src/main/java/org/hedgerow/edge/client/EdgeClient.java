@@ -7,6 +7,7 @@ import org.hedgerow.edge.dp.ModelGradients;
 import org.hedgerow.edge.dp.SiloPrivacy;
 import org.hedgerow.edge.dp.UserLevelDpTrainer;
 import org.hedgerow.edge.model.PreferenceModel;
+import java.util.List;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.privacy.budget.SignedSpend;
 import org.slf4j.Logger;
@@ -91,6 +92,18 @@ public final class EdgeClient {
     return declineReason;
   }
 
+  /**
+   * Posts every signed entry of the silo's log the coordinator has not acknowledged yet (the
+   * releases with the first round; after a restart, the whole log once). Idempotent at the
+   * coordinator, so a retry or a repeat after a restart is safe.
+   */
+  private void postSpends() {
+    List<SignedSpend> fresh = dp.unreported();
+    if (!fresh.isEmpty()) {
+      dp.reported(coordinator.postSpends(fresh));
+    }
+  }
+
   /** Takes part in every round until the coordinator reports the federation finished. */
   public void run() throws InterruptedException {
     if (examples.size() == 0) {
@@ -100,6 +113,10 @@ public final class EdgeClient {
       // An enrolled silo: its client certificate names it; the coordinator knows it by that id.
       String id = coordinator.join(identity.publicKey());
       log.info("{}: joined as enrolled client '{}'", silo, id);
+      if (dp != null && !id.equals(dp.budget().holder())) {
+        throw new IllegalStateException("silo " + silo + " joined as client '" + id + "', but its privacy budget is "
+            + "held as '" + dp.budget().holder() + "': the coordinator records spends only under the caller's client id");
+      }
     } else {
       coordinator.register(silo, identity.publicKey());
     }
@@ -116,6 +133,10 @@ public final class EdgeClient {
       }
       if (!state.training() || state.round() <= lastRound) {
         continue;
+      }
+      if (dp == null && state.declaresLocalDp()) {
+        throw new IllegalStateException("the federation declares local DP: silo " + silo + " must train with "
+            + "user-level DP (hedgerow client --epsilon-cap E --catalogue FILE --training-end DATE)");
       }
       if (!state.selected()) {
         log.info("{}: not selected for round {}; sitting it out", silo, state.round());
@@ -171,12 +192,15 @@ public final class EdgeClient {
       // denominator), post-processing of the silo's release.
       long weight = dp != null ? Math.max(1, Math.round(dp.customerCount(examples.customers()))) : examples.size();
       // Training time grows with the realised sample size, so under DP it is not reported either.
+      if (spend != null) {
+        postSpends(); // signed, before the update it pays for leaves
+      }
       if (state.secureAggregation()) {
         // Only the masked, quantised delta and weight leave; loss, time and spend are not reported per silo.
         new SecureAggregationParticipant(silo, coordinator, identity).contribute(state.round(), delta, weight);
       } else {
         coordinator.upload(state.round(), global.version(), spec.hash(), weight, delta,
-            dp != null ? Double.NaN : seconds, loss, spend == null ? null : spend.spend());
+            dp != null ? Double.NaN : seconds, loss, spend == null ? null : spend.spend().counter());
       }
       lastRound = state.round();
       roundsDone++;

@@ -57,6 +57,8 @@ class CoordinatorClientTest {
   private Vertx vertx;
   /** "METHOD PATH auth=<header or none> cert=<CN or none>" per request, in arrival order. */
   private final List<String> seen = new CopyOnWriteArrayList<>();
+  /** {@code POST /v1/spends} answers 503 this many times before it records. */
+  private final java.util.concurrent.atomic.AtomicInteger spendFailures = new java.util.concurrent.atomic.AtomicInteger();
 
   @AfterEach
   void stop() throws Exception {
@@ -135,6 +137,30 @@ class CoordinatorClientTest {
   }
 
   @Test
+  void postSpends_retriedAfter503_returnsNextCounterAndUploadNamesTheSpend() throws Exception {
+    URI base = serve(new HttpServerOptions());
+    CoordinatorClient c = new CoordinatorClient(base, 3);
+    c.register("shop", new byte[32]);
+    CoordinatorClient.RoundState state = c.round(0);
+    assertEquals("local", state.privacy());
+    assertTrue(state.declaresLocalDp());
+    org.hedgerow.privacy.crypto.Ed25519KeyPair key =
+        org.hedgerow.privacy.crypto.Ed25519.generateKeyPair(new SecureRandom());
+    org.hedgerow.privacy.budget.PrivacyBudget budget = new org.hedgerow.privacy.budget.PrivacyBudget("shop", 8, 1e-5);
+    List<org.hedgerow.privacy.budget.SignedSpend> spends = List.of(
+        org.hedgerow.privacy.budget.SignedSpend.sign(budget.chargeGaussianRelease("silo-stats-gaussian", 4), key),
+        org.hedgerow.privacy.budget.SignedSpend.sign(budget.spend(1, "dp-sgd-user", 1.5, 0.5, 5, 1.0), key));
+    spendFailures.set(1);
+    assertEquals(2, c.postSpends(spends));
+    c.upload(1, 0, "spec", 10, new float[3], Double.NaN, Double.NaN, 1L);
+    List<String> posts = seen.stream().filter(l -> l.startsWith("POST /v1/spends")).toList();
+    assertEquals(2, posts.size(), "one 503, one retry: " + seen);
+    assertEquals(posts.get(0), posts.get(1), "the retry sends the same body");
+    assertTrue(posts.get(1).contains(org.hedgerow.aggregation.wire.SpendJson.batch(spends)), posts.get(1));
+    assertEquals("PUT /v1/rounds/1/update auth=Bearer tok-open cert=none counter=1", seen.get(seen.size() - 1));
+  }
+
+  @Test
   void operator_everyCall_carriesTheOperatorToken() throws Exception {
     Pki pki = new Pki();
     URI base = serve(pki.serverOptions());
@@ -164,8 +190,11 @@ class CoordinatorClientTest {
     HttpServer server = vertx.createHttpServer(options).requestHandler(req -> req.body().onSuccess(body -> {
       String line = req.method() + " " + req.path() + " auth=" + orNone(req.getHeader("Authorization")) + " cert="
           + orNone(peer(req));
-      if (req.path().equals(Wire.CLIENTS)) {
+      if (req.path().equals(Wire.CLIENTS) || req.path().equals(Wire.SPENDS)) {
         line += " body=" + body.toString();
+      }
+      if (req.getHeader(Wire.HEADER_DP_SPEND_COUNTER) != null) {
+        line += " counter=" + req.getHeader(Wire.HEADER_DP_SPEND_COUNTER);
       }
       seen.add(line);
       String path = req.path();
@@ -176,7 +205,14 @@ class CoordinatorClientTest {
         req.response().setStatusCode(201).end(a.encode());
       } else if (path.equals(Wire.ROUND)) {
         req.response().end(new JsonObject().put("state", "training").put("round", 1).put("target_rounds", 2)
-            .put("model_version", 0).put("selected", true).encode());
+            .put("model_version", 0).put("selected", true).put("privacy", "local").encode());
+      } else if (path.equals(Wire.SPENDS)) {
+        if (spendFailures.getAndDecrement() > 0) {
+          req.response().setStatusCode(503).end("{\"error\":\"still being stored; retry\"}");
+        } else {
+          int n = new JsonObject(body.toString()).getJsonArray("spends").size();
+          req.response().end(new JsonObject().put("recorded", n).put("next_counter", n).encode());
+        }
       } else if (path.equals(Wire.MODEL_PARAMETERS)) {
         req.response().putHeader(Wire.HEADER_MODEL_VERSION, "0").putHeader(Wire.HEADER_SPEC_HASH, "spec")
             .end(Buffer.buffer(ParameterCodec.encode(new float[] {1, 2, 3})));

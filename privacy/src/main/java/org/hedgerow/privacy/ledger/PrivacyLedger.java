@@ -2,6 +2,7 @@ package org.hedgerow.privacy.ledger;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.privacy.crypto.Ed25519;
 
@@ -34,12 +35,25 @@ public final class PrivacyLedger {
     }
   }
 
-  /** Appends a spend with the silo's signature (empty if the silo did not sign) and countersigns it. */
-  public LedgerEntry append(Spend spend, byte[] siloSignature) {
+  /** Appends one of the coordinator's own spends (no holder key or signature) and countersigns it. */
+  public LedgerEntry append(Spend spend) {
+    return append(spend, new byte[0], new byte[0]);
+  }
+
+  /** Appends a holder's signed spend and countersigns it. */
+  public LedgerEntry append(SignedSpend signed) {
+    return append(signed.spend(), signed.publicKey(), signed.signature());
+  }
+
+  /**
+   * Appends a spend with the holder's public key and signature (empty for the coordinator's own)
+   * and countersigns it.
+   */
+  public LedgerEntry append(Spend spend, byte[] publicKey, byte[] siloSignature) {
     String previous = entries.isEmpty() ? LedgerEntry.GENESIS : entries.get(entries.size() - 1).hash();
-    LedgerEntry unsigned = new LedgerEntry(entries.size(), previous, spend, siloSignature, new byte[0]);
+    LedgerEntry unsigned = new LedgerEntry(entries.size(), previous, spend, publicKey, siloSignature, new byte[0]);
     byte[] countersignature = Ed25519.sign(coordinatorPrivateKey, unsigned.linkBytes());
-    LedgerEntry e = new LedgerEntry(unsigned.sequence(), previous, spend, siloSignature, countersignature);
+    LedgerEntry e = new LedgerEntry(unsigned.sequence(), previous, spend, publicKey, siloSignature, countersignature);
     entries.add(e);
     return e;
   }
