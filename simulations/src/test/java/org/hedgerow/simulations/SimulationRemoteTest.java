@@ -132,7 +132,7 @@ class SimulationRemoteTest {
     assertEquals(2, r.dpRounds().size());
     PrivacyReport p = r.privacy();
     assertNotNull(p);
-    assertEquals(3 * 3, p.spends().size(), "per silo: its statistics release and 2 rounds, signed");
+    assertEquals(3 * 4, p.spends().size(), "per silo: its two releases and 2 rounds, signed");
     // PrivacyReport.of already refused any silo whose ledger entries differ from its own budget.
     p.holders().forEach((silo, h) -> {
       assertEquals(2, h.rounds(), silo);
