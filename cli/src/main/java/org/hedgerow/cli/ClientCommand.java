@@ -14,17 +14,14 @@ import org.hedgerow.edge.eval.Evaluator;
 import org.hedgerow.edge.eval.Metrics;
 import org.hedgerow.edge.eval.ModelRanker;
 import org.hedgerow.edge.features.FeatureExtractor;
-import org.hedgerow.edge.features.ItemStats;
-import org.hedgerow.edge.features.TrainingSet;
-import org.hedgerow.edge.features.TrainingSetBuilder;
 import org.hedgerow.edge.model.PreferenceModel;
 import org.hedgerow.edge.task.Catalogue;
 import org.hedgerow.edge.task.Holdout;
 import org.hedgerow.edge.task.SiloData;
-import org.hedgerow.privacy.noise.GaussianNoise;
 import org.hedgerow.edge.dp.SiloPrivacy;
-import org.hedgerow.edge.dp.SiloRelease;
-import org.hedgerow.edge.features.CustomerSeeds;
+import org.hedgerow.edge.silo.PreparedSilo;
+import org.hedgerow.edge.silo.SiloSettings;
+import org.hedgerow.edge.silo.Silos;
 import org.hedgerow.edge.state.SiloState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -162,9 +159,7 @@ public class ClientCommand implements Callable<Integer> {
         : new CoordinatorClient(coordinator, 8,
             org.hedgerow.edge.client.ClientCredentials.load(credentials).sslContext());
     SiloPrivacy dp = null;
-    FeatureExtractor fx;
-    TrainingSet ts;
-    TrainingSetBuilder builder = new TrainingSetBuilder(targetsPerCustomer, examplesPerKind);
+    PreparedSilo prepared;
     if (epsilonCap != null) {
       // The planned rounds come from the coordinator, so the calibrated run fits the cap exactly; a restarted
       // silo recalibrates for the rounds that remain, on top of what its log says it spent.
@@ -173,32 +168,29 @@ public class ClientCommand implements Callable<Integer> {
       int remaining = Math.max(1, rounds - Math.max(1, now.round()) + 1);
       DpConfig config = new DpConfig(noiseMultiplier != null ? noiseMultiplier : 1, clipNorm, sampleRate, dpSteps,
           dpLearningRate, epsilonCap, delta, statsNoiseMultiplier, countNoiseMultiplier);
+      SiloSettings settings = new SiloSettings(silo, targetsPerCustomer, examplesPerKind, seed, config, recentEnd,
+          noiseMultiplier == null);
       int logged = st.log().entries().size();
-      java.time.LocalDateTime end = recentEnd;
-      dp = st.resume(silo, config, noiseMultiplier == null, remaining, catalogue.size(),
-          () -> SiloRelease.compute(local.customers(), catalogue.size(), end, config.statsNoiseMultiplier(),
-              config.countNoiseMultiplier(), new GaussianNoise()));
-      SiloRelease release = dp.release();
+      dp = Silos.privacy(settings, st, local, catalogue.size(), remaining);
+      prepared = Silos.prepare(settings, local, catalogue.size(), dp.release());
       if (logged > 0) {
         System.out.printf("%s: resumed from %s: epsilon %.6f spent so far in %d rounds (%d signed spends in its log)%n",
             silo, st.dir(), dp.budget().epsilon(), dp.budget().rounds(), dp.log().entries().size());
       }
-      fx = new FeatureExtractor(release.itemStats());
-      // Negatives from per-customer streams under a secret key: no customer's examples depend on another's.
-      ts = builder.build(local.customers(), fx, CustomerSeeds.secret());
       System.out.printf("%s: user-level DP, cap %.3g at delta %.3g, sigma %.6f over %d%s rounds (release: stats sigma "
           + "%.3g, count sigma %.3g); state %s%n", silo, epsilonCap, delta, dp.config().noiseMultiplier(),
           noiseMultiplier == null ? remaining : rounds, noiseMultiplier == null && remaining != rounds
-              ? " remaining" : "", release.statsNoiseMultiplier(), release.countNoiseMultiplier(), st.dir());
+              ? " remaining" : "", dp.release().statsNoiseMultiplier(), dp.release().countNoiseMultiplier(), st.dir());
     } else {
-      fx = new FeatureExtractor(ItemStats.of(List.of(local), catalogue.size()));
-      ts = builder.build(local, fx, seed ^ silo.hashCode());
+      prepared = Silos.prepare(SiloSettings.plain(silo, targetsPerCustomer, examplesPerKind, seed), local,
+          catalogue.size(), null);
     }
+    FeatureExtractor fx = prepared.features();
     System.out.printf("%s: %d customers, %,d training examples, %d test baskets (local figures; not sent)%n", silo,
-        local.customers().size(), ts.size(), local.testBaskets());
+        local.customers().size(), prepared.examples().size(), local.testBaskets());
     var info = cc.getJson(org.hedgerow.aggregation.wire.Wire.MODEL);
     ModelSpec spec = specFrom(info);
-    EdgeClient client = new EdgeClient(silo, cc, spec, ts, new Semaphore(1), seed ^ silo.hashCode(), dp);
+    EdgeClient client = prepared.client(cc, spec, new Semaphore(1), dp);
     try {
       client.run();
     } finally {

@@ -28,8 +28,9 @@ import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.edge.dp.DpConfig;
 import org.hedgerow.edge.dp.InMemorySpendLog;
 import org.hedgerow.edge.dp.SiloPrivacy;
-import org.hedgerow.edge.dp.SiloRelease;
-import org.hedgerow.edge.features.CustomerSeeds;
+import org.hedgerow.edge.silo.PreparedSilo;
+import org.hedgerow.edge.silo.SiloSettings;
+import org.hedgerow.edge.silo.Silos;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.aggregation.strategy.FitConfig;
@@ -42,7 +43,6 @@ import org.hedgerow.edge.eval.ModelRanker;
 import org.hedgerow.edge.eval.PopularityRanker;
 import org.hedgerow.edge.eval.RepeatRanker;
 import org.hedgerow.edge.features.FeatureExtractor;
-import org.hedgerow.edge.features.ItemStats;
 import org.hedgerow.edge.features.TrainingSet;
 import org.hedgerow.edge.features.TrainingSetBuilder;
 import org.hedgerow.edge.model.PreferenceModel;
@@ -71,16 +71,6 @@ public final class Simulation {
     this.out = out;
   }
 
-  /**
-   * Silo-local view: the features a silo can compute from its own data alone; under local DP also
-   * the silo's DP release (item statistics and customer count), null otherwise.
-   */
-  record Silo(SiloData data, FeatureExtractor features, TrainingSet examples, SiloRelease release) {
-    Silo(SiloData data, FeatureExtractor features, TrainingSet examples) {
-      this(data, features, examples, null);
-    }
-  }
-
   public SimulationResult run(FederationData data) throws Exception {
     long t0 = System.nanoTime();
     ModelSpec spec = modelSpec();
@@ -90,11 +80,11 @@ public final class Simulation {
       centralNoiseMultiplier();
     }
 
-    List<Silo> silos = silos(data);
-    List<Silo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
+    List<PreparedSilo> silos = silos(data);
+    List<PreparedSilo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
     // Local DP trains on features from DP item statistics; the other methods keep the exact ones.
-    List<Silo> dpSilos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos;
-    List<Silo> dpTraining = dpSilos.stream().filter(s -> s.examples().size() > 0).toList();
+    List<PreparedSilo> dpSilos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos;
+    List<PreparedSilo> dpTraining = dpSilos.stream().filter(s -> s.examples().size() > 0).toList();
     out.printf("%d silos (%d with training examples), %,d training examples, catalogue %,d products%n", silos.size(),
         training.size(), training.stream().mapToLong(s -> s.examples().size()).sum(), data.catalogue().size());
 
@@ -200,9 +190,9 @@ public final class Simulation {
     ModelSpec spec = modelSpec();
     boolean local = scenario.privacy().equals("local");
     DpConfig dp = local ? localDpConfig() : null;
-    List<Silo> exact = silos(data);
-    List<Silo> silos = local ? privateSilos(data, dp) : exact;
-    List<Silo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
+    List<PreparedSilo> exact = silos(data);
+    List<PreparedSilo> silos = local ? privateSilos(data, dp) : exact;
+    List<PreparedSilo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
     out.printf("%d silos (%d with training examples), %,d training examples, catalogue %,d products%n", silos.size(),
         training.size(), training.stream().mapToLong(s -> s.examples().size()).sum(), data.catalogue().size());
 
@@ -232,7 +222,7 @@ public final class Simulation {
     }
 
     Map<String, String> siloOf = new LinkedHashMap<>(); // client id -> silo name
-    for (Silo s : training) {
+    for (PreparedSilo s : training) {
       String previous = siloOf.put(RemoteCoordinator.clientId(s.data().name()), s.data().name());
       if (previous != null) {
         throw new IllegalStateException("silos '" + previous + "' and '" + s.data().name() + "' map to the same "
@@ -270,11 +260,10 @@ public final class Simulation {
     try {
       Semaphore slots = new Semaphore(scenario.workers());
       List<Future<?>> running = new ArrayList<>();
-      for (Silo s : training) {
+      for (PreparedSilo s : training) {
         String name = s.data().name();
-        EdgeClient c = new EdgeClient(name, remote.silo(credentials.resolve(idOf.get(name))), spec, s.examples(), slots,
-            scenario.seed() ^ name.hashCode(), dp == null ? null : SiloPrivacy.start(name, dp, new InMemorySpendLog(),
-                s.release()));
+        EdgeClient c = s.client(remote.silo(credentials.resolve(idOf.get(name))), spec, slots,
+            dp == null ? null : Silos.privacy(s.settings(), new InMemorySpendLog(), s.release()));
         edgeClients.add(c);
         running.add(clients.submit(() -> {
           c.run();
@@ -408,35 +397,29 @@ public final class Simulation {
     return declined;
   }
 
-  /** Each silo builds its features and examples from its own data only. */
-  private List<Silo> silos(FederationData data) {
-    List<Silo> silos = new ArrayList<>();
+  /** Each silo builds its features and examples from its own data only ({@link Silos#prepare}). */
+  private List<PreparedSilo> silos(FederationData data) {
+    List<PreparedSilo> silos = new ArrayList<>();
     for (SiloData s : data.silos()) {
-      FeatureExtractor fx = new FeatureExtractor(ItemStats.of(List.of(s), data.catalogue().size()));
-      TrainingSet ts = builder().build(s, fx, scenario.seed() ^ s.name().hashCode());
-      silos.add(new Silo(s, fx, ts));
+      SiloSettings settings = SiloSettings.plain(s.name(), scenario.targetsPerCustomer(), scenario.examplesPerKind(),
+          scenario.seed());
+      silos.add(Silos.prepare(settings, s, data.catalogue().size(), null));
     }
     return silos;
   }
 
   /**
-   * Local DP: each silo makes its DP release ({@link SiloRelease}: item statistics with σ_s and its
-   * customer count with σ_n, {@code SecureRandom} noise) and builds its features and examples from
-   * it; negatives are drawn per customer from a PRF under a fresh secret key
-   * ({@link CustomerSeeds#secret}), so no customer's examples depend on another's data. The release is
-   * charged to the silo's budget ({@link SiloPrivacy#start}) before training. Every input besides
-   * the customers' own baskets is public: the declared catalogue and the declared end of the
-   * training period (docs/privacy.md).
+   * Local DP: each silo is assembled as a DP silo process assembles itself ({@link Silos}): its DP
+   * release (item statistics and customer count, {@code SecureRandom} noise, on the declared
+   * catalogue and training end), features from that release only, per-customer PRF negatives. The
+   * release is charged to each federation's budget ({@link Silos#privacy}) before training.
    */
-  private List<Silo> privateSilos(FederationData data, DpConfig dp) {
-    org.hedgerow.privacy.noise.GaussianNoise noise = new org.hedgerow.privacy.noise.GaussianNoise();
-    List<Silo> silos = new ArrayList<>();
+  private List<PreparedSilo> privateSilos(FederationData data, DpConfig dp) {
+    List<PreparedSilo> silos = new ArrayList<>();
     for (SiloData s : data.silos()) {
-      SiloRelease release = SiloRelease.compute(s.customers(), data.catalogue().size(), scenario.trainingEndTime(),
-          dp.statsNoiseMultiplier(), dp.countNoiseMultiplier(), noise);
-      FeatureExtractor fx = new FeatureExtractor(release.itemStats());
-      TrainingSet ts = builder().build(s.customers(), fx, CustomerSeeds.secret());
-      silos.add(new Silo(s, fx, ts, release));
+      SiloSettings settings = new SiloSettings(s.name(), scenario.targetsPerCustomer(), scenario.examplesPerKind(),
+          scenario.seed(), dp, scenario.trainingEndTime(), false);
+      silos.add(Silos.prepare(settings, s, data.catalogue().size(), Silos.release(settings, s, data.catalogue().size())));
     }
     return silos;
   }
@@ -447,8 +430,8 @@ public final class Simulation {
    */
   public SingleRun federationOnly(FederationData data) throws Exception {
     ModelSpec spec = modelSpec();
-    List<Silo> silos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos(data);
-    List<Silo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
+    List<PreparedSilo> silos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos(data);
+    List<PreparedSilo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
     Mode mode = switch (scenario.privacy()) {
       case "local" -> Mode.LOCAL;
       case "central" -> Mode.CENTRAL;
@@ -500,13 +483,13 @@ public final class Simulation {
         : NoiseCalibration.noiseMultiplierFor(scenario.epsilonCap(), scenario.delta(), 1.0, scenario.rounds());
   }
 
-  private FederatedOutcome federated(FederationData data, ModelSpec spec, List<Silo> silos, List<Silo> training,
+  private FederatedOutcome federated(FederationData data, ModelSpec spec, List<PreparedSilo> silos, List<PreparedSilo> training,
       Mode mode) throws Exception {
     return federated(data, spec, silos, training, mode, false);
   }
 
   /** With {@code secure}, updates reach the coordinator only through secure aggregation. */
-  private FederatedOutcome federated(FederationData data, ModelSpec spec, List<Silo> silos, List<Silo> training,
+  private FederatedOutcome federated(FederationData data, ModelSpec spec, List<PreparedSilo> silos, List<PreparedSilo> training,
       Mode mode, boolean secure) throws Exception {
     long t0 = System.nanoTime();
     String label = (mode == Mode.PLAIN ? "federated" : "federated-dp") + (secure ? "-secagg" : "");
@@ -542,14 +525,12 @@ public final class Simulation {
       Semaphore slots = new Semaphore(scenario.workers());
       List<Future<?>> running = new ArrayList<>();
       List<EdgeClient> edgeClients = new ArrayList<>();
-      for (Silo s : training) {
-        SiloPrivacy privacy = dp == null ? null
-            : SiloPrivacy.start(s.data().name(), dp, new InMemorySpendLog(), s.release());
+      for (PreparedSilo s : training) {
+        SiloPrivacy privacy = dp == null ? null : Silos.privacy(s.settings(), new InMemorySpendLog(), s.release());
         if (privacy != null) {
           dpBudgets.computeIfAbsent(s.data().name(), k -> new ArrayList<>()).add(privacy.budget());
         }
-        EdgeClient c = new EdgeClient(s.data().name(), new CoordinatorClient(uri), spec, s.examples(), slots,
-            scenario.seed() ^ s.data().name().hashCode(), privacy);
+        EdgeClient c = s.client(new CoordinatorClient(uri), spec, slots, privacy);
         edgeClients.add(c);
         running.add(clients.submit(() -> {
           c.run();
@@ -608,7 +589,7 @@ public final class Simulation {
    */
   private final class RoundTracker implements AutoCloseable {
     private final FederationData data;
-    private final List<Silo> silos;
+    private final List<PreparedSilo> silos;
     private final int clients;
     private final PreferenceModel evalModel;
     private final ProgressBar bar;
@@ -618,7 +599,7 @@ public final class Simulation {
     double evalSeconds;
     MethodResult last;
 
-    RoundTracker(FederationData data, ModelSpec spec, List<Silo> silos, int clients, String label, int rounds) {
+    RoundTracker(FederationData data, ModelSpec spec, List<PreparedSilo> silos, int clients, String label, int rounds) {
       this.data = data;
       this.silos = silos;
       this.clients = clients;
@@ -652,8 +633,8 @@ public final class Simulation {
     }
   }
 
-  private static FeatureExtractor featuresOf(List<Silo> silos, SiloData s) {
-    for (Silo x : silos) {
+  private static FeatureExtractor featuresOf(List<PreparedSilo> silos, SiloData s) {
+    for (PreparedSilo x : silos) {
       if (x.data() == s) {
         return x.features();
       }
@@ -675,9 +656,9 @@ public final class Simulation {
   }
 
   /** Each silo alone, from the same start, for as many epochs as the federation ran. */
-  private MethodResult localOnly(FederationData data, ModelSpec spec, List<Silo> silos) {
+  private MethodResult localOnly(FederationData data, ModelSpec spec, List<PreparedSilo> silos) {
     Map<SiloData, ModelRanker> rankers = new LinkedHashMap<>();
-    for (Silo s : silos) {
+    for (PreparedSilo s : silos) {
       PreferenceModel m = new PreferenceModel(spec, scenario.seed());
       m.setParameters(spec.initialParameters(scenario.seed()));
       if (s.examples().size() > 0) {
