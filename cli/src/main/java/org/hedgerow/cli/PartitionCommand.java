@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.zip.GZIPOutputStream;
 import org.hedgerow.edge.data.PurchaseLine;
 import org.hedgerow.edge.data.RetailLogLoader;
-import org.hedgerow.edge.partition.Partitioner;
+import org.hedgerow.simulations.partition.Partitioner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -15,7 +15,7 @@ import org.hedgerow.edge.features.ItemStats;
 import org.hedgerow.edge.features.TrainingSet;
 import org.hedgerow.edge.features.TrainingSetBuilder;
 import org.hedgerow.edge.model.PreferenceModel;
-import org.hedgerow.edge.partition.Partitioner;
+import org.hedgerow.simulations.partition.Partitioner;
 import org.hedgerow.edge.task.Holdout;
 import org.hedgerow.edge.task.SiloData;
 import org.hedgerow.privacy.audit.TopKGuesses;

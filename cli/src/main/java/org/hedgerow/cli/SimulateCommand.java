@@ -3,7 +3,7 @@ package org.hedgerow.cli;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.hedgerow.edge.partition.Partitioner;
+import org.hedgerow.simulations.partition.Partitioner;
 import org.hedgerow.edge.task.Holdout;
 import org.hedgerow.simulations.FederationData;
 import org.hedgerow.simulations.RemoteCoordinator;

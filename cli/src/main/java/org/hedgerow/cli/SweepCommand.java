@@ -3,7 +3,7 @@ package org.hedgerow.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.hedgerow.edge.partition.Partitioner;
+import org.hedgerow.simulations.partition.Partitioner;
 import org.hedgerow.edge.task.Holdout;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.simulations.FederationData;

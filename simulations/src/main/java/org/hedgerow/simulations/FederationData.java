@@ -11,7 +11,7 @@ import org.hedgerow.edge.data.CleaningReport;
 import org.hedgerow.edge.data.PurchaseLine;
 import org.hedgerow.edge.data.RetailLogLoader;
 import org.hedgerow.edge.features.ItemStats;
-import org.hedgerow.edge.partition.Partitioner;
+import org.hedgerow.simulations.partition.Partitioner;
 import org.hedgerow.edge.task.Catalogue;
 import org.hedgerow.edge.task.Holdout;
 import org.hedgerow.edge.task.SiloData;

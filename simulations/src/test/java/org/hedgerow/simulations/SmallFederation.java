@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.hedgerow.edge.data.PurchaseLine;
 import org.hedgerow.edge.data.RetailLogLoader;
-import org.hedgerow.edge.partition.RegionPartitioner;
+import org.hedgerow.simulations.partition.RegionPartitioner;
 import org.hedgerow.edge.task.Holdout;
 
 /** A small real subset of the bundled data: the customers of a few countries, three regional silos. */

@@ -1,4 +1,4 @@
-package org.hedgerow.edge.partition;
+package org.hedgerow.simulations.partition;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,7 +27,7 @@ import org.hedgerow.edge.data.PurchaseLine;
  */
 public final class RegionPartitioner implements Partitioner {
   /** The mapping shipped on the classpath. */
-  public static final String BUNDLED_MAPPING = "/org/hedgerow/edge/partition/regions.csv";
+  public static final String BUNDLED_MAPPING = "/org/hedgerow/simulations/partition/regions.csv";
   /** Countries missing from the mapping go here rather than being dropped silently. */
   public static final String FALLBACK_SILO = "rest-of-world";
 

@@ -1,4 +1,4 @@
-package org.hedgerow.edge.partition;
+package org.hedgerow.simulations.partition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.hedgerow.edge.partition;
+package org.hedgerow.simulations.partition;
 
 import java.util.ArrayList;
 import java.util.List;
