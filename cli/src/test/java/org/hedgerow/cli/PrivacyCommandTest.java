@@ -246,7 +246,7 @@ class PrivacyCommandTest {
 
   static Stream<Arguments> badPlans() {
     return Stream.of(
-        Arguments.of("{\"delta\": 1e-5, \"phases\": [}", "line 1, column 28: unexpected character '}'"),
+        Arguments.of("{\"delta\": 1e-5, \"phases\": [}", "line 1, column 28: Unexpected close marker '}': expected ']'"),
         Arguments.of("{\"delta\": 1e-5}", "phases must be a non-empty array"),
         Arguments.of("[]", "the plan must be a JSON object"),
         Arguments.of("{\"delta\": 2, \"phases\": [{\"noise_multiplier\": 1, \"sample_rate\": 0.1, \"steps\": 5}]}", "delta must be in (0, 1). Provided value: 2.0"),
@@ -256,7 +256,8 @@ class PrivacyCommandTest {
         Arguments.of("{\"delta\": 1e-5, \"phases\": [{\"noise_multiplier\": 1, \"sample_rate\": 0.5}]}", "phases[0].steps is missing"),
         Arguments.of("{\"delta\": 1e-5, \"phases\": [{\"noise_multiplier\": 1, \"sample_rate\": \"0.5\", \"steps\": 2}]}", "phases[0].sample_rate must be a number"),
         Arguments.of("{\"delta\": 1e-5, \"phases\": [{\"noise_multiplier\": 1, \"sampling_rate\": 0.5, \"steps\": 2}]}", "phases[0] has an unknown key \"sampling_rate\""),
-        Arguments.of("{\"delta\": 1e-5, \"delta\": 1e-6, \"phases\": []}", "duplicate key \"delta\""));
+        Arguments.of("{\"delta\": 1e-5, \"delta\": 1e-6, \"phases\": []}", "duplicate key \"delta\""),
+        Arguments.of("{\"delta\": 1e-5, \"phases\": []} {}", "line 1, column 31: unexpected content after the JSON value"));
   }
 
   @ParameterizedTest(name = "{1}")

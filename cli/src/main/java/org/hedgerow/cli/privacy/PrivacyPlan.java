@@ -77,7 +77,7 @@ record PrivacyPlan(double delta, List<Phase> phases) {
 
   /** Validates a plan given as JSON text (see {@link #read}). */
   static PrivacyPlan parse(String json, boolean withNoiseMultiplier) {
-    Object root = JsonReader.parse(json);
+    Object root = PlanJson.parse(json);
     if (!(root instanceof Map<?, ?> top)) {
       throw new IllegalArgumentException("the plan must be a JSON object");
     }
