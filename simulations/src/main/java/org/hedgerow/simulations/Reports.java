@@ -134,6 +134,9 @@ public final class Reports {
     put(o, "recall@10", m.recall10());
     put(o, "ndcg@10", m.ndcg10());
     put(o, "auc", m.auc());
+    put(o, "recall@10-repeat", m.recall10Repeat());
+    put(o, "recall@10-explore", m.recall10Explore());
+    put(o, "repeat-share@10", m.repeatShare10());
     o.put("test_baskets", m.baskets());
   }
 
@@ -183,9 +186,11 @@ public final class Reports {
   /** The results table printed at the end of a run. */
   public static void printTable(SimulationResult r, PrintStream out) {
     out.println();
-    out.printf("%-19s %8s %10s %8s %8s%n", "method", "hr@10", "recall@10", "ndcg@10", "auc");
-    r.methods().forEach((name, m) -> out.printf("%-19s %8.4f %10.4f %8.4f %8.4f%n", name, m.overall().hr10(),
-        m.overall().recall10(), m.overall().ndcg10(), m.overall().auc()));
+    out.printf("%-19s %8s %10s %8s %8s %17s %18s %16s%n", "method", "hr@10", "recall@10", "ndcg@10", "auc",
+        "recall@10-repeat", "recall@10-explore", "repeat-share@10");
+    r.methods().forEach((name, m) -> out.printf("%-19s %8.4f %10.4f %8.4f %8.4f %17.4f %18.4f %16.4f%n", name,
+        m.overall().hr10(), m.overall().recall10(), m.overall().ndcg10(), m.overall().auc(),
+        m.overall().recall10Repeat(), m.overall().recall10Explore(), m.overall().repeatShare10()));
     MethodResult fed = r.methods().get("federated");
     MethodResult local = r.methods().get("local-only");
     if (fed != null && local != null) {

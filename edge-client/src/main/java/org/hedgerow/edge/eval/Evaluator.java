@@ -39,8 +39,10 @@ public final class Evaluator {
       for (int k = 0; k < own.length; k++) {
         personal.put(own[k], ownScores[k]);
       }
+      double share = repeatShareOfTop(unseen, sorted, own, ownScores);
       for (Basket b : c.test()) {
         score(b, unseen, sorted, own, ownScores, personal, sums);
+        sums.repeatShare += share;
       }
     }
     return sums;
@@ -67,6 +69,8 @@ public final class Evaluator {
     }
     int n = unseen.length;
     int hits = 0;
+    int repeatTargets = 0;
+    int repeatHits = 0;
     double dcg = 0;
     double aucSum = 0;
     for (int a = 0; a < known; a++) {
@@ -90,8 +94,11 @@ public final class Evaluator {
       }
       tied--; // the item itself
       double position = above + tied / 2.0;
+      boolean repeat = personal.containsKey(pos[a]);
+      repeatTargets += repeat ? 1 : 0;
       if (position < K) {
         hits++;
+        repeatHits += repeat ? 1 : 0;
         dcg += 1.0 / log2(Math.floor(position) + 2);
       }
       // AUC against the non-bought candidates: remove the basket's other products from the counts.
@@ -124,6 +131,52 @@ public final class Evaluator {
       sums.auc += aucSum / known;
       sums.aucBaskets++;
     }
+    // Repeat / explore split (Li et al. 2023): unknown products are new to everyone, so explore misses.
+    int exploreTargets = basketSize - repeatTargets;
+    if (repeatTargets > 0) {
+      sums.recallRepeat += (double) repeatHits / repeatTargets;
+      sums.repeatBaskets++;
+    }
+    if (exploreTargets > 0) {
+      sums.recallExplore += (double) (hits - repeatHits) / exploreTargets;
+      sums.exploreBaskets++;
+    }
+  }
+
+  /**
+   * The share of the customer's top {@link #K} that are products they bought before: each own
+   * product's position is computed as for a target (ties split), and those above K are counted.
+   */
+  private static double repeatShareOfTop(float[] unseen, float[] sorted, int[] own, float[] ownScores) {
+    double inTop = 0;
+    int n = unseen.length;
+    for (int a = 0; a < own.length; a++) {
+      float s = ownScores[a];
+      long above = n - upperBound(sorted, s);
+      long tied = upperBound(sorted, s) - lowerBound(sorted, s);
+      for (int j = 0; j < own.length; j++) {
+        float u = unseen[own[j]];
+        if (u > s) {
+          above--;
+        } else if (u == s) {
+          tied--;
+        }
+        float p = ownScores[j];
+        if (p > s) {
+          above++;
+        } else if (p == s) {
+          tied++;
+        }
+      }
+      tied--; // the item itself
+      // Within the top K the item takes a share of the tied places that fall inside it.
+      if (above + tied + 1 <= K) {
+        inTop += 1;
+      } else if (above < K) {
+        inTop += (double) (K - above) / (tied + 1);
+      }
+    }
+    return Math.min(K, inTop) / K;
   }
 
   private static double log2(double x) {

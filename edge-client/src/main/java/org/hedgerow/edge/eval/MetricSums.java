@@ -8,6 +8,11 @@ public final class MetricSums {
   double ndcg;
   double auc;
   long aucBaskets;
+  double recallRepeat;
+  long repeatBaskets;
+  double recallExplore;
+  long exploreBaskets;
+  double repeatShare;
 
   public void add(MetricSums o) {
     baskets += o.baskets;
@@ -16,6 +21,11 @@ public final class MetricSums {
     ndcg += o.ndcg;
     auc += o.auc;
     aucBaskets += o.aucBaskets;
+    recallRepeat += o.recallRepeat;
+    repeatBaskets += o.repeatBaskets;
+    recallExplore += o.recallExplore;
+    exploreBaskets += o.exploreBaskets;
+    repeatShare += o.repeatShare;
   }
 
   public Metrics metrics() {
@@ -23,6 +33,8 @@ public final class MetricSums {
       return Metrics.EMPTY;
     }
     return new Metrics(hits / baskets, recall / baskets, ndcg / baskets,
-        aucBaskets == 0 ? Double.NaN : auc / aucBaskets, baskets);
+        aucBaskets == 0 ? Double.NaN : auc / aucBaskets, baskets,
+        repeatBaskets == 0 ? Double.NaN : recallRepeat / repeatBaskets,
+        exploreBaskets == 0 ? Double.NaN : recallExplore / exploreBaskets, repeatShare / baskets);
   }
 }

@@ -1,6 +1,7 @@
 package org.hedgerow.edge.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDateTime;
 import java.util.List;
@@ -86,5 +87,48 @@ class EvaluatorTest {
     // 29 ties -> position 14.5: not in the top 10; AUC exactly one half.
     assertEquals(0.0, m.hr10(), 1e-12);
     assertEquals(0.5, m.auc(), 1e-12);
+  }
+
+  @Test
+  void evaluate_repeatAndExploreTargets_splitRecall() {
+    // Bought 30 and 31 before: ranking 31, 30, 0, 1, ..., 7 is the top 10 (two repeat products).
+    // Test basket {30, 5, 45}: repeat target 30 hit; explore targets 5 (position 7: hit) and 45 (miss).
+    SiloData silo = new SiloData("s", List.of(new CustomerLog(1, List.of(basket(30), basket(31)),
+        List.of(basket(30, 5, 45)))));
+    Metrics m = Evaluator.evaluate(silo, new FixedScoresFake(50)).metrics();
+    assertEquals(2.0 / 3, m.recall10(), 1e-12);
+    assertEquals(1.0, m.recall10Repeat(), 1e-12);
+    assertEquals(0.5, m.recall10Explore(), 1e-12);
+    assertEquals(0.2, m.repeatShare10(), 1e-12);
+  }
+
+  @Test
+  void evaluate_onlyExploreTargets_repeatRecallUndefined() {
+    SiloData silo = new SiloData("s", List.of(new CustomerLog(1, List.of(basket(3)),
+        List.of(basket(SiloData.UNKNOWN_ITEM, 0)))));
+    Metrics m = Evaluator.evaluate(silo, new FixedScoresFake(50)).metrics();
+    assertTrue(Double.isNaN(m.recall10Repeat()), "no repeat target: NaN, not 0");
+    // Item 0 sits at position 1 (after bought item 3); the unknown product is a miss.
+    assertEquals(0.5, m.recall10Explore(), 1e-12);
+    assertEquals(0.1, m.repeatShare10(), 1e-12);
+  }
+
+  @Test
+  void evaluate_tiedOwnProductsAcrossTheCut_fractionalShare() {
+    Ranker allTied = new Ranker() {
+      @Override
+      public float[] unseenScores() {
+        return new float[30];
+      }
+
+      @Override
+      public float[] historyScores(CustomerHistory h, int[] items) {
+        return new float[items.length];
+      }
+    };
+    // All 30 products tied: each own product has a 10/30 chance of a top-10 place; two own products.
+    SiloData silo = new SiloData("s", List.of(new CustomerLog(1, List.of(basket(1), basket(2)), List.of(basket(5)))));
+    Metrics m = Evaluator.evaluate(silo, allTied).metrics();
+    assertEquals(2 * (10.0 / 30) / 10, m.repeatShare10(), 1e-12);
   }
 }
