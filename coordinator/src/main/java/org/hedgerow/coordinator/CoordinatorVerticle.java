@@ -875,6 +875,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("aggregation_seconds", federation.aggregationSecondsTotal())
         .put("history", rounds)
         .put("finish_reason", federation.finishReason())
+        .put("secure_aggregation", secagg == null ? null : secagg.mode())
         .put("privacy", privacyJson()));
   }
 
