@@ -272,6 +272,7 @@ public final class Simulation {
     RoundTracker tracker;
     List<EdgeClient> edgeClients = new ArrayList<>();
     String finishReason;
+    JsonNode finalStatus = null;
     try {
       Semaphore slots = new Semaphore(scenario.workers());
       List<Future<?>> running = new ArrayList<>();
@@ -287,30 +288,40 @@ public final class Simulation {
         }));
       }
       tracker = new RoundTracker(data, spec, silos, training.size(), label, target);
+      // Models are fetched as soon as their round closes and evaluated on another thread: evaluation can
+      // take longer than a round, and the coordinator may exit soon after its last one.
+      ExecutorService evaluator = Executors.newSingleThreadExecutor();
+      List<Future<?>> evaluations = new ArrayList<>();
       try (tracker) {
         int seenRound = 0;
-        int evaluated = startVersion;
+        int fetched = startVersion;
         while (true) {
           CoordinatorClient.RoundState st = operator.round(seenRound); // held until a later round opens
           surfaceFailures(running);
-          if (st.modelVersion() > evaluated) {
-            evaluated = evaluateNewModel(operator, tracker, spec, evaluated);
+          surfaceFailures(evaluations);
+          if (st.finished()) {
+            finalStatus = operator.getJson(Wire.STATUS);
+          }
+          if (st.modelVersion() > fetched) {
+            fetched = fetchNewModel(operator, tracker, spec, fetched, evaluator, evaluations);
           }
           if (st.finished()) {
-            if (st.modelVersion() > evaluated) {
-              evaluated = evaluateNewModel(operator, tracker, spec, evaluated);
-            }
             break;
           }
           if (st.training()) {
             seenRound = Math.max(seenRound, st.round());
           }
         }
+        for (Future<?> f : evaluations) {
+          f.get();
+        }
+      } finally {
+        evaluator.shutdownNow();
       }
       for (Future<?> f : running) {
         f.get(120, TimeUnit.SECONDS);
       }
-      status = operator.getJson(Wire.STATUS);
+      status = finalStatus != null ? finalStatus : operator.getJson(Wire.STATUS);
       finishReason = status.path("finish_reason").asText(null);
     } finally {
       clients.shutdownNow();
@@ -356,12 +367,13 @@ public final class Simulation {
 
   /**
    * Downloads the coordinator's current global model and, if it is newer than version {@code
-   * evaluated}, evaluates it as the model of the round that produced it (model version v is the
+   * evaluated}, queues its evaluation on {@code evaluator} as the model of the round that produced it (model version v is the
    * result of the v-th closed round: {@code history[v - 1]} of the status).
    *
    * @return the version now evaluated
    */
-  private int evaluateNewModel(CoordinatorClient operator, RoundTracker tracker, ModelSpec spec, int evaluated) {
+  private int fetchNewModel(CoordinatorClient operator, RoundTracker tracker, ModelSpec spec, int evaluated,
+      ExecutorService evaluator, List<Future<?>> evaluations) {
     CoordinatorClient.GlobalModel g = operator.model(spec.parameterCount());
     if (g.version() <= evaluated) {
       return evaluated;
@@ -376,7 +388,8 @@ public final class Simulation {
       out.printf("%nrounds %d to %d closed before their models could be fetched; not evaluated%n",
           history.get(evaluated).path("round").asInt(), history.get(g.version() - 2).path("round").asInt());
     }
-    tracker.closed(roundRecord(history.get(g.version() - 1)), g.parameters());
+    RoundRecord rec = roundRecord(history.get(g.version() - 1));
+    evaluations.add(evaluator.submit(() -> tracker.closed(rec, g.parameters())));
     return g.version();
   }
 

@@ -43,6 +43,7 @@ public final class SecureAggregationParticipant {
   private final String silo;
   private final SecureAggregationPolicy policy;
   private volatile String lastSession;
+  private java.util.function.BiConsumer<Integer, String> posted = (round, stage) -> { };
   /** Restarts of one round's stages after the coordinator restarted its session (410) before giving up. */
   static final int MAX_SESSION_RESTARTS = 5;
 
@@ -138,15 +139,19 @@ public final class SecureAggregationParticipant {
     SecAggClient client = new SecAggClient(config, me, identity, new ClientRoster(keys));
 
     coordinator.secAggPost(round, ADVERTISE_KEYS, client.advertiseKeys().toBytes(), id);
+    posted.accept(round, ADVERTISE_KEYS);
     EncryptedShares shares = client.shareKeys(KeyDirectory.fromBytes(await(round, SHARE_KEYS, id)));
     coordinator.secAggPost(round, SHARE_KEYS, shares.toBytes(), id);
+    posted.accept(round, SHARE_KEYS);
     ShareBundle bundle = ShareBundle.fromBytes(await(round, MASKED_INPUT, id));
     int[] input = encoding.encode(delta, weight);
     MaskedInput masked = client.maskInput(bundle, input);
     Arrays.fill(input, 0);
     coordinator.secAggPost(round, MASKED_INPUT, masked.toBytes(), id);
+    posted.accept(round, MASKED_INPUT);
     UnmaskRequest request = UnmaskRequest.fromBytes(await(round, UNMASK, id));
     coordinator.secAggPost(round, UNMASK, client.unmask(request).toBytes(), id);
+    posted.accept(round, UNMASK);
     lastSession = id;
     log.info("{}: round {} contributed through secure aggregation ({} survivors, k = {}, t = {})", silo, round,
         request.count(), config.neighbours(), config.threshold());
@@ -161,6 +166,15 @@ public final class SecureAggregationParticipant {
         return b;
       }
     }
+  }
+
+  /**
+   * Called after each of this client's stage messages was accepted, with the round and the stage
+   * (progress reporting; tests use it to stop a silo at a chosen point).
+   */
+  public SecureAggregationParticipant onPosted(java.util.function.BiConsumer<Integer, String> listener) {
+    this.posted = listener;
+    return this;
   }
 
   /** The session this client last completed its stages in (null: none yet). */
