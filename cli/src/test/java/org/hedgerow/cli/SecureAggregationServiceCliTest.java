@@ -173,6 +173,8 @@ class SecureAggregationServiceCliTest {
     JsonNode status = operator.getJson(Wire.STATUS);
     assertEquals(4, status.at("/history/0/clients").asInt(), status.toString());
     assertEquals("secagg+", status.path("secure_aggregation").asText(), status.toString());
+    assertTrue(text("coordinator.err").contains("masked-input deadline passed") || text("coordinator.err")
+        .contains("MASKED_INPUT deadline passed"), "the victim dropped out at the masked-input stage's deadline");
 
     // Round 2: the dead silo drops out at advertise-keys (the round deadline); the four complete it.
     float[] round2 = modelAfter(operator, 2, count);
@@ -215,6 +217,8 @@ class SecureAggregationServiceCliTest {
     for (int i = 1; i <= SILOS; i++) {
       String out = text("silo-" + i + ".out");
       assertTrue(out.contains("round 1 CONTRIBUTED"), "silo-" + i + ": " + out);
+      // Re-run, not resumed: the old session's keys died with the coordinator, the silo started over.
+      assertTrue(text("silo-" + i + ".err").contains("is gone"), "silo-" + i + ": " + text("silo-" + i + ".err"));
     }
     float[] round2 = modelAfter(operator, 2, count);
     assertMoved(round1, round2, mean(List.of(1, 2, 3, 4, 5)));

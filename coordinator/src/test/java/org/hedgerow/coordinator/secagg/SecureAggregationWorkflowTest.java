@@ -207,6 +207,29 @@ class SecureAggregationWorkflowTest {
   }
 
   @Test
+  void stageRequest_namingAnotherSession_410StartAgainAndTheRoundJsonNamesTheSession() throws Exception {
+    List<Party> parties = start(1, 10_000);
+    Party p = parties.get(0);
+    JsonObject session = new JsonObject(new String(get(Wire.secAgg(1, "advertise-keys"), p.token).body()));
+    String id = session.getString("session");
+    assertTrue(id != null && id.matches("[0-9a-f]{32}"), session.encode());
+    JsonObject round = new JsonObject(new String(get(Wire.ROUND, p.token).body()));
+    assertEquals(id, round.getJsonObject("config").getJsonObject("secure_aggregation").getString("session"));
+    assertEquals(N, round.getJsonObject("config").getJsonObject("secure_aggregation").getInteger("num_clients"));
+
+    HttpResponse<byte[]> stale = http.send(HttpRequest.newBuilder(base.resolve(Wire.secAgg(1, "share-keys")))
+        .header("Authorization", "Bearer " + p.token).header(Wire.HEADER_SECAGG_SESSION, "0123abcd").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(410, stale.statusCode());
+    String error = new JsonObject(new String(stale.body())).getString("error");
+    assertTrue(error.contains("0123abcd") && error.contains(id) && error.contains("start again"), error);
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(base.resolve(Wire.secAgg(1, "advertise-keys")))
+        .header("Authorization", "Bearer " + p.token).header(Wire.HEADER_SECAGG_SESSION, "0123abcd")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3})).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(410, post.statusCode(), post.body()); // before the body is even parsed: nothing recorded
+  }
+
+  @Test
   void secureRound_fiveClientsOverHttp_modelIsPlaintextFedAvgWithinQuantisationBound() throws Exception {
     List<Party> parties = start(1, 10_000);
     float[] before = model();
