@@ -876,6 +876,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("history", rounds)
         .put("finish_reason", federation.finishReason())
         .put("secure_aggregation", secagg == null ? null : secagg.mode())
+        .put("central_dp", strategy instanceof PrivacyAccounted)
         .put("privacy", privacyJson()));
   }
 

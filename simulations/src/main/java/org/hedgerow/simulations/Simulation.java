@@ -257,7 +257,12 @@ public final class Simulation {
           expected > training.size() ? "; round 1 opens once the others join too" : "");
     }
 
-    String label = (local ? "federated-dp" : "federated") + (secure ? "-secagg" : "");
+    // Central DP is the coordinator's too: its model is then federated-dp (noised at the coordinator).
+    boolean central = status.path("central_dp").asBoolean(false);
+    String label = (local || central ? "federated-dp" : "federated") + (secure ? "-secagg" : "");
+    if (central) {
+      out.printf("federated-dp: the coordinator runs central DP (clips each update and noises the mean)%n");
+    }
     if (secure) {
       out.printf("%s: the coordinator runs secure aggregation '%s': silos send only masked updates%n", label,
           status.path("secure_aggregation").asText());

@@ -71,8 +71,11 @@ public final class SecureAggregationParticipant {
   /**
    * Takes part in round {@code round} with {@code delta} and FedAvg weight {@code weight}.
    *
-   * @throws IllegalStateException the coordinator's session is inconsistent with this client
-   *     (its identity key substituted, a different model dimension)
+   * @return {@link Result#ABORTED} also when the roster lists another identity key for this client
+   *     (nothing is sent in that session)
+   * @throws IllegalStateException the coordinator's session is inconsistent with this client (a
+   *     different model dimension, an inconsistent roster)
+   * @throws SecureAggregationPolicy.RefusedException the session is below this client's policy
    */
   public Result contribute(int round, float[] delta, long weight) {
     try {
@@ -126,7 +129,11 @@ public final class SecureAggregationParticipant {
           + " clients, this client at index " + me);
     }
     if (!Arrays.equals(keys.get(me), identity.publicKey())) {
-      throw new IllegalStateException("the coordinator's roster lists a different identity key for this client: refusing");
+      // Either the roster predates this silo's restart (it rejoined with a new key mid-round) or the
+      // coordinator substituted the key: in both cases this silo sends nothing in this session.
+      log.warn("{}: round {}: the coordinator's roster lists a different identity key for this silo; sitting the "
+          + "round out (a roster from before this silo restarted, or a substituted key)", silo, round);
+      return Result.ABORTED;
     }
     SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(round)
         .neighbours(session.path("neighbours").asInt()).threshold(session.path("threshold").asInt())
