@@ -122,7 +122,9 @@ public final class SecureAggregationWorkflow {
         index.put(ids.get(i), i);
         keys.add(identities.get(ids.get(i)));
       }
-      this.config = options.configFor(round, ids.size(), SecureSumEncoding.dimensionFor(parameterCount));
+      // The session is bound into every signature, key derivation and ciphertext of the protocol.
+      this.config = options.configForProtocolRound(SecAggConfig.sessionRoundId(round, id), ids.size(),
+          SecureSumEncoding.dimensionFor(parameterCount));
       this.encoding = options.encodingFor(ids.size());
       this.server = new SecAggServer(config, new ClientRoster(keys));
       this.description = options.describe(config, encoding).put("session", id).put("num_clients", ids.size());

@@ -144,7 +144,8 @@ class SecureAggregationWorkflowTest {
     List<byte[]> keys = new ArrayList<>();
     JsonArray roster = s.getJsonArray("roster");
     roster.forEach(k -> keys.add(Base64.getDecoder().decode((String) k)));
-    SecAggConfig c = SecAggConfig.builder(s.getInteger("num_clients"), s.getInteger("dimension")).roundId(round)
+    SecAggConfig c = SecAggConfig.builder(s.getInteger("num_clients"), s.getInteger("dimension"))
+        .roundId(SecAggConfig.sessionRoundId(round, s.getString("session")))
         .neighbours(s.getInteger("neighbours")).threshold(s.getInteger("threshold")).build();
     p.encoding = new SecureSumEncoding(s.getDouble("clip"), s.getInteger("bits"), s.getLong("weight_cap"));
     p.client = new SecAggClient(c, p.index, p.identity, new ClientRoster(keys));
@@ -322,7 +323,7 @@ class SecureAggregationWorkflowTest {
     HttpResponse<String> forged = post(Wire.secAgg(1, "advertise-keys"), b.token, ad.toBytes());
     assertEquals(403, forged.statusCode(), forged.body());
     // An advertisement signed by b's key but naming a: the server's signature check refuses it.
-    KeyAdvertisement badSig = KeyAdvertisement.sign(1, a.index, ad.encryptionKey(), ad.maskingKey(),
+    KeyAdvertisement badSig = KeyAdvertisement.sign(ad.roundId(), a.index, ad.encryptionKey(), ad.maskingKey(),
         b.identity.privateKey());
     HttpResponse<String> sig = post(Wire.secAgg(1, "advertise-keys"), a.token, badSig.toBytes());
     assertEquals(409, sig.statusCode(), sig.body());

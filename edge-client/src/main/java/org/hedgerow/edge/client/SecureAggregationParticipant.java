@@ -135,7 +135,10 @@ public final class SecureAggregationParticipant {
           + "round out (a roster from before this silo restarted, or a substituted key)", silo, round);
       return Result.ABORTED;
     }
-    SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(round)
+    // Computed here from the round this client asked for and the announced session, never taken from
+    // the coordinator: its signatures, keys and ciphertexts are then valid in this session only.
+    long protocolRound = id == null ? round : SecAggConfig.sessionRoundId(round, id);
+    SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(protocolRound)
         .neighbours(session.path("neighbours").asInt()).threshold(session.path("threshold").asInt())
         .modulusBits(session.path("modulus_bits").asInt(SecureSumEncoding.MODULUS_BITS)).build();
     SecureSumEncoding encoding = new SecureSumEncoding(session.path("clip").asDouble(), session.path("bits").asInt(),
