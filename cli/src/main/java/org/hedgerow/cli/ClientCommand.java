@@ -101,8 +101,33 @@ public class ClientCommand implements Callable<Integer> {
       + "{\"silo\", \"epsilon\", \"delta\", \"rounds_trained\", \"declined\"}.")
   boolean json;
 
+  @Option(names = "--require-secure-aggregation", description = "Refuse (decline, leave the federation and exit "
+      + EXIT_POLICY_REFUSED + ") any round that would send this silo's update in the clear, or whose secure "
+      + "aggregation is below the minimums below.")
+  boolean requireSecureAggregation;
+  @Option(names = "--min-clients", defaultValue = "0", description = "With --require-secure-aggregation: fewest silos "
+      + "in the round's secure-aggregation roster (0: no minimum).")
+  int minSecAggClients;
+  @Option(names = "--min-threshold", defaultValue = "0", description = "With --require-secure-aggregation: smallest "
+      + "Shamir threshold t (0: no minimum).")
+  int minThreshold;
+  @Option(names = "--min-bits", defaultValue = "0", description = "With --require-secure-aggregation: fewest "
+      + "quantisation bits (0: no minimum).")
+  int minBits;
+
+  /** Exit status when the silo refused a round under its secure-aggregation policy. */
+  static final int EXIT_POLICY_REFUSED = 3;
+
   @Override
   public Integer call() throws Exception {
+    org.hedgerow.edge.client.SecureAggregationPolicy policy;
+    try {
+      policy = new org.hedgerow.edge.client.SecureAggregationPolicy(requireSecureAggregation, minSecAggClients,
+          minThreshold, minBits);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
+    }
+    this.policy = policy;
     Holdout h = Holdout.parse(holdout);
     java.time.LocalDateTime recentEnd = null;
     Path stateDir = null;
@@ -143,6 +168,8 @@ public class ClientCommand implements Callable<Integer> {
       return run(h, recentEnd, st);
     }
   }
+
+  private org.hedgerow.edge.client.SecureAggregationPolicy policy;
 
   private int run(Holdout h, java.time.LocalDateTime recentEnd, SiloState st) throws Exception {
     Catalogue declared = catalogueFile == null ? null : Catalogue.load(catalogueFile);
@@ -190,7 +217,7 @@ public class ClientCommand implements Callable<Integer> {
         local.customers().size(), prepared.examples().size(), local.testBaskets());
     var info = cc.getJson(org.hedgerow.aggregation.wire.Wire.MODEL);
     ModelSpec spec = specFrom(info);
-    EdgeClient client = prepared.client(cc, spec, new Semaphore(1), dp);
+    EdgeClient client = prepared.client(cc, spec, new Semaphore(1), dp, policy);
     try {
       client.run();
     } finally {
@@ -198,6 +225,16 @@ public class ClientCommand implements Callable<Integer> {
         System.out.printf("%s: privacy spent epsilon %.6f of cap %.3g at delta %.3g (from the accountant)%n", silo,
             client.budget().epsilon(), epsilonCap, delta);
       }
+    }
+    if (client.refusedByPolicy()) {
+      // Refused under its secure-aggregation policy: it sent nothing for that round and left the federation.
+      System.err.println("refused: " + client.declineReason());
+      if (json) {
+        var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        o.put("silo", silo).put("rounds_trained", client.roundsDone()).put("declined", client.declineReason());
+        System.out.println(o);
+      }
+      return EXIT_POLICY_REFUSED;
     }
     PreferenceModel m = new PreferenceModel(spec, seed);
     m.setParameters(cc.model(spec.parameterCount()).parameters());

@@ -3,18 +3,18 @@ package org.hedgerow.cli;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hedgerow.aggregation.strategy.Aggregators;
 import org.hedgerow.coordinator.AccessControl;
 import org.hedgerow.coordinator.ops.GracefulShutdown;
 import org.hedgerow.coordinator.store.CoordinatorStore;
 import org.hedgerow.coordinator.store.JdbcCoordinatorStore;
 import org.hedgerow.coordinator.store.StoreLocation;
 import org.hedgerow.simulations.Scenario;
-import org.hedgerow.simulations.Simulation;
+import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
+import org.hedgerow.coordinator.assembly.FederationConfig;
+import org.hedgerow.coordinator.secagg.SecureAggregationOptions;
 import picocli.CommandLine.Mixin;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.CoordinatorVerticle;
@@ -63,43 +63,82 @@ public class CoordinatorCommand implements Runnable {
         + "paid for by a signed spend of its round, posted to /v1/spends first). Default: local if the scenario's "
         + "privacy is local, else none.")
     String privacy;
+    @Option(names = "--neighbours", description = "With --secure-aggregation secagg+: k, each silo's neighbours in the "
+        + "masking graph (default: the smallest even k >= 2 log2 n).")
+    Integer neighbours;
+    @Option(names = "--threshold", description = "With --secure-aggregation: t, Shamir shares needed to unmask "
+        + "(default: ceil(k/2) + 1); a round with fewer survivors aborts and reveals nothing.")
+    Integer threshold;
+    @Option(names = "--bits", description = "With --secure-aggregation: quantisation bits per coordinate "
+        + "(default: the most that cannot overflow for n silos).")
+    Integer bits;
+    @Option(names = "--stage-deadline-seconds", description = "With --secure-aggregation: deadline of each stage after "
+        + "advertise-keys (which has the round deadline, as silos train first); silos that miss it are dropouts "
+        + "(default: 60).")
+    Long stageDeadlineSeconds;
+    @Option(names = "--central-dp", description = "Central DP-FedAvg: the coordinator clips each silo's delta to "
+        + "--clip-norm and adds Gaussian noise (--noise-multiplier, or calibrated from --epsilon-cap and --delta "
+        + "over the rounds), spending its own budget in the ledger. Updates arrive in the clear (over TLS).")
+    boolean centralDp;
     @Mixin RunOptions overrides;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() throws Exception {
-      Scenario sc = (scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile))
-          .with(overrides.asJson(), "command line");
-      int r = sc.rounds();
-      long sd = sc.seed();
-      if (sc.secureAggregation().enabled() || sc.privacy().equals("central")) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "coordinator start does not "
-            + "run secure aggregation or central DP yet (scenario asks for " + (sc.secureAggregation().enabled()
-            ? "secure aggregation" : "central DP") + "); local DP at the silos works with any coordinator");
+      com.fasterxml.jackson.databind.node.ObjectNode o0 = overrides.asJson();
+      if (centralDp) {
+        o0.put("privacy", "central"); // an --epsilon-cap is then the coordinator's cap, not the silos'
       }
-      ModelSpec spec = new Simulation(sc, System.out).modelSpec();
-      FitConfig fit = new FitConfig(sc.localEpochs(), batchSize != null ? batchSize : sc.batchSize(), sd);
-      if (dir == null && clients == null) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "--clients is required without --dir (open registration has no enrolled silos to wait for)");
-      }
-      int expected = clients == null ? 0 : clients;
-      int min = minClients != null ? minClients : Math.max(1, expected);
-      String declared = privacy != null ? privacy
-          : sc.privacy().equals("local") ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE;
-      CoordinatorOptions o;
+      FederationConfig config;
+      Scenario sc;
+      CoordinatorBuilder builder;
       try {
-        o = new CoordinatorOptions(host, port, spec, r, expected, min, deadlineSeconds * 1000, sd,
-            Math.max(CoordinatorOptions.DEFAULT_MAX_UPLOAD_BYTES, 4L * spec.parameterCount() + 1024), clientsPerRound,
-            declared);
+        sc = (scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile)).with(o0, "command line");
+        String declared = privacy != null ? privacy
+            : sc.privacy().equals("local") ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE;
+        config = sc.federationConfig().withPrivacy(declared);
+        if (batchSize != null) {
+          config = config.withFit(new FitConfig(config.fit().localEpochs(), batchSize, config.fit().seed()));
+        }
+        SecureAggregationOptions sa = config.secureAggregation();
+        if (sa == null && (neighbours != null || threshold != null || bits != null || stageDeadlineSeconds != null)) {
+          throw new IllegalArgumentException("--neighbours, --threshold, --bits and --stage-deadline-seconds need "
+              + "--secure-aggregation secagg or secagg+");
+        }
+        if (sa != null) {
+          // Stage 0 (advertise-keys) covers local training, so it gets the round deadline.
+          config = config.withSecureAggregation(new SecureAggregationOptions(sa.mode(),
+              neighbours != null ? neighbours : sa.neighbours(), threshold != null ? threshold : sa.threshold(),
+              bits != null ? bits : sa.bits(), sa.clip(), sa.weightCap(), deadlineSeconds * 1000,
+              stageDeadlineSeconds != null ? stageDeadlineSeconds * 1000 : sa.stageDeadlineMillis()));
+        }
+        if (dir == null && clients == null) {
+          throw new IllegalArgumentException("--clients is required without --dir (open registration has no enrolled "
+              + "silos to wait for)");
+        }
+        builder = CoordinatorBuilder.of(config).listen(host, port)
+            .clients(clients == null ? 0 : clients, minClients).clientsPerRound(clientsPerRound)
+            .roundDeadlineMillis(deadlineSeconds * 1000);
+        builder.options(); // settings that contradict each other fail here, before any store is opened
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(command.commandLine(), e.getMessage());
       }
+      int r = config.rounds();
+      int expected = clients == null ? 0 : clients;
       String storeSpec = store != null ? store
           : dir != null ? "sqlite:" + dir.resolve("coordinator.db") : null;
       CoordinatorStore st = storeSpec == null ? null : JdbcCoordinatorStore.open(StoreLocation.parse(storeSpec));
       AccessControl access = dir == null ? null : AccessControl.load(dir, st, !insecureHttp);
-      CoordinatorVerticle v = new CoordinatorVerticle(o, Aggregators.create(sc.aggregator(), fit), null, st, access);
+      CoordinatorVerticle v;
+      try {
+        v = builder.store(st).access(access).build();
+      } catch (IllegalArgumentException e) {
+        if (st != null) {
+          st.close();
+        }
+        throw new picocli.CommandLine.ParameterException(command.commandLine(), e.getMessage());
+      }
+      CoordinatorOptions o = builder.options();
       CountDownLatch done = new CountDownLatch(1);
       v.onRoundClosed((rec, model) -> System.out.printf(java.util.Locale.ROOT,
           "round %d closed: %d clients, %d examples, %.1f s, loss %.4f%n", rec.round(), rec.clients(), rec.examples(),
@@ -123,6 +162,19 @@ public class CoordinatorCommand implements Runnable {
           v.port(), expected == 0 ? "waiting for every enrolled silo" : "waiting for " + expected + " silos", r,
           sc.aggregator(), o.privacy(),
           storeSpec == null ? "temporary" : storeSpec.replaceAll("//[^@/]*@", "//***@"));
+      if (config.secureAggregation() != null) {
+        SecureAggregationOptions sa = config.secureAggregation();
+        System.out.printf("secure aggregation %s: updates only as masked sums; k %s, t %s, bits %s, stage deadline %d s "
+            + "(advertise-keys: the round deadline)%n", sa.mode(), sa.neighbours() == null ? "default" : sa.neighbours(),
+            sa.threshold() == null ? "default" : sa.threshold(), sa.bits() == null ? "default" : sa.bits(),
+            sa.stageDeadlineMillis() / 1000);
+      }
+      if (config.centralDp() != null) {
+        System.out.printf(java.util.Locale.ROOT, "central DP: deltas clipped to %s, noise sigma %.6g x C, coordinator "
+            + "cap epsilon %s at delta %s (spends in the ledger as '%s')%n", config.centralDp().clipNorm(),
+            builder.centralNoiseMultiplier(), config.centralDp().epsilonCap(), config.centralDp().delta(),
+            FederationConfig.CentralDp.HOLDER);
+      }
       done.await();
       Thread.sleep(2_000); // let clients' long polls see "finished" and fetch the final model
       shutdown.removeHook();

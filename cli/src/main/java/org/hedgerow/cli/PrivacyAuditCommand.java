@@ -21,7 +21,6 @@ import org.hedgerow.edge.task.SiloData;
 import org.hedgerow.privacy.audit.TopKGuesses;
 import org.hedgerow.simulations.FederationData;
 import org.hedgerow.simulations.Scenario;
-import org.hedgerow.simulations.Simulation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,8 +98,7 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
     int r = rounds != null ? rounds : s.rounds();
     DpConfig dp = DpConfig.calibrated(s.clipNorm(), s.sampleRate(), s.dpStepsPerRound(), s.dpLearningRate(),
         epsilonCap, delta, r, 0, 0);
-    ModelSpec modelSpec = new Simulation(s, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-        .modelSpec();
+    ModelSpec modelSpec = s.modelSpec();
     usage(cl, () -> CanaryAudit.check(canaries, modelSpec.parameterCount(), delta, r, confidence), "--canaries");
 
     if (insecureNoNoise) {

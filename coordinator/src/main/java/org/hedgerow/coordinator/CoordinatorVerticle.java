@@ -875,6 +875,8 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("aggregation_seconds", federation.aggregationSecondsTotal())
         .put("history", rounds)
         .put("finish_reason", federation.finishReason())
+        .put("secure_aggregation", secagg == null ? null : secagg.mode())
+        .put("central_dp", strategy instanceof PrivacyAccounted)
         .put("privacy", privacyJson()));
   }
 

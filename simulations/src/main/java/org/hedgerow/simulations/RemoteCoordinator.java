@@ -87,7 +87,7 @@ public final class RemoteCoordinator {
   }
 
   /** The operator's read-only client: follows rounds, downloads each global model, reads the status. */
-  CoordinatorClient operator() {
+  public CoordinatorClient operator() {
     return operatorToken == null ? new CoordinatorClient(uri) : CoordinatorClient.operator(uri, trustOnly, operatorToken);
   }
 
@@ -123,7 +123,7 @@ public final class RemoteCoordinator {
    *
    * @return true if this call enrolled the silo, false if it reused saved credentials
    */
-  boolean ensureEnrolled(String clientId, Path dir) {
+  public boolean ensureEnrolled(String clientId, Path dir) {
     if (Files.exists(dir.resolve(ClientCredentials.CERT))) {
       ClientCredentials saved = ClientCredentials.load(dir);
       if (!clientId.equals(saved.clientId())) {

@@ -187,6 +187,33 @@ public record Scenario(
     }
   }
 
+  /** The preference MLP this scenario trains. */
+  public org.hedgerow.aggregation.model.ModelSpec modelSpec() {
+    return org.hedgerow.edge.model.PreferenceModelSpec.of(hidden, dropout, learningRate);
+  }
+
+  /**
+   * The coordinator's half of this scenario: model, rounds, seed, fit configuration, aggregator, central
+   * DP (privacy {@code central}), secure aggregation, and the declaration made to silos ({@code local}
+   * under local DP). What stays here is research-only: data, partition, holdout, the silos' DP-SGD
+   * settings, workers, baselines.
+   */
+  public org.hedgerow.coordinator.assembly.FederationConfig federationConfig() {
+    var c = org.hedgerow.coordinator.assembly.FederationConfig.plain(modelSpec(), rounds, seed,
+        new org.hedgerow.aggregation.strategy.FitConfig(localEpochs, batchSize, seed), aggregator)
+        .withPrivacy(privacy.equals("local") ? org.hedgerow.coordinator.CoordinatorOptions.PRIVACY_LOCAL
+            : org.hedgerow.coordinator.CoordinatorOptions.PRIVACY_NONE);
+    if (privacy.equals("central")) {
+      c = c.withCentralDp(new org.hedgerow.coordinator.assembly.FederationConfig.CentralDp(clipNorm, noiseMultiplier,
+          epsilonCap, delta));
+    }
+    if (secureAggregation.enabled()) {
+      c = c.withSecureAggregation(secureAggregation.coordinatorOptions(
+          org.hedgerow.coordinator.CoordinatorOptions.DEFAULT_ROUND_DEADLINE_MILLIS));
+    }
+    return c;
+  }
+
   /** The declared end of the training period as the start of that day, or null if none is declared. */
   public java.time.LocalDateTime trainingEndTime() {
     return trainingEnd == null ? null : java.time.LocalDate.parse(trainingEnd).atStartOfDay();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Set;
 import org.hedgerow.aggregation.secagg.SecureSumEncoding;
-import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.secagg.SecureAggregationOptions;
 
 /**
@@ -111,9 +110,9 @@ public record SecureAggregationSetting(String mode, Integer neighbours, Integer 
   }
 
   /** The coordinator's options; stage 0's deadline is the round deadline because clients train first. */
-  SecureAggregationOptions coordinatorOptions(CoordinatorOptions coordinator) {
+  SecureAggregationOptions coordinatorOptions(long roundDeadlineMillis) {
     return new SecureAggregationOptions(mode, neighbours, threshold, bits,
-        clip == null ? SecureSumEncoding.DEFAULT_CLIP : clip, weightCap, coordinator.roundDeadlineMillis(),
+        clip == null ? SecureSumEncoding.DEFAULT_CLIP : clip, weightCap, roundDeadlineMillis,
         SecureAggregationOptions.DEFAULT_STAGE_DEADLINE_MILLIS);
   }
 }

@@ -19,9 +19,6 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.hedgerow.aggregation.model.ModelSpec;
-import org.hedgerow.aggregation.strategy.CentralDpFedAvg;
-import org.hedgerow.aggregation.strategy.Aggregators;
-import org.hedgerow.aggregation.strategy.Strategy;
 import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.Federation;
 import org.hedgerow.privacy.budget.Spend;
@@ -32,10 +29,10 @@ import org.hedgerow.edge.silo.PreparedSilo;
 import org.hedgerow.edge.silo.SiloSettings;
 import org.hedgerow.edge.silo.Silos;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
-import org.hedgerow.privacy.budget.PrivacyBudget;
-import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
+import org.hedgerow.coordinator.assembly.FederationConfig;
 import org.hedgerow.coordinator.RoundRecord;
 import org.hedgerow.edge.client.CoordinatorClient;
 import org.hedgerow.edge.client.EdgeClient;
@@ -59,7 +56,7 @@ import org.hedgerow.edge.task.SiloData;
  */
 public final class Simulation {
   /** Ledger holder name of the coordinator's budget in central mode. */
-  public static final String CENTRAL_HOLDER = "coordinator";
+  public static final String CENTRAL_HOLDER = FederationConfig.CentralDp.HOLDER;
 
   private final Scenario scenario;
   private final PrintStream out;
@@ -183,10 +180,6 @@ public final class Simulation {
       throw new IllegalArgumentException("privacy 'central' is applied by the coordinator, and 'simulate "
           + "--coordinator' runs only the silos: use privacy 'none' or 'local' (DP at the silos)");
     }
-    if (scenario.secureAggregation().enabled()) {
-      throw new IllegalArgumentException("secure aggregation is the coordinator's setting, and 'simulate "
-          + "--coordinator' runs only the silos: use secure_aggregation 'none'");
-    }
     ModelSpec spec = modelSpec();
     boolean local = scenario.privacy().equals("local");
     DpConfig dp = local ? localDpConfig() : null;
@@ -207,6 +200,14 @@ public final class Simulation {
     if ("finished".equals(status.path("round").path("state").asText())) {
       throw new IllegalStateException("the coordinator at " + remote.uri() + " has already finished its federation ("
           + status.path("finish_reason").asText() + "); start a new one on a fresh store");
+    }
+    // Secure aggregation is the coordinator's setting: the silos follow whatever it runs (EdgeClient), and the
+    // run is reported under the method the coordinator actually ran.
+    boolean secure = status.hasNonNull("secure_aggregation");
+    if (scenario.secureAggregation().enabled() && !secure) {
+      throw new IllegalStateException("the scenario asks for secure aggregation '" + scenario.secureAggregation().mode()
+          + "', but the coordinator at " + remote.uri() + " runs none: start it with --secure-aggregation "
+          + scenario.secureAggregation().mode() + ", or use secure_aggregation 'none'");
     }
     int target = status.path("target_rounds").asInt(scenario.rounds());
     int startVersion = status.path("round").path("model_version").asInt(0);
@@ -246,7 +247,16 @@ public final class Simulation {
           expected > training.size() ? "; round 1 opens once the others join too" : "");
     }
 
-    String label = local ? "federated-dp" : "federated";
+    // Central DP is the coordinator's too: its model is then federated-dp (noised at the coordinator).
+    boolean central = status.path("central_dp").asBoolean(false);
+    String label = (local || central ? "federated-dp" : "federated") + (secure ? "-secagg" : "");
+    if (central) {
+      out.printf("federated-dp: the coordinator runs central DP (clips each update and noises the mean)%n");
+    }
+    if (secure) {
+      out.printf("%s: the coordinator runs secure aggregation '%s': silos send only masked updates%n", label,
+          status.path("secure_aggregation").asText());
+    }
     if (local) {
       out.printf("federated-dp (local, user-level DP-SGD at each silo): %s%s%n", dp,
           scenario.noiseMultiplier() == null ? " (sigma calibrated for " + scenario.rounds() + " rounds)" : "");
@@ -257,6 +267,7 @@ public final class Simulation {
     RoundTracker tracker;
     List<EdgeClient> edgeClients = new ArrayList<>();
     String finishReason;
+    JsonNode finalStatus = null;
     try {
       Semaphore slots = new Semaphore(scenario.workers());
       List<Future<?>> running = new ArrayList<>();
@@ -271,30 +282,40 @@ public final class Simulation {
         }));
       }
       tracker = new RoundTracker(data, spec, silos, training.size(), label, target);
+      // Models are fetched as soon as their round closes and evaluated on another thread: evaluation can
+      // take longer than a round, and the coordinator may exit soon after its last one.
+      ExecutorService evaluator = Executors.newSingleThreadExecutor();
+      List<Future<?>> evaluations = new ArrayList<>();
       try (tracker) {
         int seenRound = 0;
-        int evaluated = startVersion;
+        int fetched = startVersion;
         while (true) {
           CoordinatorClient.RoundState st = operator.round(seenRound); // held until a later round opens
           surfaceFailures(running);
-          if (st.modelVersion() > evaluated) {
-            evaluated = evaluateNewModel(operator, tracker, spec, evaluated);
+          surfaceFailures(evaluations);
+          if (st.finished()) {
+            finalStatus = operator.getJson(Wire.STATUS);
+          }
+          if (st.modelVersion() > fetched) {
+            fetched = fetchNewModel(operator, tracker, spec, fetched, evaluator, evaluations);
           }
           if (st.finished()) {
-            if (st.modelVersion() > evaluated) {
-              evaluated = evaluateNewModel(operator, tracker, spec, evaluated);
-            }
             break;
           }
           if (st.training()) {
             seenRound = Math.max(seenRound, st.round());
           }
         }
+        for (Future<?> f : evaluations) {
+          f.get();
+        }
+      } finally {
+        evaluator.shutdownNow();
       }
       for (Future<?> f : running) {
         f.get(120, TimeUnit.SECONDS);
       }
-      status = operator.getJson(Wire.STATUS);
+      status = finalStatus != null ? finalStatus : operator.getJson(Wire.STATUS);
       finishReason = status.path("finish_reason").asText(null);
     } finally {
       clients.shutdownNow();
@@ -325,7 +346,8 @@ public final class Simulation {
       methods.put(label, tracker.last);
     }
     Map<String, MethodResult> ordered = new LinkedHashMap<>();
-    for (String k : List.of("popularity", "repeat", "local-only", "centralized", "federated", "federated-dp")) {
+    for (String k : List.of("popularity", "repeat", "local-only", "centralized", "federated", "federated-dp",
+        "federated-secagg", "federated-dp-secagg")) {
       if (methods.containsKey(k)) {
         ordered.put(k, methods.get(k));
       }
@@ -339,12 +361,13 @@ public final class Simulation {
 
   /**
    * Downloads the coordinator's current global model and, if it is newer than version {@code
-   * evaluated}, evaluates it as the model of the round that produced it (model version v is the
+   * evaluated}, queues its evaluation on {@code evaluator} as the model of the round that produced it (model version v is the
    * result of the v-th closed round: {@code history[v - 1]} of the status).
    *
    * @return the version now evaluated
    */
-  private int evaluateNewModel(CoordinatorClient operator, RoundTracker tracker, ModelSpec spec, int evaluated) {
+  private int fetchNewModel(CoordinatorClient operator, RoundTracker tracker, ModelSpec spec, int evaluated,
+      ExecutorService evaluator, List<Future<?>> evaluations) {
     CoordinatorClient.GlobalModel g = operator.model(spec.parameterCount());
     if (g.version() <= evaluated) {
       return evaluated;
@@ -359,7 +382,8 @@ public final class Simulation {
       out.printf("%nrounds %d to %d closed before their models could be fetched; not evaluated%n",
           history.get(evaluated).path("round").asInt(), history.get(g.version() - 2).path("round").asInt());
     }
-    tracker.closed(roundRecord(history.get(g.version() - 1)), g.parameters());
+    RoundRecord rec = roundRecord(history.get(g.version() - 1));
+    evaluations.add(evaluator.submit(() -> tracker.closed(rec, g.parameters())));
     return g.version();
   }
 
@@ -444,13 +468,9 @@ public final class Simulation {
   /** What {@link #federationOnly} measured; {@code privacy} is null without DP. */
   public record SingleRun(MethodResult result, List<RoundRow> rounds, PrivacyReport privacy, double seconds) {}
 
+  /** The scenario's model spec ({@link Scenario#modelSpec()}). */
   public ModelSpec modelSpec() {
-    List<Integer> layers = new ArrayList<>();
-    layers.add(FeatureExtractor.FEATURES);
-    layers.addAll(scenario.hidden());
-    layers.add(1);
-    return new ModelSpec(FeatureExtractor.SCHEMA, layers, "relu", "sigmoid", scenario.dropout(),
-        "binary-cross-entropy", scenario.learningRate());
+    return scenario.modelSpec();
   }
 
   private TrainingSetBuilder builder() {
@@ -493,25 +513,24 @@ public final class Simulation {
       Mode mode, boolean secure) throws Exception {
     long t0 = System.nanoTime();
     String label = (mode == Mode.PLAIN ? "federated" : "federated-dp") + (secure ? "-secagg" : "");
-    FitConfig fit = new FitConfig(scenario.localEpochs(), scenario.batchSize(), scenario.seed());
-    CoordinatorOptions options = CoordinatorOptions.of(spec, scenario.rounds(), training.size(), scenario.seed())
-        .withPrivacy(mode == Mode.LOCAL ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE);
     DpConfig dp = mode == Mode.LOCAL ? localDpConfig() : null;
-    // A fresh strategy per federation: server optimisers carry moments from round to round.
-    Strategy strategy = Aggregators.create(scenario.aggregator(), fit);
+    // The coordinator's half of the scenario, narrowed to this federation's mode; one assembly path
+    // (CoordinatorBuilder) as in 'coordinator start'. A fresh strategy per federation: server
+    // optimisers carry moments from round to round.
+    FederationConfig all = scenario.federationConfig();
+    FederationConfig config = all.withCentralDp(mode == Mode.CENTRAL ? all.centralDp() : null)
+        .withSecureAggregation(secure ? all.secureAggregation() : null)
+        .withPrivacy(mode == Mode.LOCAL ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE);
+    CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(training.size(), null);
+    CoordinatorVerticle coordinator = builder.build();
     if (mode == Mode.CENTRAL) {
-      double sigma = centralNoiseMultiplier();
-      strategy = new CentralDpFedAvg(strategy, scenario.clipNorm(), sigma, training.size(),
-          new PrivacyBudget(CENTRAL_HOLDER, scenario.epsilonCap(), scenario.delta()));
       out.printf("federated-dp (central): coordinator clips client deltas to %s and adds noise sigma %.6g x C; "
-          + "cap %s, delta %s%n", scenario.clipNorm(), sigma, scenario.epsilonCap(), scenario.delta());
+          + "cap %s, delta %s%n", scenario.clipNorm(), builder.centralNoiseMultiplier(), scenario.epsilonCap(),
+          scenario.delta());
     } else if (mode == Mode.LOCAL) {
       out.printf("federated-dp (local, user-level DP-SGD at each silo): %s%s%n", dp,
           scenario.noiseMultiplier() == null ? " (sigma calibrated for " + scenario.rounds() + " rounds)" : "");
     }
-    CoordinatorVerticle coordinator = secure
-        ? new CoordinatorVerticle(options, strategy, scenario.secureAggregation().coordinatorOptions(options))
-        : new CoordinatorVerticle(options, strategy);
     LinkedBlockingQueue<Object[]> closed = new LinkedBlockingQueue<>();
     coordinator.onRoundClosed((rec, model) -> closed.add(new Object[] {rec, model.clone()}));
     coordinator.onFinished(reason -> closed.add(new Object[] {reason}));

@@ -85,6 +85,30 @@ public final class SecAggConfig {
     return Math.min(neighbours, (neighbours + 1) / 2 + 1);
   }
 
+  /**
+   * The protocol round id of session {@code session} of federation round {@code round}: the first 8
+   * bytes of SHA-256({@code "hedgerow/secagg/v1/session"} | round (8 bytes) | session (UTF-8)). Used
+   * as {@link Builder#roundId}, it binds the session into every advertisement signature, HKDF info
+   * (share keys, pairwise masks, the default graph seed), AES-GCM associated data and message header,
+   * so nothing of one session (e.g. before a coordinator restart) is valid in another. Each party
+   * computes it from the round it asked for and the announced session, so a coordinator cannot make a
+   * client sign for another round.
+   */
+  public static long sessionRoundId(long round, String session) {
+    if (session == null || session.isEmpty()) {
+      throw new IllegalArgumentException("session must not be empty");
+    }
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update("hedgerow/secagg/v1/session".getBytes(StandardCharsets.UTF_8));
+      sha.update(ByteBuffer.allocate(8).putLong(round).array());
+      sha.update(session.getBytes(StandardCharsets.UTF_8));
+      return ByteBuffer.wrap(sha.digest(), 0, 8).getLong();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e); // every Java platform has it
+    }
+  }
+
   public static Builder builder(int numClients, int dimension) {
     return new Builder(numClients, dimension);
   }

@@ -65,6 +65,12 @@ public final class Wire {
    * Counter of the signed spend (already posted to {@link #SPENDS}) that pays for an update: in a
    * federation that declares DP an update without one is refused.
    */
+  /**
+   * The secure-aggregation session a stage request belongs to (the {@code session} of the round's
+   * {@code secure_aggregation} config). A coordinator that restarted a round's session answers a
+   * request of an older one with 410: the silo starts the round's stages again with fresh keys.
+   */
+  public static final String HEADER_SECAGG_SESSION = "X-Hedgerow-SecAgg-Session";
   public static final String HEADER_DP_SPEND_COUNTER = "X-Hedgerow-Dp-Spend-Counter";
   public static final String OCTET_STREAM = "application/octet-stream";
 }

@@ -19,12 +19,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.hedgerow.aggregation.model.ModelSpec;
-import org.hedgerow.aggregation.strategy.FedAvg;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.AccessControl;
-import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
+import org.hedgerow.coordinator.assembly.FederationConfig;
+import org.hedgerow.aggregation.strategy.AggregatorSpec;
 import org.hedgerow.coordinator.auth.StateDirectory;
 import org.hedgerow.coordinator.store.CoordinatorStore;
 import org.hedgerow.coordinator.store.JdbcCoordinatorStore;
@@ -99,8 +100,9 @@ public final class CoordinatorTarget implements LoadTarget {
       }
       access = AccessControl.load(stateDir, store, mode == Mode.SERVICE_TLS);
     }
-    verticle = new CoordinatorVerticle(CoordinatorOptions.of(spec, 1, clients, 1), new FedAvg(new FitConfig(1, 32, 1)),
-        null, store, access);
+    // Assembled as 'coordinator start' assembles it: one round of FedAvg, every client required.
+    verticle = CoordinatorBuilder.of(FederationConfig.plain(spec, 1, 1, new FitConfig(1, 32, 1), AggregatorSpec.DEFAULT))
+        .clients(clients, clients).store(store).access(access).build();
     roundClosed = new CountDownLatch(1);
     verticle.onRoundClosed((rec, model) -> roundClosed.countDown());
     deployment = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);

@@ -71,8 +71,16 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
 
   /** The round's protocol parameters for {@code n} clients and a {@code dimension}-long encoding. */
   public SecAggConfig configFor(int round, int n, int dimension) {
+    return configForProtocolRound(round, n, dimension);
+  }
+
+  /**
+   * As above with protocol round id {@code roundId}, e.g. {@link SecAggConfig#sessionRoundId} of the
+   * federation round and the session.
+   */
+  public SecAggConfig configForProtocolRound(long roundId, int n, int dimension) {
     int k = neighboursFor(n);
-    SecAggConfig.Builder b = SecAggConfig.builder(n, dimension).roundId(round).neighbours(k);
+    SecAggConfig.Builder b = SecAggConfig.builder(n, dimension).roundId(roundId).neighbours(k);
     if (threshold != null) {
       b.threshold(Math.min(threshold, k));
     }

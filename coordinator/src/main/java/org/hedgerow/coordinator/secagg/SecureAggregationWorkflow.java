@@ -65,6 +65,7 @@ public final class SecureAggregationWorkflow {
   /** Longest a stage {@code GET} waits before answering 204 (ask again). */
   static final long LONG_POLL_MILLIS = 20_000;
   private static final int ABORTS_REMEMBERED = 32;
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   /** What the coordinator does with a round's result. Called on the event loop. */
   public interface Outcome {
@@ -91,6 +92,11 @@ public final class SecureAggregationWorkflow {
   /** One round's protocol state. */
   private final class Session {
     final int round;
+    /**
+     * Random per session: a coordinator that restarts (or re-runs) a round's secure aggregation starts
+     * a new session with fresh keys, and silos still in the old one are told to start again (410).
+     */
+    final String id;
     final List<String> ids;
     final Map<String, Integer> index = new TreeMap<>();
     final SecAggConfig config;
@@ -107,16 +113,21 @@ public final class SecureAggregationWorkflow {
 
     Session(int round, List<String> ids) {
       this.round = round;
+      byte[] nonce = new byte[16];
+      RANDOM.nextBytes(nonce);
+      this.id = java.util.HexFormat.of().formatHex(nonce);
       this.ids = List.copyOf(ids);
       List<byte[]> keys = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {
         index.put(ids.get(i), i);
         keys.add(identities.get(ids.get(i)));
       }
-      this.config = options.configFor(round, ids.size(), SecureSumEncoding.dimensionFor(parameterCount));
+      // The session is bound into every signature, key derivation and ciphertext of the protocol.
+      this.config = options.configForProtocolRound(SecAggConfig.sessionRoundId(round, id), ids.size(),
+          SecureSumEncoding.dimensionFor(parameterCount));
       this.encoding = options.encodingFor(ids.size());
       this.server = new SecAggServer(config, new ClientRoster(keys));
-      this.description = options.describe(config, encoding);
+      this.description = options.describe(config, encoding).put("session", id).put("num_clients", ids.size());
     }
   }
 
@@ -184,6 +195,11 @@ public final class SecureAggregationWorkflow {
     identities.put(clientId, identityKey.clone());
   }
 
+  /** {@code secagg} or {@code secagg+}. */
+  public String mode() {
+    return options.mode();
+  }
+
   /** The open round's parameters for the round JSON, or just the mode while no session runs. */
   public JsonObject describe(int round) {
     if (session != null && session.round == round && !session.over) {
@@ -243,6 +259,7 @@ public final class SecureAggregationWorkflow {
     String stage = ctx.pathParam("stage");
     int stageIndex = stageIndex(stage);
     Session s = requireSession(ctx);
+    requireSessionId(ctx, s);
     int me = requireMember(s, client);
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     receivedListeners.forEach(l -> l.accept(stage, body.clone()));
@@ -286,6 +303,9 @@ public final class SecureAggregationWorkflow {
     String stage = ctx.pathParam("stage");
     stageIndex(stage);
     Session s = requireSession(ctx);
+    if (!stage.equals(ADVERTISE_KEYS)) { // advertise-keys is where a silo learns the session
+      requireSessionId(ctx, s);
+    }
     int me = requireMember(s, client);
     if (stage.equals(ADVERTISE_KEYS)) {
       JsonArray roster = new JsonArray();
@@ -382,6 +402,20 @@ public final class SecureAggregationWorkflow {
           + (s == null || s.over ? " (none is open)" : " (round " + s.round + " is)"));
     }
     return s;
+  }
+
+  /** A request naming another session of this round (e.g. before a coordinator restart) is told to start over. */
+  private static void requireSessionId(RoutingContext ctx, Session s) {
+    String claimed = ctx.request().getHeader(Wire.HEADER_SECAGG_SESSION);
+    if (claimed != null && !claimed.equals(s.id)) {
+      throw new RejectedException(410, "secure-aggregation session " + abbreviate(claimed) + " of round " + s.round
+          + " is gone (the coordinator restarted the round's secure aggregation as session " + s.id
+          + "): start again from " + ADVERTISE_KEYS + " with fresh keys");
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "…";
   }
 
   private static int requireMember(Session s, Federation.Client client) {

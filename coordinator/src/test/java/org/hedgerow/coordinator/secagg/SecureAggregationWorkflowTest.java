@@ -144,7 +144,8 @@ class SecureAggregationWorkflowTest {
     List<byte[]> keys = new ArrayList<>();
     JsonArray roster = s.getJsonArray("roster");
     roster.forEach(k -> keys.add(Base64.getDecoder().decode((String) k)));
-    SecAggConfig c = SecAggConfig.builder(s.getInteger("num_clients"), s.getInteger("dimension")).roundId(round)
+    SecAggConfig c = SecAggConfig.builder(s.getInteger("num_clients"), s.getInteger("dimension"))
+        .roundId(SecAggConfig.sessionRoundId(round, s.getString("session")))
         .neighbours(s.getInteger("neighbours")).threshold(s.getInteger("threshold")).build();
     p.encoding = new SecureSumEncoding(s.getDouble("clip"), s.getInteger("bits"), s.getLong("weight_cap"));
     p.client = new SecAggClient(c, p.index, p.identity, new ClientRoster(keys));
@@ -204,6 +205,29 @@ class SecureAggregationWorkflowTest {
       double tol = bound + Math.ulp((float) expected); // float32 storage of the model
       assertEquals(expected, after[i], tol, "parameter " + i);
     }
+  }
+
+  @Test
+  void stageRequest_namingAnotherSession_410StartAgainAndTheRoundJsonNamesTheSession() throws Exception {
+    List<Party> parties = start(1, 10_000);
+    Party p = parties.get(0);
+    JsonObject session = new JsonObject(new String(get(Wire.secAgg(1, "advertise-keys"), p.token).body()));
+    String id = session.getString("session");
+    assertTrue(id != null && id.matches("[0-9a-f]{32}"), session.encode());
+    JsonObject round = new JsonObject(new String(get(Wire.ROUND, p.token).body()));
+    assertEquals(id, round.getJsonObject("config").getJsonObject("secure_aggregation").getString("session"));
+    assertEquals(N, round.getJsonObject("config").getJsonObject("secure_aggregation").getInteger("num_clients"));
+
+    HttpResponse<byte[]> stale = http.send(HttpRequest.newBuilder(base.resolve(Wire.secAgg(1, "share-keys")))
+        .header("Authorization", "Bearer " + p.token).header(Wire.HEADER_SECAGG_SESSION, "0123abcd").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(410, stale.statusCode());
+    String error = new JsonObject(new String(stale.body())).getString("error");
+    assertTrue(error.contains("0123abcd") && error.contains(id) && error.contains("start again"), error);
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(base.resolve(Wire.secAgg(1, "advertise-keys")))
+        .header("Authorization", "Bearer " + p.token).header(Wire.HEADER_SECAGG_SESSION, "0123abcd")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3})).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(410, post.statusCode(), post.body()); // before the body is even parsed: nothing recorded
   }
 
   @Test
@@ -299,7 +323,7 @@ class SecureAggregationWorkflowTest {
     HttpResponse<String> forged = post(Wire.secAgg(1, "advertise-keys"), b.token, ad.toBytes());
     assertEquals(403, forged.statusCode(), forged.body());
     // An advertisement signed by b's key but naming a: the server's signature check refuses it.
-    KeyAdvertisement badSig = KeyAdvertisement.sign(1, a.index, ad.encryptionKey(), ad.maskingKey(),
+    KeyAdvertisement badSig = KeyAdvertisement.sign(ad.roundId(), a.index, ad.encryptionKey(), ad.maskingKey(),
         b.identity.privateKey());
     HttpResponse<String> sig = post(Wire.secAgg(1, "advertise-keys"), a.token, badSig.toBytes());
     assertEquals(409, sig.statusCode(), sig.body());

@@ -69,9 +69,11 @@ public final class CoordinatorClient {
    *     it sits the round out
    * @param privacy what the federation declares: {@code none}, or {@code local} (an update needs a
    *     signed spend of its round, posted with {@link #postSpends} first)
+   * @param secureAggregationTerms what the round's secure aggregation announces (null: updates in the clear)
    */
   public record RoundState(String state, int round, int targetRounds, int modelVersion, int localEpochs,
-      int batchSize, long seed, boolean secureAggregation, boolean selected, String privacy) {
+      int batchSize, long seed, boolean secureAggregation, boolean selected, String privacy,
+      SecureAggregationTerms secureAggregationTerms) {
     /** True if the federation declares local DP: every update must name a posted spend of its round. */
     public boolean declaresLocalDp() {
       return "local".equals(privacy);
@@ -83,6 +85,21 @@ public final class CoordinatorClient {
 
     public boolean training() {
       return state.equals("training");
+    }
+  }
+
+  /**
+   * A round's secure-aggregation parameters as announced ({@code config.secure_aggregation}); -1 or
+   * null where not announced (no session open yet).
+   *
+   * @param session the round's session id; a new one means the coordinator restarted the round's stages
+   */
+  public record SecureAggregationTerms(String mode, int clients, int neighbours, int threshold, int bits,
+      String session) {
+    static SecureAggregationTerms from(JsonNode n) {
+      return new SecureAggregationTerms(n.path("mode").asText(null), n.path("num_clients").asInt(-1),
+          n.path("neighbours").asInt(-1), n.path("threshold").asInt(-1), n.path("bits").asInt(-1),
+          n.path("session").asText(null));
     }
   }
 
@@ -210,7 +227,8 @@ public final class CoordinatorClient {
     return new RoundState(r.get("state").asText(), r.get("round").asInt(), r.get("target_rounds").asInt(),
         r.get("model_version").asInt(), cfg.path("local_epochs").asInt(1), cfg.path("batch_size").asInt(256),
         cfg.path("seed").asLong(0), cfg.has("secure_aggregation"), r.path("selected").asBoolean(true),
-        r.path("privacy").asText("none"));
+        r.path("privacy").asText("none"),
+        cfg.has("secure_aggregation") ? SecureAggregationTerms.from(cfg.get("secure_aggregation")) : null);
   }
 
   /** Downloads the global parameters. */
@@ -277,7 +295,14 @@ public final class CoordinatorClient {
   /** Tells the coordinator this silo will not take part in {@code round} or any later one, and why. */
   public void decline(int round, String reason, double epsilon, double cap) {
     requireParticipant("declining");
-    String body = JSON.createObjectNode().put("reason", reason).put("epsilon", epsilon).put("cap", cap).toString();
+    var o = JSON.createObjectNode().put("reason", reason);
+    if (Double.isFinite(epsilon)) { // NaN: not a privacy refusal (e.g. a secure-aggregation policy); JSON has no NaN
+      o.put("epsilon", epsilon);
+    }
+    if (Double.isFinite(cap)) {
+      o.put("cap", cap);
+    }
+    String body = o.toString();
     send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.decline(round))))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)), 200);
@@ -288,10 +313,15 @@ public final class CoordinatorClient {
    * when the coordinator answered 204 (not ready yet: ask again).
    */
   public byte[] secAggGet(int round, String stage) {
+    return secAggGet(round, stage, null);
+  }
+
+  /** As above within secure-aggregation session {@code session} (null: none named); 410: the session is gone. */
+  public byte[] secAggGet(int round, String stage, String session) {
     requireParticipant("secure aggregation");
     try {
-      return send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage))).timeout(Duration.ofSeconds(60)))
-          .GET(), 200).body();
+      return send(withSession(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage)))
+          .timeout(Duration.ofSeconds(60))), session).GET(), 200).body();
     } catch (RefusedException e) {
       if (e.status() == 204) {
         return null;
@@ -302,8 +332,13 @@ public final class CoordinatorClient {
 
   /** {@code POST /v1/rounds/{round}/secagg/{stage}} with a stage message's bytes. */
   public void secAggPost(int round, String stage, byte[] message) {
+    secAggPost(round, stage, message, null);
+  }
+
+  /** As above within secure-aggregation session {@code session} (null: none named); 410: the session is gone. */
+  public void secAggPost(int round, String stage, byte[] message, String session) {
     requireParticipant("secure aggregation");
-    send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage))))
+    send(withSession(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.secAgg(round, stage)))), session)
         .header("Content-Type", Wire.OCTET_STREAM)
         .POST(HttpRequest.BodyPublishers.ofByteArray(message)), 202);
   }
@@ -318,6 +353,10 @@ public final class CoordinatorClient {
   /** A participant's own calls: its registration token, or nothing when its certificate identifies it. */
   private HttpRequest.Builder clientAuth(HttpRequest.Builder b) {
     return token != null ? b.header("Authorization", "Bearer " + token) : b;
+  }
+
+  private static HttpRequest.Builder withSession(HttpRequest.Builder b, String session) {
+    return session != null ? b.header(Wire.HEADER_SECAGG_SESSION, session) : b;
   }
 
   /** The operator/auditor token, on every request of a client built with {@link #operator}. */

@@ -33,6 +33,8 @@ public final class EdgeClient {
   private final SiloPrivacy dp;
   private volatile int roundsDone;
   private volatile String declineReason;
+  private final SecureAggregationPolicy policy;
+  private volatile boolean refusedByPolicy;
   /**
    * Long-term identity for secure aggregation and for signing spends; the coordinator binds it to
    * this silo at registration. A DP silo's comes from its spend log (durable in its state directory).
@@ -58,6 +60,16 @@ public final class EdgeClient {
    */
   public EdgeClient(String silo, CoordinatorClient coordinator, ModelSpec spec, TrainingSet examples,
       Semaphore trainingSlots, long seed, SiloPrivacy dp) {
+    this(silo, coordinator, spec, examples, trainingSlots, seed, dp, SecureAggregationPolicy.NONE);
+  }
+
+  /**
+   * As above, declining (and leaving the federation) when a round would send its update in the
+   * clear or below {@code policy}'s secure-aggregation minimums.
+   */
+  public EdgeClient(String silo, CoordinatorClient coordinator, ModelSpec spec, TrainingSet examples,
+      Semaphore trainingSlots, long seed, SiloPrivacy dp, SecureAggregationPolicy policy) {
+    this.policy = policy == null ? SecureAggregationPolicy.NONE : policy;
     this.dp = dp;
     this.identity = dp != null ? dp.log().identity()
         : org.hedgerow.privacy.crypto.Ed25519.generateKeyPair(new java.security.SecureRandom());
@@ -87,6 +99,11 @@ public final class EdgeClient {
     return dp;
   }
 
+  /** True if this client declined a round under its secure-aggregation policy (see {@link #declineReason}). */
+  public boolean refusedByPolicy() {
+    return refusedByPolicy;
+  }
+
   /** Why this client declined a round and left, or null if it did not. */
   public String declineReason() {
     return declineReason;
@@ -102,6 +119,24 @@ public final class EdgeClient {
     if (!fresh.isEmpty()) {
       dp.reported(coordinator.postSpends(fresh));
     }
+  }
+
+  /** Contributes through secure aggregation; false if the session broke this silo's policy (it then declined). */
+  private boolean contributeSecurely(SecureAggregationParticipant p, int round, float[] delta, long weight) {
+    try {
+      p.contribute(round, delta, weight);
+      return true;
+    } catch (SecureAggregationPolicy.RefusedException e) {
+      declineForPolicy(round, e.getMessage());
+      return false;
+    }
+  }
+
+  private void declineForPolicy(int round, String reason) {
+    declineReason = silo + ": " + reason;
+    refusedByPolicy = true;
+    log.warn("{}", declineReason);
+    coordinator.decline(round, declineReason, Double.NaN, Double.NaN);
   }
 
   /** Takes part in every round until the coordinator reports the federation finished. */
@@ -125,14 +160,38 @@ public final class EdgeClient {
     // are randomness shared across customers (docs/privacy.md), and the DP noise regularises anyway.
     PreferenceModel dpModel = dp == null ? null : new PreferenceModel(spec.withoutDropout(), seed);
     int lastRound = 0;
+    // The last secure contribution, kept until the next round opens: if the coordinator restarts that
+    // round's session (a crash after this silo finished its stages), the same update is sent again.
+    float[] secureDelta = null;
+    long secureWeight = 0;
+    String secureSession = null;
     while (true) {
       CoordinatorClient.RoundState state = coordinator.round(lastRound);
       if (state.finished()) {
         log.info("{}: federation finished after {} rounds", silo, state.round());
         return;
       }
+      if (state.training() && state.round() == lastRound && secureDelta != null && state.secureAggregationTerms() != null
+          && state.secureAggregationTerms().session() != null
+          && !state.secureAggregationTerms().session().equals(secureSession)) {
+        log.warn("{}: the coordinator restarted round {}'s secure aggregation (session {}); contributing again",
+            silo, state.round(), state.secureAggregationTerms().session());
+        SecureAggregationParticipant again = new SecureAggregationParticipant(silo, coordinator, identity, policy);
+        if (!contributeSecurely(again, state.round(), secureDelta, secureWeight)) {
+          return;
+        }
+        secureSession = again.lastSession() != null ? again.lastSession() : state.secureAggregationTerms().session();
+        continue;
+      }
       if (!state.training() || state.round() <= lastRound) {
         continue;
+      }
+      secureDelta = null;
+      java.util.Optional<String> policyRefusal = state.selected()
+          ? policy.refusal(state.round(), state.secureAggregationTerms()) : java.util.Optional.empty();
+      if (policyRefusal.isPresent()) {
+        declineForPolicy(state.round(), policyRefusal.get());
+        return;
       }
       if (dp == null && state.declaresLocalDp()) {
         throw new IllegalStateException("the federation declares local DP: silo " + silo + " must train with "
@@ -197,7 +256,14 @@ public final class EdgeClient {
       }
       if (state.secureAggregation()) {
         // Only the masked, quantised delta and weight leave; loss, time and spend are not reported per silo.
-        new SecureAggregationParticipant(silo, coordinator, identity).contribute(state.round(), delta, weight);
+        SecureAggregationParticipant p = new SecureAggregationParticipant(silo, coordinator, identity, policy);
+        if (!contributeSecurely(p, state.round(), delta, weight)) {
+          return;
+        }
+        secureDelta = delta;
+        secureWeight = weight;
+        secureSession = p.lastSession() != null ? p.lastSession()
+            : state.secureAggregationTerms() == null ? null : state.secureAggregationTerms().session();
       } else {
         coordinator.upload(state.round(), global.version(), spec.hash(), weight, delta,
             dp != null ? Double.NaN : seconds, loss, spend == null ? null : spend.spend().counter());

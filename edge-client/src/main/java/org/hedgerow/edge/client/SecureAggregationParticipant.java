@@ -41,6 +41,11 @@ public final class SecureAggregationParticipant {
   private final CoordinatorClient coordinator;
   private final Ed25519KeyPair identity;
   private final String silo;
+  private final SecureAggregationPolicy policy;
+  private volatile String lastSession;
+  private java.util.function.BiConsumer<Integer, String> posted = (round, stage) -> { };
+  /** Restarts of one round's stages after the coordinator restarted its session (410) before giving up. */
+  static final int MAX_SESSION_RESTARTS = 5;
 
   /** What became of this client's contribution. */
   public enum Result {
@@ -51,6 +56,13 @@ public final class SecureAggregationParticipant {
   }
 
   public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity) {
+    this(silo, coordinator, identity, SecureAggregationPolicy.NONE);
+  }
+
+  /** As above, refusing a session below {@code policy}'s minimums ({@link SecureAggregationPolicy.RefusedException}). */
+  public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity,
+      SecureAggregationPolicy policy) {
+    this.policy = policy;
     this.silo = silo;
     this.coordinator = coordinator;
     this.identity = identity;
@@ -59,12 +71,27 @@ public final class SecureAggregationParticipant {
   /**
    * Takes part in round {@code round} with {@code delta} and FedAvg weight {@code weight}.
    *
-   * @throws IllegalStateException the coordinator's session is inconsistent with this client
-   *     (its identity key substituted, a different model dimension)
+   * @return {@link Result#ABORTED} also when the roster lists another identity key for this client
+   *     (nothing is sent in that session)
+   * @throws IllegalStateException the coordinator's session is inconsistent with this client (a
+   *     different model dimension, an inconsistent roster)
+   * @throws SecureAggregationPolicy.RefusedException the session is below this client's policy
    */
   public Result contribute(int round, float[] delta, long weight) {
     try {
-      return run(round, delta, weight);
+      for (int attempt = 0; ; attempt++) {
+        try {
+          return run(round, delta, weight);
+        } catch (CoordinatorClient.RefusedException e) {
+          if (e.status() != 410 || attempt >= MAX_SESSION_RESTARTS) {
+            throw e;
+          }
+          // The coordinator restarted the round's session (e.g. after a crash): its old keys and shares are
+          // gone, so this client starts over with fresh keys and the same update; nothing of the old session
+          // is reused.
+          log.warn("{}: round {}: {}; starting the stages again", silo, round, e.getMessage());
+        }
+      }
     } catch (CoordinatorClient.RefusedException e) {
       if (e.status() == 409) { // the round aborted or moved on without us: nothing revealed, try the next one
         log.warn("{}: secure aggregation of round {} ended without this client: {}", silo, round, e.getMessage());
@@ -84,6 +111,13 @@ public final class SecureAggregationParticipant {
     int me = session.path("client_index").asInt(-1);
     int n = session.path("num_clients").asInt(-1);
     int dimension = session.path("dimension").asInt(-1);
+    String id = session.path("session").asText(null);
+    // The parameters this client's own run will use, not what the round state announced.
+    java.util.Optional<String> below = policy.below(round, n, session.path("threshold").asInt(-1),
+        session.path("bits").asInt(-1));
+    if (below.isPresent()) {
+      throw new SecureAggregationPolicy.RefusedException(below.get());
+    }
     if (dimension != SecureSumEncoding.dimensionFor(delta.length)) {
       throw new IllegalStateException("coordinator announces dimension " + dimension + " for a model of "
           + delta.length + " parameters (expected " + SecureSumEncoding.dimensionFor(delta.length) + ")");
@@ -95,9 +129,16 @@ public final class SecureAggregationParticipant {
           + " clients, this client at index " + me);
     }
     if (!Arrays.equals(keys.get(me), identity.publicKey())) {
-      throw new IllegalStateException("the coordinator's roster lists a different identity key for this client: refusing");
+      // Either the roster predates this silo's restart (it rejoined with a new key mid-round) or the
+      // coordinator substituted the key: in both cases this silo sends nothing in this session.
+      log.warn("{}: round {}: the coordinator's roster lists a different identity key for this silo; sitting the "
+          + "round out (a roster from before this silo restarted, or a substituted key)", silo, round);
+      return Result.ABORTED;
     }
-    SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(round)
+    // Computed here from the round this client asked for and the announced session, never taken from
+    // the coordinator: its signatures, keys and ciphertexts are then valid in this session only.
+    long protocolRound = id == null ? round : SecAggConfig.sessionRoundId(round, id);
+    SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(protocolRound)
         .neighbours(session.path("neighbours").asInt()).threshold(session.path("threshold").asInt())
         .modulusBits(session.path("modulus_bits").asInt(SecureSumEncoding.MODULUS_BITS)).build();
     SecureSumEncoding encoding = new SecureSumEncoding(session.path("clip").asDouble(), session.path("bits").asInt(),
@@ -107,29 +148,48 @@ public final class SecureAggregationParticipant {
     }
     SecAggClient client = new SecAggClient(config, me, identity, new ClientRoster(keys));
 
-    coordinator.secAggPost(round, ADVERTISE_KEYS, client.advertiseKeys().toBytes());
-    EncryptedShares shares = client.shareKeys(KeyDirectory.fromBytes(await(round, SHARE_KEYS)));
-    coordinator.secAggPost(round, SHARE_KEYS, shares.toBytes());
-    ShareBundle bundle = ShareBundle.fromBytes(await(round, MASKED_INPUT));
+    coordinator.secAggPost(round, ADVERTISE_KEYS, client.advertiseKeys().toBytes(), id);
+    posted.accept(round, ADVERTISE_KEYS);
+    EncryptedShares shares = client.shareKeys(KeyDirectory.fromBytes(await(round, SHARE_KEYS, id)));
+    coordinator.secAggPost(round, SHARE_KEYS, shares.toBytes(), id);
+    posted.accept(round, SHARE_KEYS);
+    ShareBundle bundle = ShareBundle.fromBytes(await(round, MASKED_INPUT, id));
     int[] input = encoding.encode(delta, weight);
     MaskedInput masked = client.maskInput(bundle, input);
     Arrays.fill(input, 0);
-    coordinator.secAggPost(round, MASKED_INPUT, masked.toBytes());
-    UnmaskRequest request = UnmaskRequest.fromBytes(await(round, UNMASK));
-    coordinator.secAggPost(round, UNMASK, client.unmask(request).toBytes());
+    coordinator.secAggPost(round, MASKED_INPUT, masked.toBytes(), id);
+    posted.accept(round, MASKED_INPUT);
+    UnmaskRequest request = UnmaskRequest.fromBytes(await(round, UNMASK, id));
+    coordinator.secAggPost(round, UNMASK, client.unmask(request).toBytes(), id);
+    posted.accept(round, UNMASK);
+    lastSession = id;
     log.info("{}: round {} contributed through secure aggregation ({} survivors, k = {}, t = {})", silo, round,
         request.count(), config.neighbours(), config.threshold());
     return Result.CONTRIBUTED;
   }
 
   /** Long-polls a stage until the coordinator has what this client needs. */
-  private byte[] await(int round, String stage) {
+  private byte[] await(int round, String stage, String session) {
     while (true) {
-      byte[] b = coordinator.secAggGet(round, stage);
+      byte[] b = coordinator.secAggGet(round, stage, session);
       if (b != null) {
         return b;
       }
     }
+  }
+
+  /**
+   * Called after each of this client's stage messages was accepted, with the round and the stage
+   * (progress reporting; tests use it to stop a silo at a chosen point).
+   */
+  public SecureAggregationParticipant onPosted(java.util.function.BiConsumer<Integer, String> listener) {
+    this.posted = listener;
+    return this;
+  }
+
+  /** The session this client last completed its stages in (null: none yet). */
+  public String lastSession() {
+    return lastSession;
   }
 
   private static JsonNode parse(byte[] body) {

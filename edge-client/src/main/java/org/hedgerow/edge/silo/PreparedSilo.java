@@ -4,6 +4,7 @@ import java.util.concurrent.Semaphore;
 import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.edge.client.CoordinatorClient;
 import org.hedgerow.edge.client.EdgeClient;
+import org.hedgerow.edge.client.SecureAggregationPolicy;
 import org.hedgerow.edge.dp.SiloPrivacy;
 import org.hedgerow.edge.dp.SiloRelease;
 import org.hedgerow.edge.features.FeatureExtractor;
@@ -27,11 +28,17 @@ public record PreparedSilo(SiloSettings settings, SiloData data, FeatureExtracto
    */
   public EdgeClient client(CoordinatorClient coordinator, ModelSpec spec, Semaphore trainingSlots,
       SiloPrivacy privacy) {
+    return client(coordinator, spec, trainingSlots, privacy, SecureAggregationPolicy.NONE);
+  }
+
+  /** As above, with the silo's secure-aggregation policy (the rounds it refuses to send in the clear). */
+  public EdgeClient client(CoordinatorClient coordinator, ModelSpec spec, Semaphore trainingSlots,
+      SiloPrivacy privacy, SecureAggregationPolicy policy) {
     if ((privacy != null) != settings.privateTraining()) {
       throw new IllegalArgumentException("silo " + settings.name() + (settings.privateTraining()
           ? " trains with DP and needs its privacy state" : " is not private and takes no privacy state"));
     }
     return new EdgeClient(settings.name(), coordinator, spec, examples, trainingSlots,
-        settings.seed() ^ settings.name().hashCode(), privacy);
+        settings.seed() ^ settings.name().hashCode(), privacy, policy);
   }
 }

@@ -1,0 +1,72 @@
+package org.hedgerow.edge.client;
+
+import java.util.Optional;
+
+/**
+ * What a silo insists on before its update leaves ({@code hedgerow client --require-secure-aggregation
+ * --min-clients N --min-threshold T --min-bits B}). Checked twice: on the round state before training,
+ * and on the session the coordinator actually serves at advertise-keys (the roster size and the
+ * parameters this silo's own protocol run will use), so a coordinator cannot announce one thing and
+ * run another.
+ *
+ * @param required refuse any round that would send the update in the clear
+ * @param minClients fewest silos in the secure-aggregation roster (n); 0: no minimum
+ * @param minThreshold smallest Shamir threshold t; 0: no minimum
+ * @param minBits fewest quantisation bits; 0: no minimum
+ */
+public record SecureAggregationPolicy(boolean required, int minClients, int minThreshold, int minBits) {
+  /** No requirement: the silo takes part however the coordinator aggregates. */
+  public static final SecureAggregationPolicy NONE = new SecureAggregationPolicy(false, 0, 0, 0);
+
+  public SecureAggregationPolicy {
+    if (minClients < 0 || minThreshold < 0 || minBits < 0) {
+      throw new IllegalArgumentException("secure-aggregation minimums must be >= 0. Provided values: clients "
+          + minClients + ", threshold " + minThreshold + ", bits " + minBits);
+    }
+    if (!required && (minClients > 0 || minThreshold > 0 || minBits > 0)) {
+      throw new IllegalArgumentException("--min-clients, --min-threshold and --min-bits apply only with "
+          + "--require-secure-aggregation");
+    }
+  }
+
+  /** Why this silo refuses round {@code round} as announced, or empty if it takes part. */
+  public Optional<String> refusal(int round, CoordinatorClient.SecureAggregationTerms terms) {
+    if (!required) {
+      return Optional.empty();
+    }
+    if (terms == null) {
+      return Optional.of("round " + round + " would send this silo's update in the clear: the coordinator runs no "
+          + "secure aggregation, and this silo requires it (--require-secure-aggregation)");
+    }
+    return below(round, terms.clients(), terms.threshold(), terms.bits());
+  }
+
+  /** Why this silo refuses a session of {@code n} silos, threshold {@code t}, {@code bits} bits (-1: unknown, not checked). */
+  public Optional<String> below(int round, int n, int t, int bits) {
+    if (!required) {
+      return Optional.empty();
+    }
+    if (minClients > 0 && n >= 0 && n < minClients) {
+      return Optional.of(refused(round, n + " silos in the roster", "--min-clients " + minClients));
+    }
+    if (minThreshold > 0 && t >= 0 && t < minThreshold) {
+      return Optional.of(refused(round, "threshold " + t, "--min-threshold " + minThreshold));
+    }
+    if (minBits > 0 && bits >= 0 && bits < minBits) {
+      return Optional.of(refused(round, bits + " quantisation bits", "--min-bits " + minBits));
+    }
+    return Optional.empty();
+  }
+
+  private static String refused(int round, String found, String minimum) {
+    return "round " + round + "'s secure aggregation offers " + found + ", below this silo's " + minimum
+        + ": refusing to send its update";
+  }
+
+  /** The coordinator's secure aggregation is below this silo's policy: the silo declines and leaves. */
+  public static final class RefusedException extends RuntimeException {
+    public RefusedException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package org.hedgerow.simulations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.hedgerow.aggregation.model.ModelSpec;
+import org.hedgerow.aggregation.strategy.AggregatorSpec;
+import org.hedgerow.aggregation.strategy.FitConfig;
+import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
+import org.hedgerow.coordinator.assembly.FederationConfig;
+import org.hedgerow.coordinator.secagg.SecureAggregationOptions;
+import org.hedgerow.edge.client.CoordinatorClient;
+import org.hedgerow.edge.client.EdgeClient;
+import org.hedgerow.edge.client.SecureAggregationPolicy;
+import org.hedgerow.edge.features.TrainingSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A silo's secure-aggregation policy against real (in-process) coordinators built the one way. */
+class SecureAggregationPolicyTest {
+  private static final ModelSpec SPEC = new ModelSpec("test", List.of(4, 3, 1), "relu", "sigmoid", 0,
+      "binary-cross-entropy", 1e-2);
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private static TrainingSet examples(long seed) {
+    Random r = new Random(seed);
+    int n = 32;
+    float[] x = new float[n * 4];
+    float[] y = new float[n];
+    float[] w = new float[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 4; j++) {
+        x[i * 4 + j] = (float) r.nextGaussian();
+      }
+      y[i] = x[i * 4] > 0 ? 1 : 0;
+      w[i] = 1;
+    }
+    return new TrainingSet(x, y, w, n, n);
+  }
+
+  private URI start(FederationConfig config, int clients) throws Exception {
+    CoordinatorVerticle v = CoordinatorBuilder.of(config).clients(clients, null).build();
+    vertx.deployVerticle(v).await(10, TimeUnit.SECONDS);
+    return URI.create("http://127.0.0.1:" + v.port());
+  }
+
+  private static EdgeClient silo(String name, URI uri, SecureAggregationPolicy policy) {
+    return new EdgeClient(name, new CoordinatorClient(uri), SPEC, examples(name.hashCode()), new Semaphore(2), 1, null,
+        policy);
+  }
+
+  @Test
+  void requireSecureAggregation_plainCoordinator_declinesWithoutSendingAndSaysInTheClear() throws Exception {
+    URI uri = start(FederationConfig.plain(SPEC, 2, 1, new FitConfig(1, 8, 1), AggregatorSpec.DEFAULT), 1);
+    EdgeClient c = silo("careful", uri, new SecureAggregationPolicy(true, 0, 0, 0));
+    c.run();
+    assertTrue(c.refusedByPolicy());
+    assertEquals(0, c.roundsDone());
+    assertTrue(c.declineReason().contains("in the clear"), c.declineReason());
+  }
+
+  @Test
+  void minClients_rosterSmallerThanTheMinimum_thatSiloDeclinesTheOthersCompleteTheRound() throws Exception {
+    URI uri = start(FederationConfig.plain(SPEC, 1, 1, new FitConfig(1, 8, 1), AggregatorSpec.DEFAULT)
+        .withSecureAggregation(SecureAggregationOptions.of("secagg+", 30_000).withDeadlines(30_000, 5_000)), 4);
+    List<EdgeClient> silos = new ArrayList<>();
+    silos.add(silo("picky", uri, new SecureAggregationPolicy(true, 5, 0, 0)));
+    for (int i = 0; i < 3; i++) {
+      silos.add(silo("silo-" + i, uri, new SecureAggregationPolicy(true, 3, 0, 0)));
+    }
+    List<CompletableFuture<Void>> runs = new ArrayList<>();
+    for (EdgeClient c : silos) {
+      runs.add(CompletableFuture.runAsync(() -> {
+        try {
+          c.run();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    for (CompletableFuture<Void> f : runs) {
+      f.get(90, TimeUnit.SECONDS);
+    }
+    EdgeClient picky = silos.get(0);
+    assertTrue(picky.refusedByPolicy());
+    assertTrue(picky.declineReason().contains("--min-clients 5") && picky.declineReason().contains("4 silos"),
+        picky.declineReason());
+    for (EdgeClient c : silos.subList(1, 4)) {
+      assertFalse(c.refusedByPolicy(), String.valueOf(c.declineReason()));
+      assertEquals(1, c.roundsDone());
+    }
+  }
+
+  @Test
+  void policy_minimumsWithoutRequire_refusedNamingTheFlag() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SecureAggregationPolicy(false, 3, 0, 0));
+    assertTrue(e.getMessage().contains("--require-secure-aggregation"), e.getMessage());
+  }
+
+  @Test
+  void below_thresholdAndBits_nameTheMinimumBroken() {
+    SecureAggregationPolicy p = new SecureAggregationPolicy(true, 0, 4, 16);
+    assertEquals(Optional.empty(), p.below(1, 10, 4, 16));
+    assertTrue(p.below(1, 10, 3, 16).orElseThrow().contains("--min-threshold 4"));
+    assertTrue(p.below(1, 10, 5, 12).orElseThrow().contains("--min-bits 16"));
+  }
+}
