@@ -52,7 +52,7 @@ class EnrolmentCliTest {
   /** Serves the admin routes and {@code GET /v1/whoami} over mutual TLS from {@code state}. */
   private URI serve(StateDirectory state) throws Exception {
     vertx = Vertx.vertx();
-    CredentialStoreFake store = new CredentialStoreFake();
+    org.hedgerow.coordinator.auth.InMemoryCredentialStore store = new org.hedgerow.coordinator.auth.InMemoryCredentialStore();
     ClientRegistry registry = ClientRegistry.load(store);
     Authenticator auth = Authenticator.forTls(state, registry);
     Router router = Router.router(vertx);
