@@ -331,16 +331,36 @@ public final class CoordinatorVerticle extends VerticleBase {
       if (ctx.get(BODY_LIMIT) == null) {
         ctx.put(BODY_LIMIT, limit);
       }
-      if (ctx.currentRoute() != null && ctx.currentRoute().getPath() != null && !ctx.request().isEnded()
-          && ctx.get(BODY_COUNTED) == null) {
+      if (ctx.get(BODY_COUNTED) == null) {
         ctx.put(BODY_COUNTED, true);
-        metrics.bodyRead(ctx.currentRoute().getPath());
+        metrics.bodyRead(routeLabel(ctx));
       }
       h.handle(ctx);
     };
   }
 
   private static final String BODY_COUNTED = "hedgerow.body.counted";
+
+  /** The route template of a request, for metric labels (the router-wide handler has none; raw paths would be unbounded). */
+  private static String routeLabel(RoutingContext ctx) {
+    if (ctx.currentRoute() != null && ctx.currentRoute().getPath() != null) {
+      return ctx.currentRoute().getPath();
+    }
+    String p = ctx.request().path();
+    if (p == null) {
+      return "other";
+    }
+    if (p.equals(Wire.CLIENTS) || p.equals(Wire.SPENDS) || p.equals(Wire.ENROL)) {
+      return p;
+    }
+    if (p.matches("/v1/rounds/[^/]+/decline")) {
+      return "/v1/rounds/:round/decline";
+    }
+    if (p.matches("/v1/rounds/[^/]+/secagg/[^/]+")) {
+      return "/v1/rounds/:round/secagg/:stage";
+    }
+    return "other";
+  }
   private static final String BODY_LIMIT = "hedgerow.body.limit";
 
   /**

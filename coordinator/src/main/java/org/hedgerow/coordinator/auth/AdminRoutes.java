@@ -60,7 +60,7 @@ public final class AdminRoutes {
     BodyHandler handler = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     io.vertx.core.Handler<RoutingContext> body = ctx -> {
       ctx.put("hedgerow.body.limit", (long) maxBodyBytes);
-      if (!ctx.request().isEnded() && ctx.get("hedgerow.body.counted") == null) {
+      if (ctx.get("hedgerow.body.counted") == null) {
         ctx.put("hedgerow.body.counted", true);
         onBodyRead.accept(ctx.currentRoute().getPath());
       }
