@@ -234,6 +234,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (access != null) {
       org.hedgerow.coordinator.metrics.MetricsEndpoint.mount(router, metrics.registry(),
           access.authenticator().handler(Role.OPERATOR, Role.AUDITOR));
+      access.watchTokens(vertx); // rotated operator/auditor tokens take effect without a restart
       // Enrolment needs no credentials: rate-limited per address, then the token is looked up before the CSR is parsed.
       router.post(Wire.ENROL).handler(org.hedgerow.coordinator.ratelimit.RateLimitHandler.byRemoteAddress(
           org.hedgerow.coordinator.ratelimit.RateLimiter.of("enrolment", limits.enrolPerSecond(), limits.enrolBurst(),

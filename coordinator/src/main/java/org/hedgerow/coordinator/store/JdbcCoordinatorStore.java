@@ -94,6 +94,16 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());
       }
+      if (!Files.exists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // Owner-only from the start (SQLite gives its journal the database's permissions): it holds token
+        // hashes, the ledger and the silos' updates.
+        try {
+          Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+          // created meanwhile: opened as it is
+        }
+      }
       c = DriverManager.getConnection(location.jdbcUrl());
       try (Statement s = c.createStatement()) {
         // Before the first write creates the file (a no-op on an existing one): a 1 MiB update then spans 32
