@@ -277,4 +277,21 @@ class ServiceHardeningTest {
       assertEquals(before, f.snapshot());
     }
   }
+
+  @Test
+  void rotatedOperatorToken_runningCoordinator_oldRefused401NewAcceptedWithoutRestart() throws Exception {
+    try (ServiceFixture f = start(null)) {
+      assertEquals(200, f.get(f.anonymous, Wire.STATUS, f.operatorToken).statusCode());
+      org.hedgerow.coordinator.auth.StateDirectory.rotateTokens(f.dir, true, false);
+      String fresh = org.hedgerow.coordinator.auth.StateDirectory.readToken(
+          f.dir.resolve(org.hedgerow.coordinator.auth.StateDirectory.OPERATOR_TOKEN));
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (f.get(f.anonymous, Wire.STATUS, fresh).statusCode() != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(200, f.get(f.anonymous, Wire.STATUS, fresh).statusCode());
+      assertRefused(f.get(f.anonymous, Wire.STATUS, f.operatorToken), 401, "unknown bearer token");
+      assertEquals(200, f.get(f.anonymous, Wire.STATUS, f.auditorToken).statusCode(), "the auditor's token is kept");
+    }
+  }
 }
