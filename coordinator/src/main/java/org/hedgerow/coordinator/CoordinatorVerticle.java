@@ -1198,28 +1198,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
-  /** Unread body bytes above which a refusal closes the connection instead of reading and discarding them. */
-  static final long DISCARD_LIMIT = 64 * 1024;
-
-  /** An HTTP/1.x request whose body is large (or of unknown length) and not yet read. */
-  private static boolean largeBodyPending(RoutingContext ctx) {
-    io.vertx.core.http.HttpServerRequest req = ctx.request();
-    if (req.isEnded() || req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
-      return false; // HTTP/2: the stream's flow control stops the sender, and other streams share the connection
-    }
-    String cl = req.getHeader("Content-Length");
-    if (cl == null) {
-      return req.headers().contains("Transfer-Encoding", "chunked", true);
-    }
-    try {
-      return Long.parseLong(cl.trim()) > DISCARD_LIMIT;
-    } catch (NumberFormatException e) {
-      return true;
-    }
-  }
-
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (largeBodyPending(ctx)) {
+    if (org.hedgerow.coordinator.ops.UnreadBodies.largeBodyPending(ctx.request())) {
       // Answered before a large body was read (a refusal): close rather than read and discard the rest of it.
       ctx.response().putHeader("Connection", "close");
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode())
