@@ -405,11 +405,14 @@ public final class CoordinatorVerticle extends VerticleBase {
       return;
     }
     if (!ctx.request().isEnded()) {
-      // A body that trickles in (slowloris) must not hold the connection and its buffer for ever.
-      long timer = vertx.setTimer(limits.bodyReadTimeoutMillis(), id -> {
+      // A body that trickles in (slowloris) must not hold the connection and its buffer for ever; a large
+      // declared body gets extra time at a slow link's rate, so a big model's update is not cut off.
+      long declared = contentLength(ctx);
+      long deadline = limits.bodyReadTimeoutMillis() + Math.max(0, declared) / ServiceLimits.SLOW_LINK_BYTES_PER_MILLI;
+      long timer = vertx.setTimer(deadline, id -> {
         if (!ctx.request().isEnded() && !ctx.response().ended() && !ctx.response().closed()) {
           ctx.response().setStatusCode(408).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
-              .end(new JsonObject().put("error", "request body not received within " + limits.bodyReadTimeoutMillis()
+              .end(new JsonObject().put("error", "request body not received within " + deadline
                   + " ms of the headers; the connection is closed").encode())
               .onComplete(x -> ctx.request().connection().close());
         }
@@ -417,6 +420,16 @@ public final class CoordinatorVerticle extends VerticleBase {
       ctx.addEndHandler(v -> vertx.cancelTimer(timer));
     }
     ctx.next();
+  }
+
+  /** The declared Content-Length, or -1 (none or not a number). */
+  private static long contentLength(RoutingContext ctx) {
+    String cl = ctx.request().getHeader("Content-Length");
+    try {
+      return cl == null ? -1 : Long.parseLong(cl.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /**

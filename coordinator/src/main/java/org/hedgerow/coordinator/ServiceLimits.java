@@ -8,7 +8,8 @@ package org.hedgerow.coordinator;
  * @param idleTimeoutSeconds a connection with nothing read or written for this long is closed; longer
  *     than a long poll (20 s), so waiting clients are not cut off
  * @param bodyReadTimeoutMillis a request whose body has not fully arrived this long after its headers
- *     is answered 408 and its connection closed (slow-body senders)
+ *     (plus its declared length at {@link #SLOW_LINK_BYTES_PER_MILLI}) is answered 408 and its
+ *     connection closed (slow-body senders)
  * @param maxConnectionsPerAddress open connections one remote address may hold; requests on the ones
  *     beyond are answered 503 and closed
  * @param maxLongPollWaiters {@code GET /v1/round?after=N} requests that may wait at once; beyond it 503
@@ -20,6 +21,11 @@ public record ServiceLimits(int maxJsonBodyBytes, long idleTimeoutSeconds, long 
     int maxConnectionsPerAddress, int maxLongPollWaiters, double enrolPerSecond, double enrolBurst) {
   /** JSON bodies are a few hundred bytes; 16 KiB leaves room for a CSR and long reasons. */
   public static final int DEFAULT_MAX_JSON_BODY_BYTES = 16 * 1024;
+  /**
+   * The slowest link a body is given time for, beyond {@link #bodyReadTimeoutMillis}: 64 KiB/s (a 64 MiB
+   * update gets about 17 minutes more).
+   */
+  public static final long SLOW_LINK_BYTES_PER_MILLI = 64;
   public static final ServiceLimits DEFAULTS = new ServiceLimits(DEFAULT_MAX_JSON_BODY_BYTES, 60, 60_000, 2048, 8192,
       2, 20);
 
