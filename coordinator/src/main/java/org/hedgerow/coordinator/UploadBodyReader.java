@@ -7,14 +7,16 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.BiConsumer;
 
 /**
- * Reads an update's body straight into one {@code byte[]} of exactly the model's update size and
+ * Reads an update's body straight into one {@code byte[]} of its declared length (at most the model's
+ * update size) and
  * hands it on, instead of vertx-web's {@code BodyHandler}. The BodyHandler starts at 64 KiB and
  * doubles (four copies on the way to 1 MiB, each a humongous array for G1), and the handler then
  * needed {@code getBytes()}, another 1 MiB copy; here each received chunk is copied exactly once.
  *
  * <p>The body must declare {@code Content-Length} equal to the update size ({@code 4 × parameters}):
- * without one (chunked) 411, longer 413, shorter 400, each naming the expected size, all before
- * anything is read or allocated. A body that runs past its declared length is refused. Mount it
+ * chunked (no length) 411 and longer 413, each naming the expected size, before anything is read
+ * or allocated. A shorter one is read (it is smaller than a valid one) and refused with 400 by the
+ * update's checks, after those that come first (e.g. a closed round's 409). A body that runs past its declared length is refused. Mount it
  * after authentication, so an unknown caller cannot make the coordinator allocate.
  */
 final class UploadBodyReader implements Handler<RoutingContext> {
@@ -41,25 +43,28 @@ final class UploadBodyReader implements Handler<RoutingContext> {
     HttpServerRequest req = ctx.request();
     String declared = req.getHeader("Content-Length");
     String size = expected + " bytes (" + what + ")";
-    if (declared == null) {
-      throw new RejectedException(411, "an update must declare Content-Length: " + size + "; chunked bodies are refused");
-    }
     long length;
-    try {
-      length = Long.parseLong(declared.trim());
-    } catch (NumberFormatException e) {
-      throw new RejectedException(400, "Content-Length must be an integer. Provided value: " + declared);
+    if (declared == null) {
+      if (req.headers().contains("Transfer-Encoding")) {
+        throw new RejectedException(411, "an update must declare Content-Length: " + size + "; chunked bodies are "
+            + "refused");
+      }
+      length = 0; // neither Content-Length nor Transfer-Encoding: HTTP/1.1 says there is no body
+    } else {
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        throw new RejectedException(400, "Content-Length must be an integer. Provided value: " + declared);
+      }
     }
     if (length > expected) {
       throw new RejectedException(413, "request body of " + length + " bytes is larger than the limit: the update size "
           + "is " + size + ", expected " + what);
     }
-    if (length != expected) {
-      throw new RejectedException(400, "update body of " + length + " bytes: expected " + what + ", Content-Length "
-          + expected);
-    }
+    // A shorter body is read (it is smaller than a valid one) and refused with the update's other checks, in
+    // their order: a retry for a closed round is still told so.
     onRead.run();
-    Body body = new Body(new byte[expected]);
+    Body body = new Body(new byte[(int) length]);
     req.handler(chunk -> body.append(ctx, chunk));
     req.exceptionHandler(e -> body.failed = true); // connection lost: nothing to answer, nothing stored
     req.endHandler(v -> {
