@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 /** {@code hedgerow coordinator}: the federation's server, as its own process. */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
     description = "Run the coordinator.", subcommands = {CoordinatorCommand.Start.class, CoordinatorInitCommand.class,
-        CoordinatorTokenCommand.class, CoordinatorRevokeCommand.class})
+        CoordinatorTokenCommand.class, CoordinatorRevokeCommand.class, CoordinatorRotateTokensCommand.class})
 public class CoordinatorCommand implements Runnable {
   @Override
   public void run() {
@@ -33,7 +33,8 @@ public class CoordinatorCommand implements Runnable {
 
   /** {@code hedgerow coordinator start}. */
   @Command(name = "start", mixinStandardHelpOptions = true,
-      description = "Serve a federation until its last round, then exit. With --dir (made by 'coordinator init'): "
+      description = "Serve a federation; after its last round keep serving status, ledger and the final model "
+          + "until SIGTERM (or exit then with --exit-after-final). With --dir (made by 'coordinator init'): "
           + "HTTPS, enrolled silos only (mutual TLS), operator/auditor tokens, admin API, ledger and metrics; "
           + "resumes from --store after a crash. Without --dir: open registration on plain HTTP (development).")
   static class Start implements java.util.concurrent.Callable<Integer> {
@@ -80,6 +81,9 @@ public class CoordinatorCommand implements Runnable {
         + "--clip-norm and adds Gaussian noise (--noise-multiplier, or calibrated from --epsilon-cap and --delta "
         + "over the rounds), spending its own budget in the ledger. Updates arrive in the clear (over TLS).")
     boolean centralDp;
+    @Option(names = "--exit-after-final", description = "Exit 2 s after the last round instead of serving the final "
+        + "state until SIGTERM (scripts that wait for the process to end).")
+    boolean exitAfterFinal;
     @Mixin RunOptions overrides;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
 
@@ -176,6 +180,12 @@ public class CoordinatorCommand implements Runnable {
             FederationConfig.CentralDp.HOLDER);
       }
       done.await();
+      if (!exitAfterFinal) {
+        // Keep serving status, the ledger and the final model: a silo retrying through a restart may come back
+        // late. SIGTERM runs the graceful shutdown hook (exit 143).
+        System.out.println("serving the final state until SIGTERM");
+        new CountDownLatch(1).await();
+      }
       Thread.sleep(2_000); // let clients' long polls see "finished" and fetch the final model
       shutdown.removeHook();
       shutdown.run();

@@ -27,7 +27,7 @@ public class CoordinatorRevokeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("--client-id: " + e.getMessage(), e);
     }
-    JsonNode r = connection.api().post(Wire.revokeClient(clientId), "", 200);
+    JsonNode r = connection.api().revoke(clientId);
     spec.commandLine().getOut().println(r.get("changed").asBoolean()
         ? "revoked '" + clientId + "' at " + r.get("revoked_at").asText()
         : "'" + clientId + "' was already revoked (at " + r.get("revoked_at").asText() + ")");

@@ -23,8 +23,13 @@ public class EnrolCommand implements Callable<Integer> {
   @Option(names = "--trust", required = true, description = "The federation CA certificate (the operator's STATE/ca.pem).")
   Path trust;
 
-  @Option(names = "--token", required = true, description = "The enrolment token the operator issued for this silo.")
+  @Option(names = "--token", description = "The enrolment token the operator issued for this silo (visible in ps "
+      + "and shell history: prefer --token-file).")
   String token;
+
+  @Option(names = "--token-file", description = "A file holding the enrolment token (keeps it out of ps and shell "
+      + "history).")
+  Path tokenFile;
 
   @Option(names = "--dir", required = true, description = "Where to save the credentials (created; must not hold any).")
   Path dir;
@@ -33,7 +38,24 @@ public class EnrolCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ClientCredentials c = ClientCredentials.enrol(coordinator, trust, token, dir);
+    if ((token == null) == (tokenFile == null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give the enrolment token with exactly one of --token-file FILE or --token TOKEN");
+    }
+    String t = token;
+    if (tokenFile != null) {
+      try {
+        t = java.nio.file.Files.readString(tokenFile, java.nio.charset.StandardCharsets.UTF_8).strip();
+      } catch (java.io.IOException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--token-file: cannot read " + tokenFile
+            + ": " + e);
+      }
+      if (t.isEmpty() || t.contains("\n")) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--token-file: " + tokenFile
+            + " must hold the one enrolment token");
+      }
+    }
+    ClientCredentials c = ClientCredentials.enrol(coordinator, trust, t, dir);
     var out = spec.commandLine().getOut();
     out.println("enrolled as '" + c.clientId() + "'; certificate valid until " + c.certificate().getNotAfter().toInstant());
     out.println("wrote " + dir.resolve(ClientCredentials.KEY) + " (private key: owner-only, never leaves this machine)");

@@ -15,7 +15,8 @@ public class OperatorConnection {
   @Option(names = "--operator-token-file", required = true, description = "STATE/operator.token")
   Path operatorTokenFile;
 
-  AdminApi api() {
-    return new AdminApi(coordinator, trust, operatorTokenFile);
+  org.hedgerow.edge.client.OperatorApi api() {
+    return new org.hedgerow.edge.client.OperatorApi(coordinator, trust,
+        org.hedgerow.coordinator.auth.StateDirectory.readToken(operatorTokenFile));
   }
 }

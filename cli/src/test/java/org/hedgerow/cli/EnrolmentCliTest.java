@@ -52,7 +52,7 @@ class EnrolmentCliTest {
   /** Serves the admin routes and {@code GET /v1/whoami} over mutual TLS from {@code state}. */
   private URI serve(StateDirectory state) throws Exception {
     vertx = Vertx.vertx();
-    CredentialStoreFake store = new CredentialStoreFake();
+    org.hedgerow.coordinator.auth.InMemoryCredentialStore store = new org.hedgerow.coordinator.auth.InMemoryCredentialStore();
     ClientRegistry registry = ClientRegistry.load(store);
     Authenticator auth = Authenticator.forTls(state, registry);
     Router router = Router.router(vertx);
@@ -88,8 +88,15 @@ class EnrolmentCliTest {
     assertEquals(43, t.length(), token.out());
 
     Path creds = tmp.resolve("creds");
-    CliRun enrol = CliRun.of("enrol", "--coordinator", base.toString(), "--trust", ca, "--token", t,
-        "--dir", creds.toString());
+    Path tokenFile = tmp.resolve("enrol.token");
+    Files.writeString(tokenFile, t + "\n");
+    CliRun both = CliRun.of("enrol", "--coordinator", base.toString(), "--trust", ca, "--token", t, "--token-file",
+        tokenFile.toString(), "--dir", creds.toString());
+    assertEquals(2, both.exitCode(), both.err());
+    assertTrue(both.err().contains("exactly one of --token-file FILE or --token TOKEN"), both.err());
+    // The token from a file: it never appears on the command line.
+    CliRun enrol = CliRun.of("enrol", "--coordinator", base.toString(), "--trust", ca, "--token-file",
+        tokenFile.toString(), "--dir", creds.toString());
     assertEquals(0, enrol.exitCode(), enrol.err());
     assertTrue(enrol.out().contains("enrolled as 'silo-1'"), enrol.out());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(creds.resolve("client-key.pem"))));
@@ -164,5 +171,21 @@ class EnrolmentCliTest {
         "--token", "x", "--dir", tmp.resolve("c").toString());
     assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("https://"), r.err());
+  }
+
+  @Test
+  void rotateTokens_auditorOnly_newAuditorTokenOperatorKept() throws Exception {
+    Path state = tmp.resolve("state");
+    assertEquals(0, CliRun.of("coordinator", "init", "--dir", state.toString()).exitCode());
+    String op = StateDirectory.readToken(state.resolve("operator.token"));
+    String au = StateDirectory.readToken(state.resolve("auditor.token"));
+    CliRun r = CliRun.of("coordinator", "rotate-tokens", "--dir", state.toString(), "--auditor");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("wrote " + state.resolve("auditor.token")), r.out());
+    assertEquals(op, StateDirectory.readToken(state.resolve("operator.token")));
+    assertTrue(!au.equals(StateDirectory.readToken(state.resolve("auditor.token"))));
+    CliRun missing = CliRun.of("coordinator", "rotate-tokens", "--dir", tmp.resolve("nothing").toString());
+    assertTrue(missing.exitCode() != 0);
+    assertTrue(missing.err().contains("coordinator init"), missing.err());
   }
 }

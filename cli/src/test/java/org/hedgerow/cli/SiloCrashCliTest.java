@@ -103,7 +103,7 @@ class SiloCrashCliTest {
     Path coord = tmp.resolve("coordinator");
     CliRun init = CliRun.of("coordinator", "init", "--dir", coord.toString());
     assertEquals(0, init.exitCode(), init.err());
-    Process coordinator = hedgerow("coordinator", "coordinator", "start", "--dir", coord.toString(), "--port", "0",
+    Process coordinator = hedgerow("coordinator", "coordinator", "start", "--exit-after-final", "--dir", coord.toString(), "--port", "0",
         "--clients", "1", "--rounds", "4", "--scenario", scenario.toString());
     String url = null;
     for (int i = 0; i < 1200 && url == null; i++) { // the bound port, as the coordinator prints it

@@ -78,7 +78,7 @@ class SimulateRemoteCliTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    CompletableFuture<CliRun> coordinator = CompletableFuture.supplyAsync(() -> CliRun.of("coordinator", "start",
+    CompletableFuture<CliRun> coordinator = CompletableFuture.supplyAsync(() -> CliRun.of("coordinator", "start", "--exit-after-final",
         "--dir", state.toString(), "--port", Integer.toString(port), "--scenario", scenario.toString()));
 
     Path out = tmp.resolve("out");

@@ -33,6 +33,10 @@ public record AccessControl(StateDirectory state, ClientRegistry registry, Authe
    */
   public static AccessControl load(Path dir, CoordinatorStore store, boolean tls) {
     StateDirectory state = StateDirectory.load(dir);
+    if (store.location().kind() == org.hedgerow.coordinator.store.StoreLocation.Kind.SQLITE) {
+      org.hedgerow.coordinator.auth.SecretFiles.requireOwnerOnly(store.location().sqliteFile(),
+          "the coordinator's database: token hashes, the ledger, updates");
+    }
     ClientRegistry registry = ClientRegistry.load(store);
     Authenticator auth = tls ? Authenticator.forTls(state, registry)
         : new Authenticator(registry, state.operatorTokenHash(), state.auditorTokenHash(), true);
@@ -45,6 +49,20 @@ public record AccessControl(StateDirectory state, ClientRegistry registry, Authe
     }
     return new AccessControl(state, registry, auth, enrolment, ledgerKey,
         RateLimiter.of("uploads", UPLOADS_PER_SECOND, UPLOAD_BURST, 100_000), tls);
+  }
+
+  /** How often a running coordinator re-reads the operator and auditor token files (rotation without restart). */
+  public static final long TOKEN_RELOAD_MILLIS = 1000;
+
+  /** Re-reads the token files every {@link #TOKEN_RELOAD_MILLIS} on a worker thread; call from the verticle's start. */
+  public void watchTokens(io.vertx.core.Vertx vertx) {
+    vertx.setPeriodic(TOKEN_RELOAD_MILLIS, id -> vertx.executeBlocking(() -> authenticator.reloadTokens(state.dir()), false)
+        .onSuccess(changed -> {
+          if (!changed.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(AccessControl.class).atInfo().addKeyValue("event", "tokens_rotated")
+                .addKeyValue("roles", String.join(",", changed)).log("new {} token(s) in force", changed);
+          }
+        }));
   }
 
   /** Enrolled clients not revoked: whom a federation started without a client count waits for. */

@@ -46,6 +46,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorVerticle.class);
   /** Longest a {@code GET /v1/round?after=N} waits for a change before answering anyway. */
   static final long LONG_POLL_MILLIS = 20_000;
+  /** Retry-After of a long poll refused because too many are waiting. */
+  static final long LONG_POLL_RETRY_SECONDS = 5;
   /**
    * Largest example count one update may claim (2^40): far above any silo, and low enough that a
    * round's sums of counts (and of loss × count) cannot overflow however many clients report it.
@@ -70,6 +72,12 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final org.hedgerow.coordinator.metrics.CoordinatorMetrics metrics =
       new org.hedgerow.coordinator.metrics.CoordinatorMetrics();
   private org.hedgerow.coordinator.ops.InFlightRequests inFlight;
+  private ServiceLimits limits = ServiceLimits.DEFAULTS;
+  /** Open connections by remote address, and those over the per-address cap (event loop only). */
+  private final java.util.Map<String, Integer> connectionsByAddress = new java.util.HashMap<>();
+  private final java.util.Set<io.vertx.core.http.HttpConnection> overCap = new java.util.HashSet<>();
+  /** Clients with an upload being received or stored, with its upload id ("" if none). */
+  private final java.util.Map<String, String> uploadsInFlight = new java.util.HashMap<>();
 
   private record Waiter(int afterRound, RoutingContext ctx, long timer, Federation.Client caller) {}
 
@@ -217,40 +225,56 @@ public final class CoordinatorVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     org.hedgerow.coordinator.metrics.HttpMetricsHandler.mount(router, metrics);
     inFlight = org.hedgerow.coordinator.ops.InFlightRequests.mount(router);
+    router.route().handler(this::connectionLimits);
     router.get(Wire.HEALTH).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     org.hedgerow.coordinator.ops.OpenApiEndpoint.mount(router);
+    String secAggPost = "/v1/rounds/:round/secagg/:stage";
+    // Every route that takes a body authenticates before it is read: the handlers below run before any body
+    // handler, and refusals close the connection with the body unread (see json()).
     if (access != null) {
       org.hedgerow.coordinator.metrics.MetricsEndpoint.mount(router, metrics.registry(),
           access.authenticator().handler(Role.OPERATOR, Role.AUDITOR));
-      // Mounted before the router-wide body handler: these routes read small bodies with their own limit,
-      // and an upload is authenticated and rate-limited before its body is read.
-      new org.hedgerow.coordinator.auth.AdminRoutes(vertx, access.enrolment(), access.authenticator()).mount(router);
+      access.watchTokens(vertx); // rotated operator/auditor tokens take effect without a restart
+      // Enrolment needs no credentials: rate-limited per address, then the token is looked up before the CSR is parsed.
+      router.post(Wire.ENROL).handler(org.hedgerow.coordinator.ratelimit.RateLimitHandler.byRemoteAddress(
+          org.hedgerow.coordinator.ratelimit.RateLimiter.of("enrolment", limits.enrolPerSecond(), limits.enrolBurst(),
+              100_000), metrics::rateLimited));
+      new org.hedgerow.coordinator.auth.AdminRoutes(vertx, access.enrolment(), access.authenticator(),
+          limits.maxJsonBodyBytes(), metrics::bodyRead).mount(router);
       router.put("/v1/rounds/:round/update").handler(access.authenticator().handler(Role.CLIENT))
           .handler(org.hedgerow.coordinator.ratelimit.RateLimitHandler.create(access.uploads(),
               ctx -> Authenticator.principal(ctx).name(), metrics::rateLimited));
       router.get(Wire.LEDGER).handler(access.authenticator().handler(Role.OPERATOR, Role.AUDITOR))
           .handler(this::ledger);
       router.post(Wire.SPENDS).handler(access.authenticator().handler(Role.CLIENT));
+      router.post(Wire.CLIENTS).handler(access.authenticator().handler(Role.CLIENT));
+      router.post("/v1/rounds/:round/decline").handler(access.authenticator().handler(Role.CLIENT));
+      router.post(secAggPost).handler(access.authenticator().handler(Role.CLIENT));
     } else {
       org.hedgerow.coordinator.metrics.MetricsEndpoint.mount(router, metrics.registry(),
           org.hedgerow.coordinator.metrics.MetricsEndpoint.open());
+      // Open registration: the bearer token, before any of the body is read (joining itself needs none).
+      for (String path : new String[] {Wire.SPENDS, "/v1/rounds/:round/decline", secAggPost}) {
+        router.post(path).handler(ctx -> {
+          clientOf(ctx);
+          ctx.next();
+        });
+      }
     }
-    if (access == null) {
-      router.put("/v1/rounds/:round/update").handler(ctx -> {
-        clientOf(ctx); // open registration: the bearer token, before any of the body is read
-        ctx.next();
-      });
-      router.post(Wire.SPENDS).handler(ctx -> {
-        clientOf(ctx);
-        ctx.next();
-      });
+    // Signed spends: a small body of their own limit (before the router-wide one).
+    router.post(Wire.SPENDS).handler(body(MAX_SPENDS_BODY_BYTES));
+    router.post(Wire.SPENDS).handler(this::postSpends);
+    // Updates skip the router-wide BodyHandler: one upload in flight per client, then read once into an array
+    // of exactly the update's size.
+    int updateBytes = 4 * options.spec().parameterCount();
+    router.put("/v1/rounds/:round/update").handler(this::oneUploadPerClient)
+        .handler(new UploadBodyReader(updateBytes, options.spec().parameterCount() + " float32 values",
+            () -> metrics.bodyRead("/v1/rounds/:round/update"), this::upload));
+    if (secagg != null) {
+      // Stage messages are sized by the round's clients, neighbours and dimension (secAggBodyLimit).
+      router.post(secAggPost).handler(ctx -> body(secAggBodyLimit(ctx.pathParam("stage"))).handle(ctx));
     }
-    // Signed spends: authenticated above, then a small body of their own limit (before the router-wide one).
-    router.post(Wire.SPENDS).handler(BodyHandler.create(false).setBodyLimit(MAX_SPENDS_BODY_BYTES))
-        .handler(this::postSpends);
-    // Updates skip the router-wide BodyHandler: read once into an array of the declared length.
-    router.put("/v1/rounds/:round/update").handler(new UploadBodyReader(options.maxUploadBytes(), this::upload));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxUploadBytes()));
+    router.route().handler(body(limits.maxJsonBodyBytes()));
     router.post(Wire.CLIENTS).handler(this::register);
     router.get(Wire.ROUND).handler(this::round);
     router.get(Wire.MODEL).handler(this::modelInfo);
@@ -261,8 +285,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     router.get(Wire.STATUS).handler(this::status);
     // The upload path's PUT routes sit before the router-wide body handler, which then matches every other
-    // method on this path; name the method instead of answering "not found".
-    router.route("/v1/rounds/:round/update").handler(ctx -> ctx.fail(new RejectedException(405, notAllowed(ctx))));
+    // method on this path; name the method instead of answering "not found". The same for the POST-only routes.
+    for (String path : new String[] {"/v1/rounds/:round/update", Wire.ENROL, Wire.SPENDS, Wire.ADMIN_ENROLMENT_TOKENS}) {
+      router.route(path).handler(ctx -> ctx.fail(new RejectedException(405, notAllowed(ctx))));
+    }
     router.route().failureHandler(this::failure);
     // Without these, Vert.x answers unmatched paths and methods with an HTML page.
     router.errorHandler(404, ctx -> json(ctx, 404, new JsonObject().put("error", notFound(ctx))));
@@ -273,8 +299,12 @@ public final class CoordinatorVerticle extends VerticleBase {
             // Vert.x's 10 s default the tail of 1000 concurrent mutual-TLS handshakes timed out (bin/loadbench).
             .setSslHandshakeTimeout(60).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         : new io.vertx.core.http.HttpServerOptions();
+    // Idle connections (nothing read or written) are closed; longer than a long poll so waiting clients stay.
+    serverOptions.setIdleTimeout((int) limits.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
     return vertx.createHttpServer(serverOptions)
         .invalidRequestHandler(req -> invalidRequest(req, serverOptions))
+        .connectionHandler(this::connected)
         .requestHandler(router)
         .listen(options.port(), options.host())
         .onSuccess(s -> {
@@ -284,6 +314,148 @@ public final class CoordinatorVerticle extends VerticleBase {
               s.actualPort(), options.targetRounds(), federation.expectedClients(), store.location());
           resume();
         });
+  }
+
+  /** Service limits in force; set before the verticle is deployed. */
+  public CoordinatorVerticle limits(ServiceLimits l) {
+    if (server != null) {
+      throw new IllegalStateException("set the service limits before deploying the coordinator");
+    }
+    this.limits = java.util.Objects.requireNonNull(l);
+    return this;
+  }
+
+  /** A body handler with {@code limit} that counts the bodies it reads (by route). */
+  private io.vertx.core.Handler<RoutingContext> body(long limit) {
+    BodyHandler h = BodyHandler.create(false).setBodyLimit(limit);
+    return ctx -> {
+      if (ctx.get(BODY_LIMIT) == null) {
+        ctx.put(BODY_LIMIT, limit);
+      }
+      if (ctx.get(BODY_COUNTED) == null) {
+        ctx.put(BODY_COUNTED, true);
+        metrics.bodyRead(routeLabel(ctx));
+      }
+      h.handle(ctx);
+    };
+  }
+
+  private static final String BODY_COUNTED = "hedgerow.body.counted";
+
+  /** The route template of a request, for metric labels (the router-wide handler has none; raw paths would be unbounded). */
+  private static String routeLabel(RoutingContext ctx) {
+    if (ctx.currentRoute() != null && ctx.currentRoute().getPath() != null) {
+      return ctx.currentRoute().getPath();
+    }
+    String p = ctx.request().path();
+    if (p == null) {
+      return "other";
+    }
+    if (p.equals(Wire.CLIENTS) || p.equals(Wire.SPENDS) || p.equals(Wire.ENROL)) {
+      return p;
+    }
+    if (p.matches("/v1/rounds/[^/]+/decline")) {
+      return "/v1/rounds/:round/decline";
+    }
+    if (p.matches("/v1/rounds/[^/]+/secagg/[^/]+")) {
+      return "/v1/rounds/:round/secagg/:stage";
+    }
+    return "other";
+  }
+  private static final String BODY_LIMIT = "hedgerow.body.limit";
+
+  /**
+   * Largest body of a secure-aggregation stage, from the round's clients n (k ≤ n − 1 neighbours) and the
+   * dimension d: key advertisements are fixed-size, encrypted shares and unmasking shares grow with k, the
+   * masked input is 4·(d + 1) bytes.
+   */
+  private long secAggBodyLimit(String stage) {
+    long n = Math.max(2, federation.registeredClients());
+    long d = options.spec().parameterCount() + 1L;
+    return switch (stage == null ? "" : stage) {
+      case "advertise-keys" -> 4 * 1024;
+      case "share-keys" -> 512 * n + 4 * 1024;
+      case "masked-input" -> 4 * d + 4 * 1024;
+      case "unmask" -> 256 * n + 4 * 1024;
+      default -> 4 * 1024; // refused as an unknown stage by the workflow
+    };
+  }
+
+  /** Connections per remote address; those beyond the cap are answered 503 (connectionLimits) and closed. */
+  private void connected(io.vertx.core.http.HttpConnection conn) {
+    String host = conn.remoteAddress() == null ? "unknown" : conn.remoteAddress().hostAddress();
+    int n = connectionsByAddress.merge(host, 1, Integer::sum);
+    if (n > limits.maxConnectionsPerAddress()) {
+      overCap.add(conn);
+    }
+    conn.closeHandler(v -> {
+      connectionsByAddress.computeIfPresent(host, (k, c) -> c <= 1 ? null : c - 1);
+      overCap.remove(conn);
+    });
+  }
+
+  /** First handler of every request: the per-address connection cap and the body-read deadline. */
+  private void connectionLimits(RoutingContext ctx) {
+    if (overCap.contains(ctx.request().connection())) {
+      metrics.shed("connections-per-address");
+      ctx.response().putHeader("Retry-After", "5");
+      json(ctx, 503, new JsonObject().put("error", "too many connections from " + ctx.request().remoteAddress()
+          .hostAddress() + " (limit " + limits.maxConnectionsPerAddress() + " per address); close idle ones and retry"));
+      ctx.request().connection().close();
+      return;
+    }
+    if (!ctx.request().isEnded()) {
+      // A body that trickles in (slowloris) must not hold the connection and its buffer for ever; a large
+      // declared body gets extra time at a slow link's rate, so a big model's update is not cut off.
+      long declared = contentLength(ctx);
+      long deadline = limits.bodyReadTimeoutMillis() + Math.max(0, declared) / ServiceLimits.SLOW_LINK_BYTES_PER_MILLI;
+      long timer = vertx.setTimer(deadline, id -> {
+        if (!ctx.request().isEnded() && !ctx.response().ended() && !ctx.response().closed()) {
+          ctx.response().setStatusCode(408).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+              .end(new JsonObject().put("error", "request body not received within " + deadline
+                  + " ms of the headers; the connection is closed").encode())
+              .onComplete(x -> ctx.request().connection().close());
+        }
+      });
+      ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+    }
+    ctx.next();
+  }
+
+  /** The declared Content-Length, or -1 (none or not a number). */
+  private static long contentLength(RoutingContext ctx) {
+    String cl = ctx.request().getHeader("Content-Length");
+    try {
+      return cl == null ? -1 : Long.parseLong(cl.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * One upload in flight per client: a second one while the first is still being received or stored is
+   * refused before its body is read (503 for a retry of the same upload id, 409 otherwise).
+   */
+  private void oneUploadPerClient(RoutingContext ctx) {
+    Federation.Client client = clientOf(ctx); // open registration: the bearer token, before any of the body is read
+    if (secagg != null) {
+      throw new RejectedException(409, "this federation uses secure aggregation: updates go through "
+          + "/v1/rounds/{r}/secagg/{stage}, never in the clear");
+    }
+    String id = ctx.request().getHeader(Wire.HEADER_UPLOAD_ID);
+    String key = id == null ? "" : id;
+    String current = uploadsInFlight.get(client.id());
+    if (current != null) {
+      if (!key.isEmpty() && key.equals(current)) {
+        throw new RejectedException(503, "upload '" + id + "' of '" + client.id() + "' is still in flight on another "
+            + "request; retry");
+      }
+      throw new RejectedException(409, "another upload from '" + client.id() + "' is in flight; one upload at a time "
+          + "per client");
+    }
+    uploadsInFlight.put(client.id(), key);
+    ctx.addEndHandler(v -> uploadsInFlight.remove(client.id(), key));
+    ctx.next();
   }
 
   /** Picks up where the store left off: re-arms the open round, closes it if complete, or finishes. */
@@ -466,6 +638,12 @@ public final class CoordinatorVerticle extends VerticleBase {
       int a = parseInt(after, "after");
       if (federation.phase() != Federation.Phase.FINISHED
           && (federation.phase() == Federation.Phase.WAITING_FOR_CLIENTS || federation.round() <= a)) {
+        if (waiters.size() >= limits.maxLongPollWaiters()) {
+          metrics.shed("long-polls");
+          ctx.response().putHeader("Retry-After", Long.toString(LONG_POLL_RETRY_SECONDS));
+          throw new RejectedException(503, "too many long polls waiting (limit " + limits.maxLongPollWaiters()
+              + "); retry after " + LONG_POLL_RETRY_SECONDS + " s");
+        }
         long timer = vertx.setTimer(LONG_POLL_MILLIS, id -> answerWaiters(true));
         waiters.add(new Waiter(a, ctx, timer, caller));
         metrics.longPollOpened();
@@ -555,10 +733,6 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void upload(RoutingContext ctx, byte[] body) {
     Federation.Client client = clientOf(ctx);
-    if (secagg != null) {
-      throw new RejectedException(409, "this federation uses secure aggregation: updates go through "
-          + "/v1/rounds/{r}/secagg/{stage}, never in the clear");
-    }
     int round = parseInt(ctx.pathParam("round"), "round");
     int version = parseInt(requiredHeader(ctx, Wire.HEADER_MODEL_VERSION), Wire.HEADER_MODEL_VERSION);
     long examples = parseLong(requiredHeader(ctx, Wire.HEADER_EXAMPLES), Wire.HEADER_EXAMPLES);
@@ -580,7 +754,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     federation.requireRoundSpend(client, round, spendCounter);
     Federation.Admission a = federation.admit(client, round, version, hash, examples, body, trainSeconds, trainLoss,
-        uploadId, System.currentTimeMillis());
+        uploadId, uploadId == null ? null : uploadHash(ctx, body), System.currentTimeMillis());
     if (a.alreadyAccepted()) {
       json(ctx, 202, uploadAnswer(a.round()).put("duplicate", true));
       return;
@@ -601,6 +775,27 @@ public final class CoordinatorVerticle extends VerticleBase {
         afterWrite();
       }
     });
+  }
+
+  /** Headers an upload's meaning depends on; with the round and the body they make the hash its upload id is bound to. */
+  private static final String[] HASHED_HEADERS = {Wire.HEADER_MODEL_VERSION, Wire.HEADER_SPEC_HASH, Wire.HEADER_EXAMPLES,
+      Wire.HEADER_TRAIN_SECONDS, Wire.HEADER_TRAIN_LOSS, Wire.HEADER_DP_SPEND_COUNTER};
+
+  /** SHA-256 (hex) of the round, the hashed headers (raw, as sent: a retry resends them as they were) and the body. */
+  static String uploadHash(RoutingContext ctx, byte[] body) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      StringBuilder head = new StringBuilder("hedgerow/upload/v1\n").append(ctx.pathParam("round")).append('\n');
+      for (String h : HASHED_HEADERS) {
+        String v = ctx.request().getHeader(h);
+        head.append(h).append(v == null ? "\u0000" : ": " + v).append('\n');
+      }
+      md.update(head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      md.update(body);
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
   }
 
   private JsonObject uploadAnswer(int round) {
@@ -909,12 +1104,17 @@ public final class CoordinatorVerticle extends VerticleBase {
       metrics.updateRejected(org.hedgerow.coordinator.metrics.UpdateRejection.forStatus(code < 0 ? 500 : code));
     }
     if (t instanceof RejectedException r) {
+      if ((r.status() == 503 || r.status() == 429) && ctx.response().headers().get("Retry-After") == null) {
+        ctx.response().putHeader("Retry-After", "1");
+      }
       json(ctx, r.status(), new JsonObject().put("error", r.getMessage()));
     } else if (ctx.statusCode() == 413 && Wire.SPENDS.equals(ctx.request().path())) {
       json(ctx, 413, new JsonObject().put("error", "request body larger than the limit of " + MAX_SPENDS_BODY_BYTES
           + " bytes; post fewer spends at a time"));
     } else if (ctx.statusCode() == 413) {
-      json(ctx, 413, new JsonObject().put("error", "request body larger than the limit of " + options.maxUploadBytes() + " bytes"));
+      Object limit = ctx.get(BODY_LIMIT);
+      json(ctx, 413, new JsonObject().put("error", "request body larger than the limit of "
+          + (limit != null ? limit : limits.maxJsonBodyBytes()) + " bytes for " + abbreviate(ctx.request().path())));
     } else if (ctx.statusCode() == 404) {
       json(ctx, 404, new JsonObject().put("error", notFound(ctx)));
     } else if (ctx.statusCode() == 405) {
@@ -1014,6 +1214,13 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (org.hedgerow.coordinator.ops.UnreadBodies.largeBodyPending(ctx.request())) {
+      // Answered before a large body was read (a refusal): close rather than read and discard the rest of it.
+      ctx.response().putHeader("Connection", "close");
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode())
+          .onComplete(x -> ctx.request().connection().close());
+      return;
+    }
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 }

@@ -100,7 +100,7 @@ public final class Federation {
   private final Map<String, ClientUpdate> updates = new TreeMap<>();
   private final Map<String, PendingUpdate> pendingUploads = new HashMap<>();
   private final Set<String> pendingDeclines = new TreeSet<>();
-  private final Map<Integer, Map<String, String>> uploadIds = new TreeMap<>();
+  private final Map<Integer, Map<String, org.hedgerow.coordinator.store.UploadKey>> uploadIds = new TreeMap<>();
   private final List<RoundRecord> history = new ArrayList<>();
   private final Map<String, Declined> declined = new TreeMap<>();
   /** Every recorded spend (silos' signed ones and the coordinator's own), in ledger order. */
@@ -468,8 +468,20 @@ public final class Federation {
    */
   public Admission admit(Client client, int forRound, int trainedOnVersion, String specHash, long examples,
       byte[] body, double trainSeconds, double trainLoss, String uploadId, long nowMillis) {
-    Map<String, String> ids = uploadIds.get(forRound);
-    if (uploadId != null && ids != null && uploadId.equals(ids.get(client.id()))) {
+    return admit(client, forRound, trainedOnVersion, specHash, examples, body, trainSeconds, trainLoss, uploadId, null,
+        nowMillis);
+  }
+
+  /**
+   * As above, with the upload id bound to {@code uploadHash} (SHA-256 of the upload's body and headers):
+   * a retry with the same id and hash is a duplicate; the same id with another hash is refused (409).
+   */
+  public Admission admit(Client client, int forRound, int trainedOnVersion, String specHash, long examples,
+      byte[] body, double trainSeconds, double trainLoss, String uploadId, String uploadHash, long nowMillis) {
+    Map<String, org.hedgerow.coordinator.store.UploadKey> ids = uploadIds.get(forRound);
+    org.hedgerow.coordinator.store.UploadKey previous = ids == null ? null : ids.get(client.id());
+    if (uploadId != null && previous != null && uploadId.equals(previous.id())) {
+      requireSameUpload(client, uploadId, previous.hash(), uploadHash);
       return new Admission(true, forRound, null);
     }
     if (declined.containsKey(client.id())) {
@@ -479,6 +491,7 @@ public final class Federation {
     PendingUpdate inFlight = pendingUploads.get(client.id());
     if (inFlight != null) {
       if (uploadId != null && uploadId.equals(inFlight.stored().uploadId())) {
+        requireSameUpload(client, uploadId, inFlight.stored().uploadHash(), uploadHash);
         throw new RejectedException(503, "this upload of '" + client.id() + "' is still being stored; retry");
       }
       throw new RejectedException(409, "an update from '" + client.id() + "' for round " + inFlight.stored().round()
@@ -519,10 +532,20 @@ public final class Federation {
     String id = uploadId != null ? uploadId : "server-" + Base64.getUrlEncoder().withoutPadding()
         .encodeToString(randomBytes(12));
     StoredUpdate stored = new StoredUpdate(round, client.id(), id, nextPosition++, trainedOnVersion, examples, body,
-        Double.isFinite(trainSeconds) && trainSeconds >= 0 ? trainSeconds : 0, trainLoss, nowMillis);
+        Double.isFinite(trainSeconds) && trainSeconds >= 0 ? trainSeconds : 0, trainLoss, nowMillis,
+        uploadId != null ? uploadHash : null);
     PendingUpdate p = new PendingUpdate(client, stored, new ClientUpdate(client.id(), examples, delta));
     pendingUploads.put(client.id(), p);
     return new Admission(false, round, p);
+  }
+
+  /** An upload id names one upload: a retry must resend the same bytes (null hashes: stored before they were kept). */
+  private static void requireSameUpload(Client client, String uploadId, String storedHash, String hash) {
+    if (storedHash != null && hash != null && !storedHash.equals(hash)) {
+      throw new RejectedException(409, "upload id '" + uploadId + "' of '" + client.id() + "' was already used for "
+          + "a different update (its body or headers differ); a retry must resend the same bytes, and a new update "
+          + "needs a new upload id");
+    }
   }
 
   private byte[] randomBytes(int n) {
@@ -547,7 +570,8 @@ public final class Federation {
 
   private void count(StoredUpdate u, ClientUpdate update) {
     updates.put(u.clientId(), update);
-    uploadIds.computeIfAbsent(u.round(), k -> new TreeMap<>()).put(u.clientId(), u.uploadId());
+    uploadIds.computeIfAbsent(u.round(), k -> new TreeMap<>()).put(u.clientId(),
+        new org.hedgerow.coordinator.store.UploadKey(u.uploadId(), u.uploadHash()));
     bytesUp += u.body().length;
     trainSecondsSum += u.trainSeconds();
     if (Double.isFinite(u.trainLoss())) {

@@ -4,29 +4,37 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
- * Reads an update's body straight into one {@code byte[]} of the announced {@code Content-Length}
- * and hands it on, instead of vertx-web's {@code BodyHandler}. The BodyHandler starts at 64 KiB and
+ * Reads an update's body straight into one {@code byte[]} of its declared length (at most the model's
+ * update size) and
+ * hands it on, instead of vertx-web's {@code BodyHandler}. The BodyHandler starts at 64 KiB and
  * doubles (four copies on the way to 1 MiB, each a humongous array for G1), and the handler then
  * needed {@code getBytes()}, another 1 MiB copy; here each received chunk is copied exactly once.
  *
- * <p>Limits are the BodyHandler's: a declared length over {@code limit} is refused with 413 before
- * anything is read or allocated, and a chunked body is refused once it passes the limit. Mount it
+ * <p>The body must declare {@code Content-Length} equal to the update size ({@code 4 × parameters}):
+ * chunked (no length) 411 and longer 413, each naming the expected size, before anything is read
+ * or allocated. A shorter one is read (it is smaller than a valid one) and refused with 400 by the
+ * update's checks, after those that come first (e.g. a closed round's 409). A body that runs past its declared length is refused. Mount it
  * after authentication, so an unknown caller cannot make the coordinator allocate.
  */
 final class UploadBodyReader implements Handler<RoutingContext> {
-  private final long limit;
+  private final int expected;
+  private final String what;
   private final BiConsumer<RoutingContext, byte[]> next;
+  private final Runnable onRead;
 
   /**
-   * @param limit largest body accepted, in bytes
+   * @param expected the one body size accepted, in bytes
+   * @param what the size in words, for refusals (e.g. "9 float32 values")
+   * @param onRead called when reading starts (a metric)
    * @param next called on the event loop with the complete body
    */
-  UploadBodyReader(long limit, BiConsumer<RoutingContext, byte[]> next) {
-    this.limit = limit;
+  UploadBodyReader(int expected, String what, Runnable onRead, BiConsumer<RoutingContext, byte[]> next) {
+    this.expected = expected;
+    this.what = what;
+    this.onRead = onRead;
     this.next = next;
   }
 
@@ -34,33 +42,42 @@ final class UploadBodyReader implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     String declared = req.getHeader("Content-Length");
-    long length = -1;
-    if (declared != null) {
+    String size = expected + " bytes (" + what + ")";
+    long length;
+    if (declared == null) {
+      if (req.headers().contains("Transfer-Encoding")) {
+        throw new RejectedException(411, "an update must declare Content-Length: " + size + "; chunked bodies are "
+            + "refused");
+      }
+      length = 0; // neither Content-Length nor Transfer-Encoding: HTTP/1.1 says there is no body
+    } else {
       try {
         length = Long.parseLong(declared.trim());
       } catch (NumberFormatException e) {
         throw new RejectedException(400, "Content-Length must be an integer. Provided value: " + declared);
       }
-      if (length > limit) {
-        throw new RejectedException(413, "request body of " + length + " bytes is larger than the limit of "
-            + limit + " bytes");
-      }
     }
-    Body body = new Body(length >= 0 ? new byte[(int) length] : new byte[(int) Math.min(limit, 64 * 1024)],
-        length >= 0);
+    if (length > expected) {
+      throw new RejectedException(413, "request body of " + length + " bytes is larger than the limit: the update size "
+          + "is " + size + ", expected " + what);
+    }
+    // A shorter body is read (it is smaller than a valid one) and refused with the update's other checks, in
+    // their order: a retry for a closed round is still told so.
+    onRead.run();
+    Body body = new Body(new byte[(int) length]);
     req.handler(chunk -> body.append(ctx, chunk));
     req.exceptionHandler(e -> body.failed = true); // connection lost: nothing to answer, nothing stored
     req.endHandler(v -> {
       if (body.failed) {
         return;
       }
-      if (body.fixed && body.size != body.bytes.length) {
+      if (body.size != body.bytes.length) {
         ctx.fail(new RejectedException(400, "body of " + body.size + " bytes is shorter than its Content-Length "
             + body.bytes.length));
         return;
       }
       try {
-        next.accept(ctx, body.fixed ? body.bytes : Arrays.copyOf(body.bytes, body.size));
+        next.accept(ctx, body.bytes);
       } catch (RuntimeException e) {
         ctx.fail(e);
       }
@@ -69,14 +86,12 @@ final class UploadBodyReader implements Handler<RoutingContext> {
   }
 
   private final class Body {
-    byte[] bytes;
-    final boolean fixed;
+    final byte[] bytes;
     int size;
     boolean failed;
 
-    Body(byte[] bytes, boolean fixed) {
+    Body(byte[] bytes) {
       this.bytes = bytes;
-      this.fixed = fixed;
     }
 
     void append(RoutingContext ctx, Buffer chunk) {
@@ -84,14 +99,10 @@ final class UploadBodyReader implements Handler<RoutingContext> {
         return;
       }
       int n = chunk.length();
-      if ((long) size + n > (fixed ? bytes.length : limit)) {
+      if ((long) size + n > bytes.length) {
         failed = true;
-        ctx.fail(fixed ? new RejectedException(400, "body is longer than its Content-Length " + bytes.length)
-            : new RejectedException(413, "request body larger than the limit of " + limit + " bytes"));
+        ctx.fail(new RejectedException(400, "body is longer than its Content-Length " + bytes.length));
         return;
-      }
-      if (size + n > bytes.length) {
-        bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max((long) bytes.length * 2, size + n)));
       }
       chunk.getBytes(0, n, bytes, size);
       size += n;

@@ -157,7 +157,8 @@ class AbuseSuiteTest {
     byte[] part = "0123456789".getBytes(StandardCharsets.US_ASCII);
     String upload = "PUT " + Wire.update(1) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + Wire.HEADER_MODEL_VERSION + ": 0\r\n" + Wire.HEADER_SPEC_HASH + ": " + SPEC.hash() + "\r\n"
-        + Wire.HEADER_EXAMPLES + ": 1\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n";
+        + Wire.HEADER_EXAMPLES + ": 1\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+        + 4 * SPEC.parameterCount() + "\r\n\r\n";
     String enrol = "POST " + Wire.ENROL + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         + "Content-Length: 1000\r\n\r\n";
     for (String head : new String[] {upload, enrol}) {
@@ -173,6 +174,8 @@ class AbuseSuiteTest {
     Thread.sleep(200);
     assertEquals(200, f.get(a.http(), Wire.ROUND, null).statusCode());
     assertEquals(before, f.snapshot());
+    // The abandoned upload no longer counts as in flight: the next one is read (and refused for its content).
+    refused(upload(with(ServiceFixture.updateHeaders(0), Wire.HEADER_SPEC_HASH, "deadbeef"), ok()), 400, "spec hash");
     // A caller that hangs up is not a server failure: nothing is counted as an internal error.
     String metrics = f.get(f.anonymous, "/metrics", f.operatorToken).body();
     assertFalse(metrics.contains("hedgerow_updates_rejected_total{reason=\"other\"}"), metrics);
@@ -209,13 +212,14 @@ class AbuseSuiteTest {
   @Test
   void oversizedBodies_uploadEnrolAdmin_refused413NamingTheLimit() throws Exception {
     byte[] big = new byte[(int) ServiceFixture.MAX_UPLOAD_BYTES + 1];
-    refused(upload(ServiceFixture.updateHeaders(0), big), 413, "limit");
-    // The same without a Content-Length (chunked): the limit is enforced while reading.
+    // An update's Content-Length must be the model's update size: 4 × 9 parameters.
+    refused(upload(ServiceFixture.updateHeaders(0), big), 413, "the update size is 36 bytes");
+    // Without a Content-Length (chunked): 411 naming the size, before anything is read.
     HttpResponse<String> chunked = a.http().send(HttpRequest.newBuilder(f.base.resolve(Wire.update(1)))
         .timeout(Duration.ofSeconds(10)).headers(flatten(ServiceFixture.updateHeaders(0)))
         .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build(),
         HttpResponse.BodyHandlers.ofString());
-    refused(chunked, 413, "limit");
+    refused(chunked, 411, "Content-Length: 36 bytes");
     String hugeJson = "{\"token\": \"" + "a".repeat(AdminRoutes.MAX_BODY_BYTES) + "\"}";
     refused(f.post(f.anonymous, Wire.ENROL, null, hugeJson), 413, "limit");
     refused(f.post(f.anonymous, Wire.ADMIN_ENROLMENT_TOKENS, f.operatorToken, hugeJson), 413, "limit");
@@ -235,7 +239,7 @@ class AbuseSuiteTest {
     refused(upload(h, new byte[0]), 400, "expected " + n + " float32 values");
     refused(upload(h, new byte[7]), 400, "expected " + n + " float32 values");
     refused(upload(h, new byte[4 * (n - 1)]), 400, "expected " + n + " float32 values");
-    refused(upload(h, new byte[4 * (n + 1)]), 400, "expected " + n + " float32 values");
+    refused(upload(h, new byte[4 * (n + 1)]), 413, "expected " + n + " float32 values");
     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
       float[] v = filled(0.5f);
       v[n - 1] = bad;
@@ -303,6 +307,9 @@ class AbuseSuiteTest {
     assertTrue(new JsonObject(again.body()).getBoolean("duplicate"), again.body());
     assertEquals(1, new JsonObject(again.body()).getInteger("updates"));
     assertEquals(before, f.snapshot());
+    // The same upload id with other bytes (body, or a header the update depends on): refused, naming the id.
+    refused(f.upload(r, 1, h, ParameterCodec.encode(filled(9f))), 409, "upload id 'r-round-1'");
+    refused(f.upload(r, 1, with(h, Wire.HEADER_EXAMPLES, "7"), ok()), 409, "upload id 'r-round-1'");
     // Another update for the same round: refused.
     refused(f.upload(r, 1, with(h, Wire.HEADER_UPLOAD_ID, "r-round-1-bis"), ParameterCodec.encode(filled(9f))), 409,
         "already accepted");

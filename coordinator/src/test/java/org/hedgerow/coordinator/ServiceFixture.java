@@ -80,6 +80,12 @@ final class ServiceFixture implements AutoCloseable {
    */
   ServiceFixture(Path dir, int rounds, int clients, boolean generousRateLimit, String privacy, boolean init)
       throws Exception {
+    this(dir, rounds, clients, generousRateLimit, privacy, init, null);
+  }
+
+  /** As above, with {@code limits} (null: the defaults, with the enrolment rate lifted when the rate limit is generous). */
+  ServiceFixture(Path dir, int rounds, int clients, boolean generousRateLimit, String privacy, boolean init,
+      ServiceLimits limits) throws Exception {
     this.dir = dir;
     if (init) {
       StateDirectory.init(dir, List.of());
@@ -98,6 +104,11 @@ final class ServiceFixture implements AutoCloseable {
         clients, CoordinatorOptions.DEFAULT_ROUND_DEADLINE_MILLIS, 7, MAX_UPLOAD_BYTES, 0, privacy);
     // Constructed here, off any event loop: the constructor reads the store.
     verticle = new CoordinatorVerticle(options, new FedAvg(new FitConfig(1, 8, 1)), null, store, access);
+    if (limits != null) {
+      verticle.limits(limits);
+    } else if (generousRateLimit) {
+      verticle.limits(ServiceLimits.DEFAULTS.withEnrolRate(10_000, 10_000));
+    }
     vertx = Vertx.vertx();
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
     base = URI.create("https://127.0.0.1:" + verticle.port());

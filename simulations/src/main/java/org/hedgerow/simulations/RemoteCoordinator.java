@@ -1,12 +1,7 @@
 package org.hedgerow.simulations;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +11,10 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.auth.StateDirectory;
 import org.hedgerow.edge.client.ClientCredentials;
 import org.hedgerow.edge.client.CoordinatorClient;
+import org.hedgerow.edge.client.OperatorApi;
 
 /**
  * A coordinator that is already running (started with {@code hedgerow coordinator start}), as the
@@ -36,7 +31,6 @@ public final class RemoteCoordinator {
   static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   /** Lifetime of the enrolment tokens simulate issues: they are redeemed seconds later. */
   static final Duration TOKEN_TTL = Duration.ofHours(1);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI uri;
   private final Path trust;
@@ -143,33 +137,15 @@ public final class RemoteCoordinator {
 
   /** {@code POST /v1/admin/enrolment-tokens} as the operator: a one-time token for {@code clientId}. */
   private String issueToken(String clientId) {
-    String body = JSON.createObjectNode().put("client_id", clientId).put("ttl_seconds", TOKEN_TTL.toSeconds())
-        .toString();
-    HttpClient http = HttpClient.newBuilder().sslContext(trustOnly).version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
-    HttpResponse<String> r;
-    try {
-      r = http.send(HttpRequest.newBuilder(uri.resolve(Wire.ADMIN_ENROLMENT_TOKENS)).timeout(Duration.ofSeconds(30))
-          .header("Authorization", "Bearer " + operatorToken).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot reach the coordinator at " + uri + " to issue an enrolment token for '"
-          + clientId + "' (" + e + ")", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
     JsonNode answer;
     try {
-      answer = JSON.readTree(r.body());
-    } catch (IOException e) {
-      answer = null;
+      answer = new OperatorApi(uri, trust, operatorToken).issueEnrolmentToken(clientId, TOKEN_TTL);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("could not issue an enrolment token for '" + clientId + "': " + e.getMessage(), e);
     }
-    if (r.statusCode() != 201 || answer == null || !answer.hasNonNull("token")) {
-      String msg = answer != null && answer.has("error") ? answer.get("error").asText() : r.body();
-      throw new IllegalStateException("the coordinator refused to issue an enrolment token for '" + clientId + "' ("
-          + r.statusCode() + "): " + msg + (r.statusCode() == 401 ? " (is --operator-token-file this coordinator's "
-          + "operator.token?)" : ""));
+    if (!answer.hasNonNull("token")) {
+      throw new IllegalStateException("the coordinator's answer to issuing a token for '" + clientId + "' has no token: "
+          + answer);
     }
     return answer.get("token").asText();
   }

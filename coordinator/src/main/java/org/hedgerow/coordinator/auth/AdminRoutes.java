@@ -33,18 +33,39 @@ public final class AdminRoutes {
   private final Vertx vertx;
   private final EnrolmentService enrolment;
   private final Authenticator auth;
+  private final int maxBodyBytes;
+  private final java.util.function.Consumer<String> onBodyRead;
 
   public AdminRoutes(Vertx vertx, EnrolmentService enrolment, Authenticator auth) {
+    this(vertx, enrolment, auth, MAX_BODY_BYTES, route -> {});
+  }
+
+  /**
+   * @param maxBodyBytes largest request body, at most {@link #MAX_BODY_BYTES}
+   * @param onBodyRead called with the route when a body starts being read (a metric)
+   */
+  public AdminRoutes(Vertx vertx, EnrolmentService enrolment, Authenticator auth, int maxBodyBytes,
+      java.util.function.Consumer<String> onBodyRead) {
     this.vertx = vertx;
     this.enrolment = enrolment;
     this.auth = auth;
+    this.maxBodyBytes = Math.min(maxBodyBytes, MAX_BODY_BYTES);
+    this.onBodyRead = onBodyRead;
   }
 
   /** Adds the routes to {@code router} (which should have a failure handler for {@link RejectedException}). */
   public void mount(Router router) {
     // Credentials are checked on a route of their own, before the body is read (vertx-web wants a route's
     // BodyHandler first), so an unauthenticated caller cannot make us buffer a body.
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    BodyHandler handler = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    io.vertx.core.Handler<RoutingContext> body = ctx -> {
+      ctx.put("hedgerow.body.limit", (long) maxBodyBytes);
+      if (ctx.get("hedgerow.body.counted") == null) {
+        ctx.put("hedgerow.body.counted", true);
+        onBodyRead.accept(ctx.currentRoute().getPath());
+      }
+      handler.handle(ctx);
+    };
     router.post(Wire.ADMIN_ENROLMENT_TOKENS).handler(auth.handler(Role.OPERATOR));
     router.post(Wire.ADMIN_ENROLMENT_TOKENS).handler(body).handler(this::issueToken);
     router.post(Wire.ENROL).handler(body).handler(this::enrol);

@@ -26,8 +26,9 @@ public final class Authenticator {
   public static final String PRINCIPAL = "hedgerow.principal";
 
   private final ClientRegistry clients;
-  private final String operatorTokenHash;
-  private final String auditorTokenHash;
+  // Volatile: replaced when the operator rotates the tokens (reloadTokens), read on every request.
+  private volatile String operatorTokenHash;
+  private volatile String auditorTokenHash;
   private final boolean clientBearerTokens;
 
   /**
@@ -43,6 +44,38 @@ public final class Authenticator {
     this.operatorTokenHash = operatorTokenHash;
     this.auditorTokenHash = auditorTokenHash;
     this.clientBearerTokens = clientBearerTokens;
+  }
+
+  /**
+   * Re-reads {@code STATE/operator.token} and {@code STATE/auditor.token} and switches to the tokens
+   * they hold now (after {@code hedgerow coordinator rotate-tokens}); the old ones stop working at
+   * once. A file that cannot be read or is not owner-only keeps the token in force.
+   *
+   * @return the roles whose token changed (empty if none)
+   */
+  public java.util.List<String> reloadTokens(java.nio.file.Path stateDir) {
+    java.util.List<String> changed = new java.util.ArrayList<>();
+    String op = hashOf(stateDir.resolve(StateDirectory.OPERATOR_TOKEN));
+    if (op != null && !op.equals(operatorTokenHash)) {
+      operatorTokenHash = op;
+      changed.add("operator");
+    }
+    String au = hashOf(stateDir.resolve(StateDirectory.AUDITOR_TOKEN));
+    if (au != null && !au.equals(auditorTokenHash)) {
+      auditorTokenHash = au;
+      changed.add("auditor");
+    }
+    return changed;
+  }
+
+  private static String hashOf(java.nio.file.Path tokenFile) {
+    try {
+      SecretFiles.requireOwnerOnly(tokenFile, "a bearer token");
+      return Tokens.hash(StateDirectory.readToken(tokenFile));
+    } catch (IllegalStateException e) {
+      org.slf4j.LoggerFactory.getLogger(Authenticator.class).error("not reloading {}: {}", tokenFile, e.getMessage());
+      return null;
+    }
   }
 
   /** For a coordinator serving HTTPS from {@code state}: silos authenticate by certificate only. */

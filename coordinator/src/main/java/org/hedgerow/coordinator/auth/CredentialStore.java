@@ -22,6 +22,12 @@ public interface CredentialStore {
   Optional<EnrolledClient> redeemEnrolmentToken(String tokenHash, Instant now,
       Function<String, EnrolledClient> enrol);
 
+  /**
+   * Whether a token with this hash exists, unused and unexpired: a cheap check made before a
+   * certificate request is parsed (redeeming checks again, atomically).
+   */
+  boolean enrolmentTokenUsable(String tokenHash, Instant now);
+
   Optional<EnrolledClient> clientByCertificateFingerprint(String fingerprint);
 
   Optional<EnrolledClient> clientByBearerTokenHash(String tokenHash);

@@ -91,6 +91,12 @@ public final class EnrolmentService {
     if (token == null || token.isBlank()) {
       throw new RejectedException(400, "missing enrolment 'token'");
     }
+    Instant now = clock.instant();
+    String tokenHash = Tokens.hash(token.strip());
+    // The token first: an unknown caller must not make the coordinator parse and verify a CSR.
+    if (!store.enrolmentTokenUsable(tokenHash, now)) {
+      throw new RejectedException(401, "enrolment token is unknown, already used or expired");
+    }
     PKCS10CertificationRequest csr = null;
     if (ca != null) {
       if (csrPem == null || csrPem.isBlank()) {
@@ -103,11 +109,10 @@ public final class EnrolmentService {
         throw new RejectedException(400, "csr: " + e.getMessage());
       }
     }
-    Instant now = clock.instant();
     AtomicReference<X509Certificate> cert = new AtomicReference<>();
     AtomicReference<String> bearer = new AtomicReference<>();
     PKCS10CertificationRequest request = csr;
-    Optional<EnrolledClient> enrolled = store.redeemEnrolmentToken(Tokens.hash(token.strip()), now, clientId -> {
+    Optional<EnrolledClient> enrolled = store.redeemEnrolmentToken(tokenHash, now, clientId -> {
       if (request != null) {
         X509Certificate c = ca.signClient(request, clientId, clientValidity);
         cert.set(c);

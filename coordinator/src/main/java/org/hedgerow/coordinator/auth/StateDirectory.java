@@ -66,7 +66,7 @@ public final class StateDirectory {
     KeyAndCertificate server = ca.issueServer(extraHosts, CertificateAuthority.SERVER_VALIDITY);
     List<Path> written = new ArrayList<>();
     try {
-      Files.createDirectories(dir);
+      SecretFiles.ownerOnlyDirectory(dir); // 0700: it holds the CA key, and the database is created in it
       // Secrets first, each created with owner-only permissions before any byte is written.
       written.add(writeNew(dir.resolve(CA_KEY), Pem.privateKey(ca.keyAndCertificate().key()), true));
       written.add(writeNew(dir.resolve(CA), Pem.certificate(ca.certificate()), false));
@@ -93,6 +93,7 @@ public final class StateDirectory {
       throw new IllegalStateException("no coordinator state directory at " + dir
           + "; create one with 'hedgerow coordinator init --dir " + dir + "'");
     }
+    requireOwnerOnlySecrets(dir);
     X509Certificate caCert = parse(dir, CA, Pem::readCertificate);
     PrivateKey caKey = parse(dir, CA_KEY, Pem::readPrivateKey);
     X509Certificate serverCert = parse(dir, SERVER, Pem::readCertificate);
@@ -109,6 +110,45 @@ public final class StateDirectory {
     }
     return new StateDirectory(dir, ca, new KeyAndCertificate(serverKey, serverCert),
         Tokens.hash(readToken(dir.resolve(OPERATOR_TOKEN))), Tokens.hash(readToken(dir.resolve(AUDITOR_TOKEN))));
+  }
+
+  /**
+   * Refuses a state directory whose secrets (the directory itself, CA and server keys, tokens, the
+   * ledger key) are accessible to the group or others, naming the file and the chmod that fixes it.
+   */
+  public static void requireOwnerOnlySecrets(Path dir) {
+    SecretFiles.requireOwnerOnly(dir, "the coordinator's state directory");
+    SecretFiles.requireOwnerOnly(dir.resolve(CA_KEY), "the federation CA's private key");
+    SecretFiles.requireOwnerOnly(dir.resolve(SERVER_KEY), "the server's private key");
+    SecretFiles.requireOwnerOnly(dir.resolve(OPERATOR_TOKEN), "the operator's bearer token");
+    SecretFiles.requireOwnerOnly(dir.resolve(AUDITOR_TOKEN), "the auditor's bearer token");
+    SecretFiles.requireOwnerOnly(dir.resolve(org.hedgerow.coordinator.ledger.LedgerKey.PRIVATE_FILE),
+        "the ledger's private key");
+  }
+
+  /**
+   * Replaces the operator's and/or auditor's token with a fresh one, each written atomically and
+   * owner-only. A running coordinator switches to them within {@link org.hedgerow.coordinator.AccessControl#TOKEN_RELOAD_MILLIS}.
+   *
+   * @return the files rewritten
+   * @throws IllegalStateException if {@code dir} is not a state directory
+   */
+  public static List<Path> rotateTokens(Path dir, boolean operator, boolean auditor) {
+    if (!Files.isRegularFile(dir.resolve(OPERATOR_TOKEN)) || !Files.isRegularFile(dir.resolve(AUDITOR_TOKEN))) {
+      throw new IllegalStateException(dir + " is not a coordinator state directory (no " + OPERATOR_TOKEN + " and "
+          + AUDITOR_TOKEN + "); create one with 'hedgerow coordinator init --dir " + dir + "'");
+    }
+    List<Path> written = new ArrayList<>();
+    try {
+      for (String f : operator && auditor ? List.of(OPERATOR_TOKEN, AUDITOR_TOKEN)
+          : operator ? List.of(OPERATOR_TOKEN) : auditor ? List.of(AUDITOR_TOKEN) : List.<String>of()) {
+        SecretFiles.writeOwnerOnly(dir.resolve(f), Tokens.generate() + "\n", true);
+        written.add(dir.resolve(f));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a new token in " + dir + ": " + e, e);
+    }
+    return written;
   }
 
   /** The token stored in a token file (surrounding white space ignored). */

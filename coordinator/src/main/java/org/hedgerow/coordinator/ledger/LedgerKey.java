@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
@@ -27,12 +26,8 @@ public final class LedgerKey {
     if (!Files.exists(priv) && !Files.exists(pub)) {
       Ed25519KeyPair k = Ed25519.generateKeyPair(new SecureRandom());
       Files.createDirectories(dir);
-      Files.writeString(priv, Hex.encode(k.privateKey()) + "\n", StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system: nothing more we can do about permissions
-      }
+      // Created 0600 and moved into place: never readable by others, never half written.
+      org.hedgerow.coordinator.auth.SecretFiles.writeOwnerOnly(priv, Hex.encode(k.privateKey()) + "\n", false);
       Files.writeString(pub, Hex.encode(k.publicKey()) + "\n", StandardCharsets.UTF_8);
       return k;
     }

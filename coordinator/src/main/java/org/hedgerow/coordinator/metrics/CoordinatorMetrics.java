@@ -23,6 +23,8 @@ public final class CoordinatorMetrics {
   private final Histogram httpDuration;
   private final Gauge longPolls;
   private final Counter rateLimited;
+  private final Counter bodiesRead;
+  private final Counter shed;
 
   public CoordinatorMetrics() {
     this(new MetricsRegistry());
@@ -47,6 +49,10 @@ public final class CoordinatorMetrics {
         Histogram.LATENCY_SECONDS, "method", "route", "status");
     longPolls = registry.gauge("hedgerow_long_polls_open", "GET /v1/round?after=N requests waiting for a change.");
     rateLimited = registry.counter("hedgerow_rate_limited_total", "Requests refused with 429, by limit.", "limit");
+    bodiesRead = registry.counter("hedgerow_request_bodies_read_total",
+        "Requests whose body the coordinator started to read (only after authentication), by route.", "route");
+    shed = registry.counter("hedgerow_requests_shed_total",
+        "Requests refused with 503 by a service limit (connections per address, long-poll waiters), by limit.", "limit");
   }
 
   /** The registry to scrape (add more metrics to it if needed). */
@@ -100,6 +106,21 @@ public final class CoordinatorMetrics {
   /** A request was refused by the rate limit named {@code limit} (a fixed name like "uploads"). */
   public void rateLimited(String limit) {
     rateLimited.labels(limit).inc();
+  }
+
+  /** The coordinator started reading a request body on {@code route} (a route template). */
+  public void bodyRead(String route) {
+    bodiesRead.labels(route).inc();
+  }
+
+  /** A request was refused by the service limit {@code limit}. */
+  public void shed(String limit) {
+    shed.labels(limit).inc();
+  }
+
+  /** Bodies read so far on {@code route}. */
+  public double bodiesRead(String route) {
+    return bodiesRead.labels(route).get();
   }
 
   /**

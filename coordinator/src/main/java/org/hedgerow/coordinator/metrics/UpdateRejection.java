@@ -32,7 +32,7 @@ public enum UpdateRejection {
   /** The best reason an HTTP status alone gives (409 is taken as {@link #WRONG_ROUND}). */
   public static UpdateRejection forStatus(int status) {
     return switch (status) {
-      case 400 -> MALFORMED;
+      case 400, 411 -> MALFORMED;
       case 401 -> UNAUTHENTICATED;
       case 403 -> FORBIDDEN;
       case 409 -> WRONG_ROUND;

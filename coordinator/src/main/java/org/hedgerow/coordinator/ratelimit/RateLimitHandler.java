@@ -56,9 +56,18 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
     String message = String.format(Locale.ROOT,
         "rate limit '%s' exceeded: at most %s requests per second per caller (burst %s); retry after %d s",
         limiter.name(), trim(limiter.ratePerSecond()), trim(limiter.burst()), retry);
+    boolean close = org.hedgerow.coordinator.ops.UnreadBodies.largeBodyPending(ctx.request());
+    if (close) {
+      ctx.response().putHeader("Connection", "close"); // a refused caller's large body is not read
+    }
     ctx.response().setStatusCode(429).putHeader("Retry-After", Long.toString(retry))
         .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", message).put("limit", limiter.name()).encode());
+        .end(new JsonObject().put("error", message).put("limit", limiter.name()).encode())
+        .onComplete(x -> {
+          if (close) {
+            ctx.request().connection().close();
+          }
+        });
   }
 
   private static String remoteAddress(RoutingContext ctx) {

@@ -94,6 +94,16 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());
       }
+      if (!Files.exists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // Owner-only from the start (SQLite gives its journal the database's permissions): it holds token
+        // hashes, the ledger and the silos' updates.
+        try {
+          Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+          // created meanwhile: opened as it is
+        }
+      }
       c = DriverManager.getConnection(location.jdbcUrl());
       try (Statement s = c.createStatement()) {
         // Before the first write creates the file (a no-op on an existing one): a 1 MiB update then spans 32
@@ -426,18 +436,18 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       }
     }
     List<StoredUpdate> open = new ArrayList<>();
-    Map<Integer, Map<String, String>> uploadIds = new TreeMap<>();
+    Map<Integer, Map<String, UploadKey>> uploadIds = new TreeMap<>();
     try (PreparedStatement p = c.prepareStatement("SELECT round, client_id, upload_id, position, trained_on_version, "
-        + "examples, body, train_seconds, train_loss, accepted_at FROM updates ORDER BY round, position");
+        + "examples, body, train_seconds, train_loss, accepted_at, upload_hash FROM updates ORDER BY round, position");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
         int ur = r.getInt(1);
         String client = r.getString(2);
-        uploadIds.computeIfAbsent(ur, k -> new TreeMap<>()).put(client, r.getString(3));
+        uploadIds.computeIfAbsent(ur, k -> new TreeMap<>()).put(client, new UploadKey(r.getString(3), r.getString(11)));
         byte[] body = r.getBytes(7);
         if (ur == round && body != null && openedAt != 0) {
           open.add(new StoredUpdate(ur, client, r.getString(3), r.getInt(4), r.getInt(5), r.getLong(6), body,
-              nullableDouble(r, 8), nullableDouble(r, 9), r.getLong(10)));
+              nullableDouble(r, 8), nullableDouble(r, 9), r.getLong(10), r.getString(11)));
         }
       }
     }
@@ -540,8 +550,8 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         }
       }
       try (PreparedStatement p = c.prepareStatement("INSERT INTO updates (round, client_id, upload_id, position, "
-          + "trained_on_version, examples, body, train_seconds, train_loss, accepted_at) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "trained_on_version, examples, body, train_seconds, train_loss, accepted_at, upload_hash) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         p.setInt(1, u.round());
         p.setString(2, u.clientId());
         p.setString(3, u.uploadId());
@@ -552,6 +562,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         setDouble(p, 8, u.trainSeconds());
         setDouble(p, 9, u.trainLoss());
         p.setLong(10, u.acceptedAtMillis());
+        p.setString(11, u.uploadHash());
         p.executeUpdate();
       }
       return true;
@@ -720,6 +731,20 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         p.executeUpdate();
       }
       return null;
+    });
+  }
+
+  @Override
+  public boolean enrolmentTokenUsable(String tokenHash, Instant now) {
+    return writer.call(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM enrolment_tokens WHERE token_hash = ? "
+          + "AND used_at IS NULL AND expires_at > ?")) {
+        p.setString(1, tokenHash);
+        p.setLong(2, now.toEpochMilli());
+        try (ResultSet r = p.executeQuery()) {
+          return r.next();
+        }
+      }
     });
   }
 

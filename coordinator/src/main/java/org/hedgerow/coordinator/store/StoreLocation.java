@@ -28,6 +28,14 @@ public record StoreLocation(Kind kind, String jdbcUrl, String user, String passw
   private static final String FORMS = "sqlite:PATH, postgresql://user:pass@host:port/db or jdbc:postgresql://host:port/db";
 
   /** An SQLite file, fsynced on every commit ({@code synchronous=FULL}). */
+  /** The SQLite database file (for SQLITE locations). */
+  public Path sqliteFile() {
+    if (kind != Kind.SQLITE) {
+      throw new IllegalStateException("not an SQLite store: " + this);
+    }
+    return Path.of(jdbcUrl.substring("jdbc:sqlite:".length()));
+  }
+
   public static StoreLocation sqlite(Path file) {
     return new StoreLocation(Kind.SQLITE, "jdbc:sqlite:" + file.toAbsolutePath(), null, null, "FULL");
   }

@@ -18,7 +18,7 @@ import org.hedgerow.privacy.budget.Spend;
  * @param participants joined clients, by join time
  * @param bearerTokenHashes SHA-256 (hex) of each participant's bearer token, by client id, where it has one
  * @param openRoundUpdates the open round's accepted updates with their bodies, by position
- * @param uploadIds every accepted upload's id, by round then client id (bodies of closed rounds are gone)
+ * @param uploadIds every accepted upload's id and hash, by round then client id (bodies of closed rounds are gone)
  * @param declines clients that declined
  * @param ledger every recorded spend (silos' signed ones and the coordinator's own), in ledger order
  * @param coordinatorSpends the coordinator's own spends among them (central DP), in order
@@ -28,5 +28,5 @@ import org.hedgerow.privacy.budget.Spend;
 public record StoredState(String phase, int round, long roundOpenedAtMillis, int modelVersion, float[] model,
     byte[] strategyState, String finishReason, List<StoredParticipant> participants,
     Map<String, String> bearerTokenHashes, List<StoredUpdate> openRoundUpdates,
-    Map<Integer, Map<String, String>> uploadIds, List<StoredDecline> declines, List<StoredSpend> ledger,
+    Map<Integer, Map<String, UploadKey>> uploadIds, List<StoredDecline> declines, List<StoredSpend> ledger,
     List<Spend> coordinatorSpends, List<RoundRecord> history, int abortedRounds) {}

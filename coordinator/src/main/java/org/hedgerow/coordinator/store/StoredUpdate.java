@@ -14,6 +14,14 @@ package org.hedgerow.coordinator.store;
  * @param trainSeconds reported training time (0 if none)
  * @param trainLoss reported training loss (NaN if none)
  * @param acceptedAtMillis when it was accepted, epoch milliseconds
+ * @param uploadHash SHA-256 (hex) of the body and headers, bound to the upload id; null if unknown
  */
 public record StoredUpdate(int round, String clientId, String uploadId, int position, int trainedOnVersion,
-    long examples, byte[] body, double trainSeconds, double trainLoss, long acceptedAtMillis) {}
+    long examples, byte[] body, double trainSeconds, double trainLoss, long acceptedAtMillis, String uploadHash) {
+  /** Without a hash of the upload (a retry is then recognised by its id alone). */
+  public StoredUpdate(int round, String clientId, String uploadId, int position, int trainedOnVersion, long examples,
+      byte[] body, double trainSeconds, double trainLoss, long acceptedAtMillis) {
+    this(round, clientId, uploadId, position, trainedOnVersion, examples, body, trainSeconds, trainLoss,
+        acceptedAtMillis, null);
+  }
+}

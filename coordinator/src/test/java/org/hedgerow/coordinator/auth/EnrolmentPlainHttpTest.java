@@ -22,7 +22,7 @@ class EnrolmentPlainHttpTest {
   private final String operatorToken = Tokens.generate();
   private final String auditorToken = Tokens.generate();
   private final HttpClient http = HttpClient.newHttpClient();
-  private final InMemoryCredentialStoreFake store = new InMemoryCredentialStoreFake();
+  private final InMemoryCredentialStore store = new InMemoryCredentialStore();
   private Vertx vertx;
   private URI base;
 

@@ -32,7 +32,7 @@ class EnrolmentTlsTest {
   @TempDir Path tmp;
   private Vertx vertx;
   private StateDirectory state;
-  private InMemoryCredentialStoreFake store;
+  private InMemoryCredentialStore store;
   private AuthTestServer server;
   private URI base;
   private HttpClient anonymous;
@@ -48,7 +48,7 @@ class EnrolmentTlsTest {
     state = StateDirectory.load(tmp);
     operatorToken = StateDirectory.readToken(tmp.resolve(StateDirectory.OPERATOR_TOKEN));
     auditorToken = StateDirectory.readToken(tmp.resolve(StateDirectory.AUDITOR_TOKEN));
-    store = new InMemoryCredentialStoreFake();
+    store = new InMemoryCredentialStore();
     ClientRegistry registry = ClientRegistry.load(store);
     vertx = Vertx.vertx();
     server = new AuthTestServer(vertx, TlsServerOptions.https(state), Authenticator.forTls(state, registry),
@@ -180,14 +180,19 @@ class EnrolmentTlsTest {
     assertTrue(error(r).contains("not valid JSON"), r.body());
     r = post(anonymous, Wire.ENROL, null, "[1, 2]");
     assertEquals(400, r.statusCode(), r.body());
-    r = post(anonymous, Wire.ENROL, null, new JsonObject().put("token", "abc").encode());
+    String token = issueToken("silo-m");
+    r = post(anonymous, Wire.ENROL, null, new JsonObject().put("token", token).encode());
     assertEquals(400, r.statusCode(), r.body());
     assertTrue(error(r).contains("'csr'"), r.body());
     r = post(anonymous, Wire.ENROL, null, new JsonObject().put("token", 5).put("csr", "x").encode());
     assertEquals(400, r.statusCode(), r.body());
-    r = post(anonymous, Wire.ENROL, null, new JsonObject().put("token", "abc").put("csr", "nonsense").encode());
+    r = post(anonymous, Wire.ENROL, null, new JsonObject().put("token", token).put("csr", "nonsense").encode());
     assertEquals(400, r.statusCode(), r.body());
     assertTrue(error(r).contains("csr"), r.body());
+    assertEquals(1, store.unusedTokens(), "a refused request spends no token");
+    r = post(anonymous, Wire.ENROL, null, new JsonObject().put("token", "abc").put("csr", "nonsense").encode());
+    assertEquals(401, r.statusCode(), r.body());
+    assertTrue(error(r).contains("enrolment token is unknown"), r.body());
     r = post(anonymous, Wire.ENROL, null, "{\"token\": \"" + "a".repeat(AdminRoutes.MAX_BODY_BYTES) + "\"}");
     assertEquals(413, r.statusCode(), r.body());
   }

@@ -83,4 +83,71 @@ class StateDirectoryTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> StateDirectory.load(tmp.resolve("none")));
     assertTrue(e.getMessage().contains("coordinator init"), e.getMessage());
   }
+
+  @Test
+  void init_newDirectory_directoryIsOwnerOnly() throws Exception {
+    Path dir = tmp.resolve("state");
+    StateDirectory.init(dir, List.of());
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+  }
+
+  @Test
+  void load_groupOrWorldReadableSecret_refusedNamingTheFileAndTheChmod() throws Exception {
+    Path dir = tmp.resolve("state");
+    StateDirectory.init(dir, List.of());
+    for (String secret : List.of(StateDirectory.CA_KEY, StateDirectory.SERVER_KEY, StateDirectory.OPERATOR_TOKEN,
+        StateDirectory.AUDITOR_TOKEN)) {
+      Path f = dir.resolve(secret);
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> StateDirectory.load(dir));
+      assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("chmod 600 " + f), e.getMessage());
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    }
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> StateDirectory.load(dir));
+    assertTrue(e.getMessage().contains("chmod 700 " + dir), e.getMessage());
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    StateDirectory.load(dir);
+  }
+
+  @Test
+  void ledgerKey_created_ownerOnlyAndRefusedOnceWorldReadable() throws Exception {
+    Path dir = tmp.resolve("state");
+    StateDirectory.init(dir, List.of());
+    org.hedgerow.coordinator.ledger.LedgerKey.loadOrCreate(dir);
+    Path key = dir.resolve(org.hedgerow.coordinator.ledger.LedgerKey.PRIVATE_FILE);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+    try (var files = Files.list(dir)) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+    }
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> StateDirectory.load(dir));
+    assertTrue(e.getMessage().contains("ledger") && e.getMessage().contains("chmod 600 " + key), e.getMessage());
+  }
+
+  @Test
+  void sqliteStore_created_databaseFileOwnerOnly() throws Exception {
+    Path db = tmp.resolve("state").resolve("coordinator.db");
+    try (var s = org.hedgerow.coordinator.store.JdbcCoordinatorStore.open(
+        org.hedgerow.coordinator.store.StoreLocation.sqlite(db))) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
+    }
+  }
+
+  @Test
+  void rotateTokens_operatorOnly_newOperatorTokenAuditorKeptAndAuthenticatorReloads() throws Exception {
+    Path dir = tmp.resolve("state");
+    StateDirectory.init(dir, List.of());
+    String op = StateDirectory.readToken(dir.resolve(StateDirectory.OPERATOR_TOKEN));
+    String au = StateDirectory.readToken(dir.resolve(StateDirectory.AUDITOR_TOKEN));
+    Authenticator auth = Authenticator.forTls(StateDirectory.load(dir), ClientRegistry.load(new InMemoryCredentialStore()));
+    assertEquals(List.of(dir.resolve(StateDirectory.OPERATOR_TOKEN)), StateDirectory.rotateTokens(dir, true, false));
+    String op2 = StateDirectory.readToken(dir.resolve(StateDirectory.OPERATOR_TOKEN));
+    assertTrue(!op.equals(op2));
+    assertEquals(au, StateDirectory.readToken(dir.resolve(StateDirectory.AUDITOR_TOKEN)));
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve(StateDirectory.OPERATOR_TOKEN))));
+    assertEquals(List.of("operator"), auth.reloadTokens(dir));
+    assertEquals(List.of(), auth.reloadTokens(dir), "nothing changed since");
+  }
 }

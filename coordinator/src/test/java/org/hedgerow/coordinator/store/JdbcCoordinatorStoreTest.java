@@ -115,9 +115,9 @@ class JdbcCoordinatorStoreTest {
         assertEquals(JdbcCoordinatorStore.knownMigrations(), s.appliedMigrations(), at.toString());
       }
       try (JdbcCoordinatorStore s = JdbcCoordinatorStore.open(at)) {
-        assertEquals(Map.of(1, "V1__initial.sql", 2, "V2__signed_silo_spends.sql"), s.appliedMigrations(),
-            at.toString());
-        assertEquals(2, s.count("schema_migrations"), at.toString());
+        assertEquals(Map.of(1, "V1__initial.sql", 2, "V2__signed_silo_spends.sql", 3, "V3__upload_hash.sql"),
+            s.appliedMigrations(), at.toString());
+        assertEquals(3, s.count("schema_migrations"), at.toString());
       }
     }
   }
@@ -164,6 +164,30 @@ class JdbcCoordinatorStoreTest {
         s.closeRound(good).join();
         assertEquals(2, s.count("model_versions"), at.toString());
         assertEquals(0, s.storedUpdateBodies(), "closing drops the round's bodies");
+      }
+    }
+  }
+
+  @Test
+  void uploadHash_reopenedStore_sameIdSameHashDuplicateOtherHash409() throws Exception {
+    for (StoreLocation at : TestStores.fresh(dir)) {
+      Running r = start(at);
+      Federation f = r.federation();
+      try (JdbcCoordinatorStore s = r.store()) {
+        Federation.Client a = f.authenticate("Bearer " + r.tokenA());
+        Federation.Admission adm = f.admit(a, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, "u-1", "hash-1", 10);
+        assertTrue(s.saveUpdate(adm.pending().stored()).join());
+        f.accepted(adm.pending());
+        Federation g = Federation.resume(OPTIONS, strategy(), s.open(f.identity(), null, null));
+        Federation.Client ga = g.authenticate("Bearer " + r.tokenA());
+        assertTrue(g.admit(ga, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, "u-1", "hash-1", 20).alreadyAccepted(),
+            at.toString());
+        RejectedException e = assertThrows(RejectedException.class,
+            () -> g.admit(ga, 1, 0, SPEC.hash(), 2, delta(2f), 0, 0, "u-1", "hash-2", 20));
+        assertEquals(409, e.status(), at.toString());
+        assertTrue(e.getMessage().contains("upload id 'u-1'"), e.getMessage());
+        // Rows without a hash (stored before schema version 3) are recognised by their id alone.
+        assertTrue(g.admit(ga, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, "u-1", null, 20).alreadyAccepted());
       }
     }
   }

@@ -1,4 +1,4 @@
-package org.hedgerow.cli;
+package org.hedgerow.edge.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,11 +9,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hedgerow.coordinator.auth.StateDirectory;
-import org.hedgerow.edge.client.ClientCredentials;
+import org.hedgerow.aggregation.wire.Wire;
 
-/** The operator's side of the coordinator's admin API, for the {@code hedgerow coordinator} commands. */
-final class AdminApi {
+/**
+ * The operator's side of the coordinator's admin API: the one HTTP client that the
+ * {@code hedgerow coordinator token|revoke} commands and the simulator's remote mode use. Here, in
+ * edge-client, because both the cli and simulations depend on it (and the cli must not depend on
+ * simulations for production code, nor the edge client on the coordinator).
+ */
+public final class OperatorApi {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI coordinator;
@@ -23,8 +27,10 @@ final class AdminApi {
   /**
    * @param trust the federation CA ({@code STATE/ca.pem}); required for an https:// coordinator, which
    *     is then trusted on that CA alone
+   * @param operatorToken the operator's bearer token (the content of {@code STATE/operator.token})
+   * @throws IllegalArgumentException naming a wrong URL or a missing CA
    */
-  AdminApi(URI coordinator, Path trust, Path operatorTokenFile) {
+  public OperatorApi(URI coordinator, Path trust, String operatorToken) {
     String scheme = coordinator.getScheme();
     if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
       throw new IllegalArgumentException("--coordinator must be an http:// or https:// URL. Provided value: "
@@ -41,11 +47,22 @@ final class AdminApi {
     }
     this.coordinator = coordinator;
     this.http = b.build();
-    this.operatorToken = StateDirectory.readToken(operatorTokenFile);
+    this.operatorToken = operatorToken;
+  }
+
+  /** {@code POST /v1/admin/enrolment-tokens}: a one-time enrolment token for {@code clientId}; the answer's JSON. */
+  public JsonNode issueEnrolmentToken(String clientId, Duration ttl) {
+    String body = JSON.createObjectNode().put("client_id", clientId).put("ttl_seconds", ttl.toSeconds()).toString();
+    return post(Wire.ADMIN_ENROLMENT_TOKENS, body, 201);
+  }
+
+  /** {@code POST /v1/admin/clients/{id}/revoke}; the answer's JSON. */
+  public JsonNode revoke(String clientId) {
+    return post(Wire.revokeClient(clientId), "", 200);
   }
 
   /** POSTs {@code body} to {@code path} as the operator; the JSON answer, or an error naming the refusal. */
-  JsonNode post(String path, String body, int expectedStatus) {
+  public JsonNode post(String path, String body, int expectedStatus) {
     HttpRequest req = HttpRequest.newBuilder(coordinator.resolve(path)).timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + operatorToken).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -66,7 +83,9 @@ final class AdminApi {
     }
     if (r.statusCode() != expectedStatus) {
       String msg = answer != null && answer.has("error") ? answer.get("error").asText() : r.body();
-      throw new IllegalStateException("coordinator refused (" + r.statusCode() + "): " + msg);
+      throw new IllegalStateException("coordinator refused " + path + " (" + r.statusCode() + "): " + msg
+          + (r.statusCode() == 401 ? " (is the operator token this coordinator's operator.token? it may have been "
+          + "rotated)" : ""));
     }
     if (answer == null) {
       throw new IllegalStateException("coordinator answered with invalid JSON: " + r.body());
