@@ -128,7 +128,9 @@ class SimulateRemoteCliTest {
     }
     Files.write(csv, kept, StandardCharsets.UTF_8);
     Path scenario = tmp.resolve("small.json");
-    Files.writeString(scenario, "{\"name\": \"small\", \"data\": \"" + csv + "\", \"rounds\": 2, "
+    Path catalogue = Path.of("../data/online-retail/catalogue.csv").toAbsolutePath().normalize();
+    Files.writeString(scenario, "{\"name\": \"small\", \"data\": \"" + csv + "\", \"catalogue\": \"" + catalogue
+        + "\", \"rounds\": 2, "
         + "\"targets_per_customer\": 2, \"examples_per_kind\": 8, \"seed\": 7, \"hidden\": [16, 8]}");
     return scenario;
   }
