@@ -75,24 +75,9 @@ public final class Evaluator {
     double aucSum = 0;
     for (int a = 0; a < known; a++) {
       float s = posScore[a];
-      // Candidates strictly above and tied with s, over the customer's view of the catalogue.
-      long above = n - upperBound(sorted, s);
-      long tied = upperBound(sorted, s) - lowerBound(sorted, s);
-      for (int j = 0; j < own.length; j++) {
-        float u = unseen[own[j]];
-        if (u > s) {
-          above--;
-        } else if (u == s) {
-          tied--;
-        }
-        float p = ownScores[j];
-        if (p > s) {
-          above++;
-        } else if (p == s) {
-          tied++;
-        }
-      }
-      tied--; // the item itself
+      long[] at = aboveAndTied(s, unseen, sorted, own, ownScores);
+      long above = at[0];
+      long tied = at[1];
       double position = above + tied / 2.0;
       boolean repeat = personal.containsKey(pos[a]);
       repeatTargets += repeat ? 1 : 0;
@@ -149,26 +134,10 @@ public final class Evaluator {
    */
   private static double repeatShareOfTop(float[] unseen, float[] sorted, int[] own, float[] ownScores) {
     double inTop = 0;
-    int n = unseen.length;
     for (int a = 0; a < own.length; a++) {
-      float s = ownScores[a];
-      long above = n - upperBound(sorted, s);
-      long tied = upperBound(sorted, s) - lowerBound(sorted, s);
-      for (int j = 0; j < own.length; j++) {
-        float u = unseen[own[j]];
-        if (u > s) {
-          above--;
-        } else if (u == s) {
-          tied--;
-        }
-        float p = ownScores[j];
-        if (p > s) {
-          above++;
-        } else if (p == s) {
-          tied++;
-        }
-      }
-      tied--; // the item itself
+      long[] at = aboveAndTied(ownScores[a], unseen, sorted, own, ownScores);
+      long above = at[0];
+      long tied = at[1];
       // Within the top K the item takes a share of the tied places that fall inside it.
       if (above + tied + 1 <= K) {
         inTop += 1;
@@ -177,6 +146,31 @@ public final class Evaluator {
       }
     }
     return Math.min(K, inTop) / K;
+  }
+
+  /**
+   * How many candidates score strictly above {@code s} and how many tie with it (the item itself
+   * not counted), over the customer's view of the catalogue: unseen scores, except that products
+   * the customer bought carry their personal score instead.
+   */
+  private static long[] aboveAndTied(float s, float[] unseen, float[] sorted, int[] own, float[] ownScores) {
+    long above = unseen.length - upperBound(sorted, s);
+    long tied = upperBound(sorted, s) - lowerBound(sorted, s);
+    for (int j = 0; j < own.length; j++) {
+      float u = unseen[own[j]];
+      if (u > s) {
+        above--;
+      } else if (u == s) {
+        tied--;
+      }
+      float p = ownScores[j];
+      if (p > s) {
+        above++;
+      } else if (p == s) {
+        tied++;
+      }
+    }
+    return new long[] {above, tied - 1};
   }
 
   private static double log2(double x) {

@@ -38,6 +38,21 @@ class EvaluatorTest {
     }
   }
 
+  /** A fake ranker for these tests only: all 30 products score 0, bought or not. */
+  private static Ranker allTied30() {
+    return new Ranker() {
+      @Override
+      public float[] unseenScores() {
+        return new float[30];
+      }
+
+      @Override
+      public float[] historyScores(CustomerHistory h, int[] items) {
+        return new float[items.length];
+      }
+    };
+  }
+
   private static Basket basket(int... items) {
     int[] q = new int[items.length];
     java.util.Arrays.fill(q, 1);
@@ -71,17 +86,7 @@ class EvaluatorTest {
 
   @Test
   void evaluate_tiedScores_splitEvenly() {
-    Ranker allTied = new Ranker() {
-      @Override
-      public float[] unseenScores() {
-        return new float[30];
-      }
-
-      @Override
-      public float[] historyScores(CustomerHistory h, int[] items) {
-        return new float[items.length];
-      }
-    };
+    Ranker allTied = allTied30();
     SiloData silo = new SiloData("s", List.of(new CustomerLog(1, List.of(basket(1)), List.of(basket(5)))));
     Metrics m = Evaluator.evaluate(silo, allTied).metrics();
     // 29 ties -> position 14.5: not in the top 10; AUC exactly one half.
@@ -115,17 +120,7 @@ class EvaluatorTest {
 
   @Test
   void evaluate_tiedOwnProductsAcrossTheCut_fractionalShare() {
-    Ranker allTied = new Ranker() {
-      @Override
-      public float[] unseenScores() {
-        return new float[30];
-      }
-
-      @Override
-      public float[] historyScores(CustomerHistory h, int[] items) {
-        return new float[items.length];
-      }
-    };
+    Ranker allTied = allTied30();
     // All 30 products tied: each own product has a 10/30 chance of a top-10 place; two own products.
     SiloData silo = new SiloData("s", List.of(new CustomerLog(1, List.of(basket(1), basket(2)), List.of(basket(5)))));
     Metrics m = Evaluator.evaluate(silo, allTied).metrics();
