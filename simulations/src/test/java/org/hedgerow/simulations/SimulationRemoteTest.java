@@ -139,7 +139,7 @@ class SimulationRemoteTest {
       assertTrue(h.epsilon() > 0 && h.epsilon() <= 3.0, silo + " " + h.epsilon());
     });
     Reports.write(r, tmp.resolve("out"));
-    assertEquals(1 + 9, Files.readAllLines(tmp.resolve("out").resolve(Reports.PRIVACY)).size());
+    assertEquals(1 + 3 * 4, Files.readAllLines(tmp.resolve("out").resolve(Reports.PRIVACY)).size());
   }
 
   @Test
