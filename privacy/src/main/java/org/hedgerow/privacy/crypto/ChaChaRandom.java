@@ -17,7 +17,7 @@ public final class ChaChaRandom implements RandomGenerator {
 
   /** A generator keyed by a 32-byte seed. */
   public ChaChaRandom(byte[] seed) {
-    this.stream = new MaskStream(seed);
+    this.stream = new MaskStream(seed, MaskStream.Prg.CHACHA20);
   }
 
   /** A generator seeded with 32 bytes from {@code random}. */

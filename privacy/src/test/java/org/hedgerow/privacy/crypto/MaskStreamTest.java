@@ -29,11 +29,40 @@ class MaskStreamTest {
         new org.bouncycastle.crypto.params.KeyParameter(key), new byte[12]));
     byte[] ks = new byte[64];
     e.processBytes(new byte[64], 0, 64, ks, 0);
-    MaskStream m = new MaskStream(key);
+    MaskStream m = new MaskStream(key, MaskStream.Prg.CHACHA20);
     for (int i = 0; i < 16; i++) {
       int expected = (ks[4 * i] & 0xff) | (ks[4 * i + 1] & 0xff) << 8 | (ks[4 * i + 2] & 0xff) << 16 | (ks[4 * i + 3] & 0xff) << 24;
       assertEquals(expected, m.nextInt());
     }
+  }
+
+  @Test
+  void addTo_aes256CtrAcrossChunks_matchesBouncyCastleCounterMode() {
+    // An independent implementation (BouncyCastle's AES engine in SIC = counter mode, zero IV) must
+    // give the same keystream over more than two 16 KiB chunks, so the JDK's counter carries on.
+    byte[] key = seed(5);
+    org.bouncycastle.crypto.modes.SICBlockCipher ctr =
+        new org.bouncycastle.crypto.modes.SICBlockCipher(new org.bouncycastle.crypto.engines.AESEngine());
+    ctr.init(true, new org.bouncycastle.crypto.params.ParametersWithIV(
+        new org.bouncycastle.crypto.params.KeyParameter(key), new byte[16]));
+    int words = 10_007;
+    byte[] ks = new byte[words * 4];
+    ctr.processBlocks(new byte[ks.length - ks.length % 16], 0, ks.length / 16, ks, 0);
+    byte[] tail = new byte[16];
+    ctr.processBlock(new byte[16], 0, tail, 0);
+    System.arraycopy(tail, 0, ks, ks.length - ks.length % 16, ks.length % 16);
+    int[] acc = new int[words];
+    new MaskStream(key).addTo(acc);
+    for (int i = 0; i < words; i++) {
+      int expected = (ks[4 * i] & 0xff) | (ks[4 * i + 1] & 0xff) << 8 | (ks[4 * i + 2] & 0xff) << 16 | (ks[4 * i + 3] & 0xff) << 24;
+      assertEquals(expected, acc[i], "word " + i);
+    }
+  }
+
+  @Test
+  void nextInts_sameSeedDifferentPrg_giveDifferentStreams() {
+    assertFalse(Arrays.equals(new MaskStream(seed(4)).nextInts(64),
+        new MaskStream(seed(4), MaskStream.Prg.CHACHA20).nextInts(64)));
   }
 
   @Test
