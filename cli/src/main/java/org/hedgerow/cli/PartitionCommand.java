@@ -33,8 +33,12 @@ public class PartitionCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Directory for the per-silo files.")
   Path out;
 
-  @Option(names = "--partition", defaultValue = "region", description = "region (default), region:FILE or customer.")
+  @Option(names = "--partition", defaultValue = "region", description = "region (default), region:FILE, customer "
+      + "(= per-customer), dirichlet:ALPHA[:SILOS] or quantity-skew:ALPHA[:SILOS] (SILOS default 15).")
   String partition;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the dirichlet and quantity-skew draws (default 1).")
+  long seed;
 
   @Option(names = "--uk-shops", defaultValue = "4", description = "Shops the UK is split into by customer.")
   int ukShops;
@@ -52,7 +56,7 @@ public class PartitionCommand implements Callable<Integer> {
     Path file = Home.resolve(data);
     RetailLogLoader.Result r = new RetailLogLoader().load(file);
     System.out.println(r.report());
-    Map<String, List<PurchaseLine>> silos = Partitioner.parse(partition, ukShops).partition(r.lines());
+    Map<String, List<PurchaseLine>> silos = Partitioner.parse(partition, ukShops, seed).partition(r.lines());
     Files.createDirectories(out);
     for (Map.Entry<String, List<PurchaseLine>> e : silos.entrySet()) {
       Path f = out.resolve(e.getKey() + ".csv.gz");

@@ -107,7 +107,7 @@ public final class PrivacyAuditCommand implements Callable<Integer> {
     Path data = Home.resolve(s.data());
     err.printf("audit: loading %s (partition %s) ...%n", data, s.partition());
     err.flush();
-    FederationData fd = FederationData.load(data, Partitioner.parse(s.partition(), s.ukShops()),
+    FederationData fd = FederationData.load(data, Partitioner.parse(s.partition(), s.ukShops(), s.seed()),
         Holdout.parse(s.holdout()));
     SiloData siloData = fd.silos().stream().filter(x -> x.name().equals(silo)).findFirst()
         .orElseThrow(() -> new ParameterException(cl, "--silo must be one of "

@@ -12,7 +12,8 @@ final class RunOptions {
   @Option(names = "--holdout", description = "last-invoice (default) or after=YYYY-MM-DD.")
   String holdout;
 
-  @Option(names = "--partition", description = "region (default), region:FILE or customer.")
+  @Option(names = "--partition", description = "region (default), region:FILE, customer (= per-customer), "
+      + "dirichlet:ALPHA[:SILOS] or quantity-skew:ALPHA[:SILOS] (SILOS default 15; draws fixed by --seed).")
   String partition;
 
   @Option(names = "--uk-shops", description = "Shops the UK is split into by customer.")

@@ -102,7 +102,7 @@ public class SimulateCommand implements Callable<Integer> {
 
   private static FederationData load(Scenario s) throws Exception {
     Holdout holdout = Holdout.parse(s.holdout());
-    Partitioner partitioner = Partitioner.parse(s.partition(), s.ukShops());
+    Partitioner partitioner = Partitioner.parse(s.partition(), s.ukShops(), s.seed());
     Path data = Home.resolve(s.data());
     System.out.printf("scenario %s: %s, partition %s, holdout %s, %d rounds, seed %d%n", s.name(), data,
         s.partition(), holdout, s.rounds(), s.seed());

@@ -36,7 +36,7 @@ public class SweepCommand implements Callable<Integer> {
     Scenario s = base.with(overrides.asJson(), "command line");
     epsilons.forEach(PrivacyBudget::checkCap);
     Path data = Home.resolve(s.data());
-    FederationData fd = FederationData.load(data, Partitioner.parse(s.partition(), s.ukShops()), Holdout.parse(s.holdout()),
+    FederationData fd = FederationData.load(data, Partitioner.parse(s.partition(), s.ukShops(), s.seed()), Holdout.parse(s.holdout()),
         SimulateCommand.declaredCatalogue(s));
     List<PrivacySweep.Point> points = PrivacySweep.run(s, fd, epsilons, System.out);
     PrivacySweep.write(points, "hr@10 against epsilon - " + s.name() + ", " + s.rounds() + " rounds, delta " + s.delta(), out);

@@ -19,7 +19,8 @@ import org.hedgerow.aggregation.strategy.AggregatorSpec;
  *
  * @param name label for reports
  * @param data behaviour log (CSV or CSV.gz); relative paths resolve against the Hedgerow home
- * @param partition {@code region}, {@code region:FILE} or {@code customer}
+ * @param partition a {@link org.hedgerow.simulations.partition.Partitioner#parse} spec, e.g. {@code region},
+ *     {@code dirichlet:0.5} or {@code per-customer}
  * @param ukShops shops the UK is split into by customer
  * @param holdout {@code last-invoice} or {@code after=YYYY-MM-DD}
  * @param rounds federated rounds

@@ -8,12 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.hedgerow.edge.data.PurchaseLine;
 
 /**
@@ -83,27 +81,9 @@ public final class RegionPartitioner implements Partitioner {
 
   @Override
   public Map<String, List<PurchaseLine>> partition(List<PurchaseLine> lines) {
-    Map<Integer, Map<String, Integer>> countriesByCustomer = new HashMap<>();
-    for (PurchaseLine l : lines) {
-      countriesByCustomer.computeIfAbsent(l.customerId(), k -> new TreeMap<>()).merge(l.country(), 1, Integer::sum);
-    }
     Map<Integer, String> siloOf = new HashMap<>();
-    countriesByCustomer.forEach((customer, counts) -> {
-      String country = null;
-      int best = -1;
-      for (Map.Entry<String, Integer> e : counts.entrySet()) { // TreeMap: alphabetical, so ties keep the first
-        if (e.getValue() > best) {
-          best = e.getValue();
-          country = e.getKey();
-        }
-      }
-      siloOf.put(customer, siloFor(country, customer));
-    });
-    Map<String, List<PurchaseLine>> out = new TreeMap<>();
-    for (PurchaseLine l : lines) {
-      out.computeIfAbsent(siloOf.get(l.customerId()), k -> new ArrayList<>()).add(l);
-    }
-    return out;
+    CustomerCountries.mainCountry(lines).forEach((customer, country) -> siloOf.put(customer, siloFor(country, customer)));
+    return DirichletPartitioner.byCustomerSilo(lines, siloOf);
   }
 
   String siloFor(String country, int customerId) {

@@ -65,7 +65,7 @@ class PartitionerTest {
 
   @Test
   void parse_unknownName_failsNamingValue() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Partitioner.parse("country", 4));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Partitioner.parse("country", 4, 1));
     assertTrue(e.getMessage().contains("Provided value: country"));
   }
 
