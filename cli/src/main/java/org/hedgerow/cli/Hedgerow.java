@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         DemoCommand.class,
         SimulateCommand.class,
+        GridSweepCommand.class,
         ClientCommand.class,
         EnrolCommand.class,
         CoordinatorCommand.class,

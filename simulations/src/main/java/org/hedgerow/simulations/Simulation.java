@@ -450,7 +450,8 @@ public final class Simulation {
 
   /**
    * One federation only, without baselines: {@code federated} when the scenario's privacy is
-   * {@code none}, {@code federated-dp} otherwise. For privacy/utility sweeps.
+   * {@code none}, {@code federated-dp} otherwise; behind secure aggregation when the scenario asks
+   * for it. For sweeps.
    */
   public SingleRun federationOnly(FederationData data) throws Exception {
     ModelSpec spec = modelSpec();
@@ -461,7 +462,7 @@ public final class Simulation {
       case "central" -> Mode.CENTRAL;
       default -> Mode.PLAIN;
     };
-    FederatedOutcome o = federated(data, spec, silos, training, mode);
+    FederatedOutcome o = federated(data, spec, silos, training, mode, scenario.secureAggregation().enabled());
     return new SingleRun(o.result(), o.rounds(), o.privacy(), o.wallSeconds());
   }
 
