@@ -33,8 +33,7 @@ class WireJsonTest {
         + "{\"mode\":\"secagg+\",\"neighbours\":4}},\"selected_clients\":5,\"selected\":true}"), json);
     RoundState back = WireJson.decode(json, RoundState.class);
     assertEquals(s, back);
-    SecureAggregationTerms t = SecureAggregationTerms.of(back.config().secureAggregation());
-    assertEquals(new SecureAggregationTerms("secagg+", -1, 4, -1, -1, null), t);
+    assertEquals(4, back.config().secureAggregation().get("neighbours"));
   }
 
   @Test
