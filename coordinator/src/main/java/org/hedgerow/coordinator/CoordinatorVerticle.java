@@ -561,7 +561,7 @@ public final class CoordinatorVerticle extends VerticleBase {
    */
   public Federation.Client clientOf(RoutingContext ctx) {
     if (access == null) {
-      return federation.authenticate(ctx.request().getHeader("Authorization"));
+      return federation.tokens().authenticate(ctx.request().getHeader("Authorization"));
     }
     // The upload route's handler already authenticated (before the body was read): don't do it twice.
     Principal known = ctx.get(Authenticator.PRINCIPAL);
@@ -665,7 +665,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       return null;
     }
     try {
-      return federation.authenticate(auth);
+      return federation.tokens().authenticate(auth);
     } catch (RejectedException e) {
       return null;
     }

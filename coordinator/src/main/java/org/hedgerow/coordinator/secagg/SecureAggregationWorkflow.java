@@ -137,7 +137,7 @@ public final class SecureAggregationWorkflow {
   public SecureAggregationWorkflow(Federation federation, SecureAggregationOptions options, int parameterCount,
       Outcome outcome) {
     this(federation, options, parameterCount, outcome,
-        ctx -> federation.authenticate(ctx.request().getHeader("Authorization")));
+        ctx -> federation.tokens().authenticate(ctx.request().getHeader("Authorization")));
   }
 
   /**
