@@ -1,5 +1,7 @@
 package org.hedgerow.coordinator;
 
+import org.hedgerow.coordinator.store.RoundRecord;
+import org.hedgerow.coordinator.http.RejectedException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;

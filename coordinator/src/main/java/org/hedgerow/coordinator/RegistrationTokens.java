@@ -1,5 +1,6 @@
 package org.hedgerow.coordinator;
 
+import org.hedgerow.coordinator.http.RejectedException;
 import java.util.HashMap;
 import java.util.Map;
 import org.hedgerow.coordinator.auth.Tokens;

@@ -38,6 +38,7 @@ public final class WireJson {
     ObjectMapper m = new ObjectMapper();
     m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     m.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    m.configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true); // "{}}" is not one JSON value
     m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
@@ -56,7 +57,7 @@ public final class WireJson {
       @Override
       public Spend deserialize(JsonParser p, DeserializationContext c) throws IOException {
         try {
-          return SpendJson.spendFromJson(p.readValueAsTree());
+          return SpendJson.spendFromJson(c.readTree(p));
         } catch (IllegalArgumentException e) {
           throw JsonMappingException.from(p, e.getMessage(), e);
         }
@@ -115,6 +116,9 @@ public final class WireJson {
 
   private static String mismatch(MismatchedInputException e) {
     String field = fieldOf(e);
+    if (field.isEmpty() && String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+      return "not valid JSON: " + e.getOriginalMessage();
+    }
     if (field.isEmpty()) {
       return "expected a JSON object";
     }

@@ -86,6 +86,8 @@ class WireJsonTest {
         () -> WireJson.decode("[1]", DeclineRequest.class)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> WireJson.decode("{", DeclineRequest.class))
         .getMessage().startsWith("not valid JSON"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> WireJson.decode("{}}", DeclineRequest.class))
+        .getMessage().startsWith("not valid JSON"));
   }
 
   @Test

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.hedgerow.aggregation.wire.Wire;
-import org.hedgerow.coordinator.RejectedException;
+import org.hedgerow.coordinator.http.RejectedException;
 
 /**
  * The enrolment and admin API, mounted on the coordinator's router:

@@ -21,7 +21,7 @@ import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.Federation;
-import org.hedgerow.coordinator.RejectedException;
+import org.hedgerow.coordinator.http.RejectedException;
 import org.hedgerow.coordinator.auth.EnrolledClient;
 import org.hedgerow.coordinator.auth.EnrolmentToken;
 import org.hedgerow.privacy.budget.PrivacyBudget;
