@@ -215,8 +215,7 @@ public class ClientCommand implements Callable<Integer> {
     FeatureExtractor fx = prepared.features();
     System.out.printf("%s: %d customers, %,d training examples, %d test baskets (local figures; not sent)%n", silo,
         local.customers().size(), prepared.examples().size(), local.testBaskets());
-    var info = cc.getJson(org.hedgerow.aggregation.wire.Wire.MODEL);
-    ModelSpec spec = specFrom(info);
+    ModelSpec spec = specFrom(cc.modelInfo());
     EdgeClient client = prepared.client(cc, spec, new Semaphore(1), dp, policy);
     try {
       client.run();
@@ -260,19 +259,17 @@ public class ClientCommand implements Callable<Integer> {
   }
 
   /** The coordinator's model spec; refused unless its feature schema is the one this client computes. */
-  static ModelSpec specFrom(com.fasterxml.jackson.databind.JsonNode info) {
-    var s = info.get("spec");
-    List<Integer> layers = new java.util.ArrayList<>();
-    s.get("layer_sizes").forEach(n -> layers.add(n.asInt()));
-    ModelSpec spec = new ModelSpec(s.get("feature_schema").asText(), layers, s.get("hidden_activation").asText(),
-        s.get("output_activation").asText(), s.get("dropout").asDouble(), s.get("loss").asText(),
-        s.get("learning_rate").asDouble());
+  static ModelSpec specFrom(org.hedgerow.aggregation.wire.ModelInfo info) {
+    ModelSpec spec = info.spec();
+    if (spec == null) {
+      throw new IllegalStateException("the coordinator's model info has no spec");
+    }
     if (!spec.featureSchema().equals(FeatureExtractor.SCHEMA)) {
       throw new IllegalArgumentException("the coordinator's model expects features '" + spec.featureSchema()
           + "', this client computes '" + FeatureExtractor.SCHEMA + "'");
     }
-    if (!spec.hash().equals(info.get("spec_hash").asText())) {
-      throw new IllegalStateException("model spec hash mismatch: coordinator says " + info.get("spec_hash").asText()
+    if (!spec.hash().equals(info.specHash())) {
+      throw new IllegalStateException("model spec hash mismatch: coordinator says " + info.specHash()
           + ", recomputed " + spec.hash());
     }
     return spec;

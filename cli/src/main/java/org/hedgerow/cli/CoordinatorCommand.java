@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.coordinator.CoordinatorOptions;
-import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.ServiceLimits;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -81,11 +82,56 @@ public class CoordinatorCommand implements Runnable {
         + "--clip-norm and adds Gaussian noise (--noise-multiplier, or calibrated from --epsilon-cap and --delta "
         + "over the rounds), spending its own budget in the ledger. Updates arrive in the clear (over TLS).")
     boolean centralDp;
+    @Option(names = "--max-json-body-bytes", defaultValue = "" + ServiceLimits.DEFAULT_MAX_JSON_BODY_BYTES,
+        description = "Largest body of the JSON routes: join, decline, admin, enrolment (default: ${DEFAULT-VALUE}; "
+        + "at least 1024). Updates are limited to the model's size, spends to 64 KiB, SecAgg stages by n, k, d.")
+    int maxJsonBodyBytes;
+    @Option(names = "--max-long-polls", defaultValue = "" + ServiceLimits.DEFAULT_MAX_LONG_POLL_WAITERS,
+        description = "Long polls that may wait at once: GET /v1/round?after=N, and apart from them the secure-"
+        + "aggregation stage polls; beyond it 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int maxLongPolls;
+    @Option(names = "--max-connections-per-address", defaultValue = "" + ServiceLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+        description = "Open connections one remote address may hold; requests on the ones beyond are answered 503 "
+        + "and closed (default: ${DEFAULT-VALUE}; raise it for many silos behind one NAT or proxy).")
+    int maxConnectionsPerAddress;
+    @Option(names = "--body-read-timeout-seconds", defaultValue = "" + ServiceLimits.DEFAULT_BODY_READ_TIMEOUT_MILLIS / 1000,
+        description = "A request whose body has not arrived this long after its headers (plus 1 s per 64 KiB "
+        + "declared) is answered 408 and its connection closed (default: ${DEFAULT-VALUE}).")
+    long bodyReadTimeoutSeconds;
+    @Option(names = "--idle-timeout-seconds", defaultValue = "" + ServiceLimits.DEFAULT_IDLE_TIMEOUT_SECONDS,
+        description = "A connection with nothing read or written for this long is closed; more than 20 (a long poll "
+        + "waits 20 s) (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
     @Option(names = "--exit-after-final", description = "Exit 2 s after the last round instead of serving the final "
         + "state until SIGTERM (scripts that wait for the process to end).")
     boolean exitAfterFinal;
     @Mixin RunOptions overrides;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
+
+    /** The service limits the flags set; each refusal names its flag. */
+    ServiceLimits serviceLimits() {
+      if (maxJsonBodyBytes < 1024) {
+        throw new IllegalArgumentException("--max-json-body-bytes must be >= 1024. Provided value: " + maxJsonBodyBytes);
+      }
+      if (maxLongPolls < 0) {
+        throw new IllegalArgumentException("--max-long-polls must be >= 0. Provided value: " + maxLongPolls);
+      }
+      if (maxConnectionsPerAddress < 1) {
+        throw new IllegalArgumentException("--max-connections-per-address must be >= 1. Provided value: "
+            + maxConnectionsPerAddress);
+      }
+      if (bodyReadTimeoutSeconds < 1 || bodyReadTimeoutSeconds > 86_400) {
+        throw new IllegalArgumentException("--body-read-timeout-seconds must be in [1, 86400]. Provided value: "
+            + bodyReadTimeoutSeconds);
+      }
+      if (idleTimeoutSeconds <= 20 || idleTimeoutSeconds > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("--idle-timeout-seconds must be > 20 (a long poll waits 20 s). Provided "
+            + "value: " + idleTimeoutSeconds);
+      }
+      ServiceLimits d = ServiceLimits.DEFAULTS;
+      return new ServiceLimits(maxJsonBodyBytes, idleTimeoutSeconds, bodyReadTimeoutSeconds * 1000,
+          maxConnectionsPerAddress, maxLongPolls, d.enrolPerSecond(), d.enrolBurst());
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -122,7 +168,7 @@ public class CoordinatorCommand implements Runnable {
         }
         builder = CoordinatorBuilder.of(config).listen(host, port)
             .clients(clients == null ? 0 : clients, minClients).clientsPerRound(clientsPerRound)
-            .roundDeadlineMillis(deadlineSeconds * 1000);
+            .roundDeadlineMillis(deadlineSeconds * 1000).limits(serviceLimits());
         builder.options(); // settings that contradict each other fail here, before any store is opened
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(command.commandLine(), e.getMessage());

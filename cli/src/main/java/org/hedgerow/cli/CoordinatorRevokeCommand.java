@@ -1,8 +1,7 @@
 package org.hedgerow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
-import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.RevokeAnswer;
 import org.hedgerow.coordinator.auth.EnrolmentService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,10 +26,10 @@ public class CoordinatorRevokeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("--client-id: " + e.getMessage(), e);
     }
-    JsonNode r = connection.api().revoke(clientId);
-    spec.commandLine().getOut().println(r.get("changed").asBoolean()
-        ? "revoked '" + clientId + "' at " + r.get("revoked_at").asText()
-        : "'" + clientId + "' was already revoked (at " + r.get("revoked_at").asText() + ")");
+    RevokeAnswer r = connection.api().revoke(clientId);
+    spec.commandLine().getOut().println(r.changed()
+        ? "revoked '" + clientId + "' at " + r.revokedAt()
+        : "'" + clientId + "' was already revoked (at " + r.revokedAt() + ")");
     return 0;
   }
 }

@@ -1,9 +1,8 @@
 package org.hedgerow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.EnrolmentTokenAnswer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,12 +27,11 @@ public class CoordinatorTokenCommand implements Callable<Integer> {
     if (!(ttlHours > 0) || Double.isInfinite(ttlHours)) {
       throw new IllegalArgumentException("--ttl-hours must be > 0. Provided value: " + ttlHours);
     }
-    String body = new ObjectMapper().createObjectNode().put("client_id", clientId)
-        .put("ttl_seconds", Math.round(ttlHours * 3600)).toString();
-    JsonNode r = connection.api().post(Wire.ADMIN_ENROLMENT_TOKENS, body, 201);
-    spec.commandLine().getOut().println(r.get("token").asText());
-    spec.commandLine().getErr().println("enrolment token for '" + r.get("client_id").asText() + "', usable once until "
-        + r.get("expires_at").asText());
+    EnrolmentTokenAnswer r = connection.api().issueEnrolmentToken(clientId,
+        Duration.ofSeconds(Math.round(ttlHours * 3600)));
+    spec.commandLine().getOut().println(r.token());
+    spec.commandLine().getErr().println("enrolment token for '" + r.clientId() + "', usable once until "
+        + r.expiresAt());
     return 0;
   }
 }

@@ -18,7 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
-import org.hedgerow.coordinator.RejectedException;
+import org.hedgerow.coordinator.http.RejectedException;
 import org.hedgerow.coordinator.auth.AdminRoutes;
 import org.hedgerow.coordinator.auth.Authenticator;
 import org.hedgerow.coordinator.auth.ClientRegistry;

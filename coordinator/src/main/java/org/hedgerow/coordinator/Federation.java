@@ -1,8 +1,7 @@
 package org.hedgerow.coordinator;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import org.hedgerow.coordinator.store.RoundRecord;
+import org.hedgerow.coordinator.http.RejectedException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hedgerow.aggregation.strategy.ClientUpdate;
@@ -95,7 +93,7 @@ public final class Federation {
   private java.util.function.IntSupplier enrolled = () -> 0;
   private final Strategy strategy;
   private final Map<String, Client> clientsById = new LinkedHashMap<>();
-  private final Map<String, Client> clientsByTokenHash = new HashMap<>();
+  private final RegistrationTokens tokens = new RegistrationTokens();
   private final Map<String, PendingJoin> pendingJoins = new HashMap<>();
   private final Map<String, ClientUpdate> updates = new TreeMap<>();
   private final Map<String, PendingUpdate> pendingUploads = new HashMap<>();
@@ -112,6 +110,7 @@ public final class Federation {
   private final Map<String, byte[]> identityKeys = new HashMap<>();
   private long nextSequence;
   private final SecureRandom random = new SecureRandom();
+  private final ClientSampler sampler;
   private Set<String> selected = Set.of();
   private String finishReason;
   private float[] model;
@@ -134,6 +133,7 @@ public final class Federation {
   public Federation(CoordinatorOptions options, Strategy strategy) {
     this.options = options;
     this.strategy = strategy;
+    this.sampler = new ClientSampler(options.seed(), options.clientsPerRound());
     this.model = strategy.initializeParameters(options.spec(), options.seed());
   }
 
@@ -164,7 +164,7 @@ public final class Federation {
       }
       String hash = saved.bearerTokenHashes().get(c.id());
       if (hash != null) {
-        f.clientsByTokenHash.put(hash, c);
+        f.tokens.bind(hash, c);
       }
     }
     for (StoredDecline d : saved.declines()) {
@@ -233,12 +233,10 @@ public final class Federation {
       throw new RejectedException(409, "silo '" + silo + "' is already registered");
     }
     checkRoom();
-    byte[] secret = new byte[32];
-    random.nextBytes(secret);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    String token = RegistrationTokens.issue();
     Client c = new Client(silo, silo, token);
     PendingJoin j = new PendingJoin(c, new StoredParticipant(silo, silo, nowMillis, identityKey),
-        new EnrolledClient(silo, null, sha256Hex(token), Instant.ofEpochMilli(nowMillis), null));
+        new EnrolledClient(silo, null, RegistrationTokens.hash(token), Instant.ofEpochMilli(nowMillis), null));
     pendingJoins.put(silo, j);
     return j;
   }
@@ -314,7 +312,7 @@ public final class Federation {
       identityKeys.put(stored.id(), j.participant().identityKey().clone());
     }
     if (j.credential() != null && j.credential().bearerTokenHash() != null) {
-      clientsByTokenHash.put(j.credential().bearerTokenHash(), stored);
+      tokens.bind(j.credential().bearerTokenHash(), stored);
     }
   }
 
@@ -340,25 +338,9 @@ public final class Federation {
     return Optional.ofNullable(clientsById.get(clientId));
   }
 
-  /** The client holding {@code token}, or a 401 naming what was wrong. */
-  public Client authenticate(String authorization) {
-    if (authorization == null || !authorization.startsWith("Bearer ")) {
-      throw new RejectedException(401, "missing 'Authorization: Bearer <token>' header");
-    }
-    Client c = clientsByTokenHash.get(sha256Hex(authorization.substring("Bearer ".length()).trim()));
-    if (c == null) {
-      throw new RejectedException(401, "unknown client token");
-    }
-    return c;
-  }
-
-  /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code s}. */
-  public static String sha256Hex(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+  /** Open registration's bearer tokens: who holds which. */
+  public RegistrationTokens tokens() {
+    return tokens;
   }
 
   // ---- phase changes ---------------------------------------------------------------------------
@@ -409,32 +391,16 @@ public final class Federation {
     selected = sample(r);
   }
 
-  /**
-   * The clients asked in round {@code r}: all that are active when it opens, or
-   * {@code clientsPerRound} of them drawn uniformly without replacement. The draw is seeded from
-   * the federation's seed and the round (not from SecureRandom) so that a resumed coordinator asks
-   * the same clients; who is asked is not a secret.
-   */
+  /** The clients asked in round {@code r} (see {@link ClientSampler}) out of those active when it opens. */
   private Set<String> sample(int r) {
-    List<String> active = new ArrayList<>();
-    for (String id : new TreeSet<>(clientsById.keySet())) {
+    Set<String> active = new TreeSet<>();
+    for (String id : clientsById.keySet()) {
       Declined d = declined.get(id);
       if (d == null || d.round() >= r) {
         active.add(id);
       }
     }
-    int k = options.clientsPerRound();
-    if (k <= 0 || k >= active.size()) {
-      return new TreeSet<>(active);
-    }
-    SplittableRandom rng = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + r);
-    for (int i = 0; i < k; i++) {
-      int j = i + rng.nextInt(active.size() - i);
-      String t = active.get(i);
-      active.set(i, active.get(j));
-      active.set(j, t);
-    }
-    return new TreeSet<>(active.subList(0, k));
+    return sampler.sample(r, active);
   }
 
   /** True if {@code clientId} is asked for an update in the open round. */

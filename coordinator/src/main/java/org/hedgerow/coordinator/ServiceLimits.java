@@ -12,7 +12,8 @@ package org.hedgerow.coordinator;
  *     connection closed (slow-body senders)
  * @param maxConnectionsPerAddress open connections one remote address may hold; requests on the ones
  *     beyond are answered 503 and closed
- * @param maxLongPollWaiters {@code GET /v1/round?after=N} requests that may wait at once; beyond it 503
+ * @param maxLongPollWaiters {@code GET /v1/round?after=N} requests that may wait at once, and (counted
+ *     apart) secure-aggregation stage polls {@code GET /v1/rounds/{r}/secagg/{stage}}; beyond it 503
  *     with {@code Retry-After}
  * @param enrolPerSecond {@code POST /v1/enrol} requests per second per remote address
  * @param enrolBurst their burst
@@ -26,8 +27,15 @@ public record ServiceLimits(int maxJsonBodyBytes, long idleTimeoutSeconds, long 
    * update gets about 17 minutes more).
    */
   public static final long SLOW_LINK_BYTES_PER_MILLI = 64;
-  public static final ServiceLimits DEFAULTS = new ServiceLimits(DEFAULT_MAX_JSON_BODY_BYTES, 60, 60_000, 2048, 8192,
-      2, 20);
+  public static final long DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+  public static final long DEFAULT_BODY_READ_TIMEOUT_MILLIS = 60_000;
+  /** Room for a NAT or proxy in front of many silos; far above what one silo opens. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 2048;
+  /** Each waiting long poll holds a connection and a timer: 8192 covers a few thousand silos and operators. */
+  public static final int DEFAULT_MAX_LONG_POLL_WAITERS = 8192;
+  public static final ServiceLimits DEFAULTS = new ServiceLimits(DEFAULT_MAX_JSON_BODY_BYTES,
+      DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_BODY_READ_TIMEOUT_MILLIS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+      DEFAULT_MAX_LONG_POLL_WAITERS, 2, 20);
 
   public ServiceLimits {
     if (maxJsonBodyBytes < 1024 || idleTimeoutSeconds <= 20 || bodyReadTimeoutMillis < 100

@@ -1,5 +1,6 @@
 package org.hedgerow.coordinator;
 
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.hedgerow.aggregation.model.ModelSpec;
-import org.hedgerow.aggregation.strategy.FedAvg;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.aggregation.wire.Wire;
@@ -48,7 +48,7 @@ class CoordinatorResumeTest {
   private void start(CoordinatorOptions options) throws Exception {
     vertx = Vertx.vertx();
     store = JdbcCoordinatorStore.open(StoreLocation.parse("sqlite:" + dir.resolve("c.db")));
-    verticle = new CoordinatorVerticle(options, new FedAvg(new FitConfig(1, 8, 1)), null, store);
+    verticle = Coordinators.builder(options, new FitConfig(1, 8, 1)).store(store).build();
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
     base = URI.create("http://127.0.0.1:" + verticle.port());
   }
@@ -154,8 +154,8 @@ class CoordinatorResumeTest {
     stop();
     JdbcCoordinatorStore s = JdbcCoordinatorStore.open(StoreLocation.parse("sqlite:" + dir.resolve("c.db")));
     try {
-      StoreException e = assertThrows(StoreException.class, () -> new CoordinatorVerticle(
-          CoordinatorOptions.of(SPEC, 2, 2, 99), new FedAvg(new FitConfig(1, 8, 1)), null, s));
+      StoreException e = assertThrows(StoreException.class, () -> Coordinators.builder(
+          CoordinatorOptions.of(SPEC, 2, 2, 99), new FitConfig(1, 8, 1)).store(s).build());
       assertTrue(e.getMessage().contains("seed: store has 1, this run 99"), e.getMessage());
     } finally {
       s.close();

@@ -1,5 +1,6 @@
 package org.hedgerow.coordinator;
 
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hedgerow.aggregation.model.ModelSpec;
-import org.hedgerow.aggregation.strategy.FedAvg;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.aggregation.wire.Wire;
@@ -34,7 +34,7 @@ class CoordinatorVerticleTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     FitConfig fit = new FitConfig(1, 8, 1);
-    verticle = new CoordinatorVerticle(CoordinatorOptions.of(SPEC, 2, 2, 1), new FedAvg(fit));
+    verticle = Coordinators.builder(CoordinatorOptions.of(SPEC, 2, 2, 1), fit).build();
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
     base = URI.create("http://127.0.0.1:" + verticle.port());
   }

@@ -1,5 +1,6 @@
 package org.hedgerow.coordinator;
 
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +38,8 @@ public final class CrashTestCoordinatorMain {
     Path stateDir = args.length > 5 ? Path.of(args[5]) : null;
     JdbcCoordinatorStore store = JdbcCoordinatorStore.open(StoreLocation.parse("sqlite:" + db));
     AccessControl access = stateDir == null ? null : AccessControl.load(stateDir, store, false);
-    CoordinatorVerticle v = new CoordinatorVerticle(CoordinatorOptions.of(SPEC, rounds, clients, seed).withPort(port),
-        new FedAvg(new FitConfig(1, 8, seed)), null, store, access);
+    CoordinatorVerticle v = Coordinators.builder(CoordinatorOptions.of(SPEC, rounds, clients, seed).withPort(port),
+        new FitConfig(1, 8, seed)).store(store).access(access).build();
     v.onRoundClosed((rec, model) -> event("CLOSED " + rec.round()));
     v.onFinished(reason -> event("FINISHED"));
     Vertx vertx = Vertx.vertx();

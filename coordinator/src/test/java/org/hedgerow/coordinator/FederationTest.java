@@ -1,5 +1,6 @@
 package org.hedgerow.coordinator;
 
+import org.hedgerow.coordinator.http.RejectedException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package org.hedgerow.coordinator;
 
+import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,13 +104,14 @@ final class ServiceFixture implements AutoCloseable {
     ca = authority.certificate();
     CoordinatorOptions options = new CoordinatorOptions(CoordinatorOptions.DEFAULT_HOST, 0, SPEC, rounds, clients,
         clients, CoordinatorOptions.DEFAULT_ROUND_DEADLINE_MILLIS, 7, MAX_UPLOAD_BYTES, 0, privacy);
-    // Constructed here, off any event loop: the constructor reads the store.
-    verticle = new CoordinatorVerticle(options, new FedAvg(new FitConfig(1, 8, 1)), null, store, access);
+    // Built here, off any event loop: building reads the store.
+    CoordinatorBuilder builder = Coordinators.builder(options, new FitConfig(1, 8, 1)).store(store).access(access);
     if (limits != null) {
-      verticle.limits(limits);
+      builder.limits(limits);
     } else if (generousRateLimit) {
-      verticle.limits(ServiceLimits.DEFAULTS.withEnrolRate(10_000, 10_000));
+      builder.limits(ServiceLimits.DEFAULTS.withEnrolRate(10_000, 10_000));
     }
+    verticle = builder.build();
     vertx = Vertx.vertx();
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
     base = URI.create("https://127.0.0.1:" + verticle.port());

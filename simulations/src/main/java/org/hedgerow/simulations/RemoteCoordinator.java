@@ -1,6 +1,5 @@
 package org.hedgerow.simulations;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,16 +136,10 @@ public final class RemoteCoordinator {
 
   /** {@code POST /v1/admin/enrolment-tokens} as the operator: a one-time token for {@code clientId}. */
   private String issueToken(String clientId) {
-    JsonNode answer;
     try {
-      answer = new OperatorApi(uri, trust, operatorToken).issueEnrolmentToken(clientId, TOKEN_TTL);
+      return new OperatorApi(uri, trust, operatorToken).issueEnrolmentToken(clientId, TOKEN_TTL).token();
     } catch (IllegalStateException e) {
       throw new IllegalStateException("could not issue an enrolment token for '" + clientId + "': " + e.getMessage(), e);
     }
-    if (!answer.hasNonNull("token")) {
-      throw new IllegalStateException("the coordinator's answer to issuing a token for '" + clientId + "' has no token: "
-          + answer);
-    }
-    return answer.get("token").asText();
   }
 }

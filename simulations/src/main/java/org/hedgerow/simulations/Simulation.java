@@ -1,6 +1,5 @@
 package org.hedgerow.simulations;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.net.URI;
@@ -19,7 +18,9 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.hedgerow.aggregation.model.ModelSpec;
-import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.ModelInfo;
+import org.hedgerow.aggregation.wire.RoundSummary;
+import org.hedgerow.aggregation.wire.StatusReport;
 import org.hedgerow.coordinator.Federation;
 import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.edge.dp.DpConfig;
@@ -30,10 +31,10 @@ import org.hedgerow.edge.silo.SiloSettings;
 import org.hedgerow.edge.silo.Silos;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
 import org.hedgerow.coordinator.CoordinatorOptions;
-import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
 import org.hedgerow.coordinator.assembly.FederationConfig;
-import org.hedgerow.coordinator.RoundRecord;
+import org.hedgerow.coordinator.store.RoundRecord;
 import org.hedgerow.edge.client.CoordinatorClient;
 import org.hedgerow.edge.client.EdgeClient;
 import org.hedgerow.edge.eval.ModelRanker;
@@ -190,36 +191,36 @@ public final class Simulation {
         training.size(), training.stream().mapToLong(s -> s.examples().size()).sum(), data.catalogue().size());
 
     CoordinatorClient operator = remote.operator();
-    JsonNode served = operator.getJson(Wire.MODEL);
-    if (!spec.hash().equals(served.path("spec_hash").asText())) {
+    ModelInfo served = operator.modelInfo();
+    if (!spec.hash().equals(served.specHash())) {
       throw new IllegalStateException("the coordinator at " + remote.uri() + " serves model spec "
-          + served.path("spec_hash").asText() + " (" + served.path("spec") + "), this scenario's is " + spec.hash()
+          + served.specHash() + " (" + served.spec() + "), this scenario's is " + spec.hash()
           + " (layers " + spec.layerSizes() + "): start the coordinator with the same --scenario");
     }
-    JsonNode status = operator.getJson(Wire.STATUS);
-    if ("finished".equals(status.path("round").path("state").asText())) {
+    StatusReport status = operator.status();
+    if (status.round().finished()) {
       throw new IllegalStateException("the coordinator at " + remote.uri() + " has already finished its federation ("
-          + status.path("finish_reason").asText() + "); start a new one on a fresh store");
+          + status.finishReason() + "); start a new one on a fresh store");
     }
     // Secure aggregation is the coordinator's setting: the silos follow whatever it runs (EdgeClient), and the
     // run is reported under the method the coordinator actually ran.
-    boolean secure = status.hasNonNull("secure_aggregation");
+    boolean secure = status.secureAggregation() != null;
     if (scenario.secureAggregation().enabled() && !secure) {
       throw new IllegalStateException("the scenario asks for secure aggregation '" + scenario.secureAggregation().mode()
           + "', but the coordinator at " + remote.uri() + " runs none: start it with --secure-aggregation "
           + scenario.secureAggregation().mode() + ", or use secure_aggregation 'none'");
     }
-    int target = status.path("target_rounds").asInt(scenario.rounds());
-    int startVersion = status.path("round").path("model_version").asInt(0);
-    if (status.path("completed_rounds").asInt() > 0 && local) {
+    int target = status.targetRounds();
+    int startVersion = status.round().modelVersion();
+    if (status.completedRounds() > 0 && local) {
       // The silos' privacy budgets live in this process: fresh ones would not know the earlier rounds' spends.
       throw new IllegalStateException("the coordinator at " + remote.uri() + " has already completed "
-          + status.path("completed_rounds").asInt() + " rounds; a local-DP simulation cannot join a federation "
+          + status.completedRounds() + " rounds; a local-DP simulation cannot join a federation "
           + "midway (its silos' budgets would not include the earlier spends)");
     }
-    if (status.path("completed_rounds").asInt() > 0) {
+    if (status.completedRounds() > 0) {
       out.printf("the coordinator has already completed %d rounds; following it from there%n",
-          status.path("completed_rounds").asInt());
+          status.completedRounds());
     }
 
     Map<String, String> siloOf = new LinkedHashMap<>(); // client id -> silo name
@@ -241,21 +242,21 @@ public final class Simulation {
       out.printf("enrolled %d silos (%d reusing credentials) under %s%n", siloOf.size(), siloOf.size() - fresh,
           credentials);
     }
-    int expected = operator.getJson(Wire.ROUND).path("expected_clients").asInt(training.size());
+    int expected = operator.roundState().expectedClients();
     if (expected != training.size()) {
       out.printf("note: the coordinator expects %d silos, this run brings %d%s%n", expected, training.size(),
           expected > training.size() ? "; round 1 opens once the others join too" : "");
     }
 
     // Central DP is the coordinator's too: its model is then federated-dp (noised at the coordinator).
-    boolean central = status.path("central_dp").asBoolean(false);
+    boolean central = status.centralDp();
     String label = (local || central ? "federated-dp" : "federated") + (secure ? "-secagg" : "");
     if (central) {
       out.printf("federated-dp: the coordinator runs central DP (clips each update and noises the mean)%n");
     }
     if (secure) {
       out.printf("%s: the coordinator runs secure aggregation '%s': silos send only masked updates%n", label,
-          status.path("secure_aggregation").asText());
+          status.secureAggregation());
     }
     if (local) {
       out.printf("federated-dp (local, user-level DP-SGD at each silo): %s%s%n", dp,
@@ -267,7 +268,7 @@ public final class Simulation {
     RoundTracker tracker;
     List<EdgeClient> edgeClients = new ArrayList<>();
     String finishReason;
-    JsonNode finalStatus = null;
+    StatusReport finalStatus = null;
     try {
       Semaphore slots = new Semaphore(scenario.workers());
       List<Future<?>> running = new ArrayList<>();
@@ -294,7 +295,7 @@ public final class Simulation {
           surfaceFailures(running);
           surfaceFailures(evaluations);
           if (st.finished()) {
-            finalStatus = operator.getJson(Wire.STATUS);
+            finalStatus = operator.status();
           }
           if (st.modelVersion() > fetched) {
             fetched = fetchNewModel(operator, tracker, spec, fetched, evaluator, evaluations);
@@ -315,8 +316,8 @@ public final class Simulation {
       for (Future<?> f : running) {
         f.get(120, TimeUnit.SECONDS);
       }
-      status = finalStatus != null ? finalStatus : operator.getJson(Wire.STATUS);
-      finishReason = status.path("finish_reason").asText(null);
+      status = finalStatus != null ? finalStatus : operator.status();
+      finishReason = status.finishReason();
     } finally {
       clients.shutdownNow();
     }
@@ -372,7 +373,7 @@ public final class Simulation {
     if (g.version() <= evaluated) {
       return evaluated;
     }
-    JsonNode history = operator.getJson(Wire.STATUS).path("history");
+    List<RoundSummary> history = operator.status().history();
     if (history.size() < g.version()) {
       throw new IllegalStateException("the coordinator serves model version " + g.version() + " but reports only "
           + history.size() + " closed rounds");
@@ -380,7 +381,7 @@ public final class Simulation {
     if (g.version() > evaluated + 1) {
       // Rounds closed faster than this process polled: their models were replaced before it could fetch them.
       out.printf("%nrounds %d to %d closed before their models could be fetched; not evaluated%n",
-          history.get(evaluated).path("round").asInt(), history.get(g.version() - 2).path("round").asInt());
+          history.get(evaluated).round(), history.get(g.version() - 2).round());
     }
     RoundRecord rec = roundRecord(history.get(g.version() - 1));
     evaluations.add(evaluator.submit(() -> tracker.closed(rec, g.parameters())));
@@ -388,36 +389,28 @@ public final class Simulation {
   }
 
   /** A closed round as {@code GET /v1/status} lists it in {@code history}. */
-  private static RoundRecord roundRecord(JsonNode h) {
-    return new RoundRecord(h.path("round").asInt(), h.path("clients").asInt(), h.path("examples").asLong(),
-        h.path("bytes_up").asLong(), h.path("bytes_down").asLong(), h.path("seconds").asDouble(),
-        h.path("aggregation_seconds").asDouble(), h.path("client_train_seconds").asDouble(),
-        h.path("train_loss").isNumber() ? h.path("train_loss").asDouble() : Double.NaN);
+  private static RoundRecord roundRecord(RoundSummary h) {
+    return new RoundRecord(h.round(), h.clients(), h.examples() == null ? 0 : h.examples(), h.bytesUp(), h.bytesDown(),
+        h.seconds(), h.aggregationSeconds(), h.clientTrainSeconds() == null ? 0 : h.clientTrainSeconds(),
+        h.trainLoss() == null ? Double.NaN : h.trainLoss());
   }
 
   /** The coordinator's privacy ledger from its status, with client ids turned back into silo names. */
-  private static List<Spend> spends(JsonNode status, Map<String, String> siloOf) {
+  private static List<Spend> spends(StatusReport status, Map<String, String> siloOf) {
     List<Spend> spends = new ArrayList<>();
-    for (JsonNode s : status.path("privacy").path("spends")) {
-      String id = s.path("silo").asText();
-      spends.add(new Spend(s.path("round").asInt(), siloOf.getOrDefault(id, id), s.path("mechanism").asText(),
-          s.path("noise_multiplier").asDouble(), s.path("sample_rate").asDouble(), s.path("steps").asLong(),
-          s.path("epsilon").asDouble(), s.path("delta").asDouble(), s.path("cap").asDouble(),
-          s.path("clip_norm").asDouble(1.0), s.path("counter").asLong()));
+    for (Spend s : status.privacy().spends()) {
+      spends.add(new Spend(s.round(), siloOf.getOrDefault(s.holder(), s.holder()), s.mechanism(), s.noiseMultiplier(),
+          s.sampleRate(), s.steps(), s.epsilon(), s.delta(), s.cap(), s.clipNorm(), s.counter()));
     }
     return spends;
   }
 
   /** Silos that declined a round (budget exhausted), keyed by silo name. */
-  private static Map<String, Federation.Declined> declined(JsonNode status, Map<String, String> siloOf) {
+  private static Map<String, Federation.Declined> declined(StatusReport status, Map<String, String> siloOf) {
     Map<String, Federation.Declined> declined = new LinkedHashMap<>();
-    status.path("privacy").path("declined").fields().forEachRemaining(e -> {
-      JsonNode d = e.getValue();
-      String silo = siloOf.getOrDefault(e.getKey(), e.getKey());
-      declined.put(silo, new Federation.Declined(e.getKey(), d.path("round").asInt(), d.path("reason").asText(),
-          d.path("epsilon").isNumber() ? d.path("epsilon").asDouble() : Double.NaN,
-          d.path("cap").isNumber() ? d.path("cap").asDouble() : Double.NaN));
-    });
+    status.privacy().declined().forEach((id, d) -> declined.put(siloOf.getOrDefault(id, id),
+        new Federation.Declined(id, d.round(), d.reason(), d.epsilon() == null ? Double.NaN : d.epsilon(),
+            d.cap() == null ? Double.NaN : d.cap())));
     return declined;
   }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.aggregation.strategy.AggregatorSpec;
 import org.hedgerow.aggregation.strategy.FitConfig;
-import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
 import org.hedgerow.coordinator.assembly.FederationConfig;
 import org.hedgerow.coordinator.secagg.SecureAggregationOptions;

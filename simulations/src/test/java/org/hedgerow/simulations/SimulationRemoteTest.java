@@ -1,5 +1,7 @@
 package org.hedgerow.simulations;
 
+import org.hedgerow.coordinator.assembly.FederationConfig;
+import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,11 +21,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.hedgerow.aggregation.model.ModelSpec;
-import org.hedgerow.aggregation.strategy.Aggregators;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.coordinator.AccessControl;
 import org.hedgerow.coordinator.CoordinatorOptions;
-import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.auth.StateDirectory;
 import org.hedgerow.coordinator.store.CoordinatorStore;
 import org.hedgerow.coordinator.store.JdbcCoordinatorStore;
@@ -61,11 +62,11 @@ class SimulationRemoteTest {
     store = JdbcCoordinatorStore.open(StoreLocation.parse("sqlite:" + tmp.resolve("coordinator.db")));
     AccessControl access = AccessControl.load(state, store, true);
     ModelSpec spec = new Simulation(sc, quiet).modelSpec();
-    CoordinatorOptions o = new CoordinatorOptions(CoordinatorOptions.DEFAULT_HOST, 0, spec, sc.rounds(), 0, 1,
-        CoordinatorOptions.DEFAULT_ROUND_DEADLINE_MILLIS, sc.seed(), 4L * spec.parameterCount() + 1024 + (1 << 20))
+    FederationConfig config = FederationConfig.plain(spec, sc.rounds(), sc.seed(),
+        new FitConfig(sc.localEpochs(), sc.batchSize(), sc.seed()), sc.aggregator())
         .withPrivacy(sc.privacy().equals("local") ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE);
-    CoordinatorVerticle v = new CoordinatorVerticle(o, Aggregators.create(sc.aggregator(),
-        new FitConfig(sc.localEpochs(), sc.batchSize(), sc.seed())), null, store, access);
+    CoordinatorVerticle v = CoordinatorBuilder.of(config).clients(0, 1)
+        .maxUploadBytes(4L * spec.parameterCount() + 1024 + (1 << 20)).store(store).access(access).build();
     vertx = Vertx.vertx();
     vertx.deployVerticle(v).await(30, TimeUnit.SECONDS);
     return URI.create("https://127.0.0.1:" + v.port());

@@ -22,7 +22,7 @@ import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.AccessControl;
-import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
 import org.hedgerow.coordinator.assembly.FederationConfig;
 import org.hedgerow.aggregation.strategy.AggregatorSpec;

@@ -3,10 +3,17 @@ package org.hedgerow.coordinator.assembly;
 import org.hedgerow.aggregation.strategy.Aggregators;
 import org.hedgerow.aggregation.strategy.CentralDpFedAvg;
 import org.hedgerow.aggregation.strategy.Strategy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.hedgerow.coordinator.AccessControl;
 import org.hedgerow.coordinator.CoordinatorOptions;
-import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.ServiceLimits;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.store.CoordinatorStore;
+import org.hedgerow.coordinator.store.JdbcCoordinatorStore;
+import org.hedgerow.coordinator.store.StoreLocation;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 
 /**
@@ -27,6 +34,7 @@ public final class CoordinatorBuilder {
   private Long maxUploadBytes;
   private CoordinatorStore store;
   private AccessControl access;
+  private ServiceLimits limits = ServiceLimits.DEFAULTS;
   private double centralNoiseMultiplier = Double.NaN;
 
   private CoordinatorBuilder(FederationConfig config) {
@@ -74,7 +82,7 @@ public final class CoordinatorBuilder {
     return this;
   }
 
-  /** Where the state lives (null: a temporary SQLite file the verticle owns). */
+  /** Where the state lives (null: a temporary SQLite file the verticle owns and deletes when it stops). */
   public CoordinatorBuilder store(CoordinatorStore store) {
     this.store = store;
     return this;
@@ -83,6 +91,15 @@ public final class CoordinatorBuilder {
   /** Enrolment, mutual TLS and roles (null: open registration, development). */
   public CoordinatorBuilder access(AccessControl access) {
     this.access = access;
+    return this;
+  }
+
+  /** Limits that keep one caller from tying up the service (default {@link ServiceLimits#DEFAULTS}). */
+  public CoordinatorBuilder limits(ServiceLimits limits) {
+    if (limits == null) {
+      throw new IllegalArgumentException("service limits must not be null");
+    }
+    this.limits = limits;
     return this;
   }
 
@@ -123,6 +140,23 @@ public final class CoordinatorBuilder {
    * @throws IllegalArgumentException the settings contradict each other (the message says which)
    */
   public CoordinatorVerticle build() {
-    return new CoordinatorVerticle(options(), strategy(), config.secureAggregation(), store, access);
+    CoordinatorOptions options = options();
+    Strategy strategy = strategy();
+    if (store != null) {
+      return new CoordinatorVerticle(options, strategy, config.secureAggregation(), store, null, access, limits);
+    }
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("hedgerow-coordinator-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory for the coordinator's store", e);
+    }
+    CoordinatorStore temporary = JdbcCoordinatorStore.open(StoreLocation.sqlite(dir.resolve("coordinator.db")));
+    try {
+      return new CoordinatorVerticle(options, strategy, config.secureAggregation(), temporary, dir, access, limits);
+    } catch (RuntimeException e) {
+      temporary.close();
+      throw e;
+    }
   }
 }

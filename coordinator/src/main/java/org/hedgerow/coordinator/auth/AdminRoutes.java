@@ -2,16 +2,21 @@ package org.hedgerow.coordinator.auth;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.hedgerow.aggregation.wire.EnrolledClientsAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentTokenAnswer;
+import org.hedgerow.aggregation.wire.RevokeAnswer;
 import org.hedgerow.aggregation.wire.Wire;
-import org.hedgerow.coordinator.RejectedException;
+import org.hedgerow.aggregation.wire.WireJson;
+import org.hedgerow.coordinator.http.RejectedException;
 
 /**
  * The enrolment and admin API, mounted on the coordinator's router:
@@ -85,8 +90,8 @@ public final class AdminRoutes {
       ttl = Duration.ofSeconds(n.longValue());
     }
     Duration t = ttl;
-    blocking(ctx, 201, () -> enrolment.issueToken(clientId, t), r -> new JsonObject()
-        .put("client_id", r.clientId()).put("token", r.token()).put("expires_at", r.expiresAt().toString()));
+    blocking(ctx, 201, () -> enrolment.issueToken(clientId, t),
+        r -> new EnrolmentTokenAnswer(r.clientId(), r.token(), r.expiresAt().toString()));
   }
 
   private void enrol(RoutingContext ctx) {
@@ -100,31 +105,34 @@ public final class AdminRoutes {
 
   private void revoke(RoutingContext ctx) {
     String id = EnrolmentService.checkClientId(ctx.pathParam("id"));
-    blocking(ctx, 200, () -> enrolment.revoke(id), r -> new JsonObject().put("client_id", r.client().clientId())
-        .put("revoked_at", r.client().revokedAt().toString()).put("changed", r.changed()));
+    blocking(ctx, 200, () -> enrolment.revoke(id),
+        r -> new RevokeAnswer(r.client().clientId(), r.client().revokedAt().toString(), r.changed()));
   }
 
   private void list(RoutingContext ctx) {
     blocking(ctx, 200, enrolment::clients, clients -> {
-      JsonArray a = new JsonArray();
+      List<EnrolledClientsAnswer.Entry> entries = new ArrayList<>();
       for (EnrolledClient c : clients) {
-        a.add(new JsonObject().put("client_id", c.clientId())
-            .put("certificate_sha256", c.certificateFingerprint())
-            .put("enrolled_at", c.enrolledAt().toString())
-            .put("revoked_at", c.revokedAt() == null ? null : c.revokedAt().toString()));
+        entries.add(new EnrolledClientsAnswer.Entry(c.clientId(), c.certificateFingerprint(),
+            c.enrolledAt().toString(), c.revokedAt() == null ? null : c.revokedAt().toString()));
       }
-      return new JsonObject().put("clients", a);
+      return new EnrolledClientsAnswer(entries);
     });
   }
 
-  private <T> void blocking(RoutingContext ctx, int status, Callable<T> work, Function<T, JsonObject> answer) {
+  private static String encode(Object message) {
+    return message instanceof JsonObject j ? j.encode() : WireJson.encode(message);
+  }
+
+  /** Runs {@code work} off the event loop and answers with its result as a wire record (or, for enrolment, JSON). */
+  private <T> void blocking(RoutingContext ctx, int status, Callable<T> work, Function<T, Object> answer) {
     vertx.executeBlocking(work, false).onComplete(r -> {
       if (r.failed()) {
         ctx.fail(r.cause());
         return;
       }
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(answer.apply(r.result()).encode());
+          .end(encode(answer.apply(r.result())));
     });
   }
 

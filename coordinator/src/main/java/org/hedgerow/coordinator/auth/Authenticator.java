@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import org.hedgerow.coordinator.RejectedException;
+import org.hedgerow.coordinator.http.RejectedException;
 
 /**
  * Who is calling: a silo by its client certificate (mutual TLS), the operator or auditor by their

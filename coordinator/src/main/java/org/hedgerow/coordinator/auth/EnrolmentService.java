@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.hedgerow.coordinator.RejectedException;
+import org.hedgerow.coordinator.http.RejectedException;
 
 /**
  * Enrolment of silos: the operator issues a one-time token for a client id; the silo redeems it

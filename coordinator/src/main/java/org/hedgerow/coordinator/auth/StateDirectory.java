@@ -30,6 +30,8 @@ public final class StateDirectory {
   public static final String SERVER_KEY = "server-key.pem";
   public static final String OPERATOR_TOKEN = "operator.token";
   public static final String AUDITOR_TOKEN = "auditor.token";
+  /** The ledger's Ed25519 private key (made by {@code ledger.LedgerKey}; named here so this package needs no other). */
+  public static final String LEDGER_KEY = "ledger-key";
   private static final List<String> FILES = List.of(CA, CA_KEY, SERVER, SERVER_KEY, OPERATOR_TOKEN, AUDITOR_TOKEN);
 
   private final Path dir;
@@ -122,7 +124,7 @@ public final class StateDirectory {
     SecretFiles.requireOwnerOnly(dir.resolve(SERVER_KEY), "the server's private key");
     SecretFiles.requireOwnerOnly(dir.resolve(OPERATOR_TOKEN), "the operator's bearer token");
     SecretFiles.requireOwnerOnly(dir.resolve(AUDITOR_TOKEN), "the auditor's bearer token");
-    SecretFiles.requireOwnerOnly(dir.resolve(org.hedgerow.coordinator.ledger.LedgerKey.PRIVATE_FILE),
+    SecretFiles.requireOwnerOnly(dir.resolve(LEDGER_KEY),
         "the ledger's private key");
   }
 

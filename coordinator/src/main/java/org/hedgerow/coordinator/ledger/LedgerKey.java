@@ -14,7 +14,7 @@ import org.hedgerow.privacy.crypto.Hex;
  * {@code ledger-key} (private, hex, 0600) and {@code ledger-key.pub} (public, hex: give it to auditors).
  */
 public final class LedgerKey {
-  public static final String PRIVATE_FILE = "ledger-key";
+  public static final String PRIVATE_FILE = org.hedgerow.coordinator.auth.StateDirectory.LEDGER_KEY;
   public static final String PUBLIC_FILE = "ledger-key.pub";
 
   private LedgerKey() {}

@@ -4,7 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.hedgerow.coordinator.RejectedException;
+import org.hedgerow.coordinator.http.RejectedException;
 
 /**
  * {@code GET /metrics}: the registry in the Prometheus text format, behind an authorization hook.

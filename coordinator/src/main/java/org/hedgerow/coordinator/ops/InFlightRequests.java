@@ -1,11 +1,12 @@
 package org.hedgerow.coordinator.ops;
 
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.hedgerow.aggregation.wire.ErrorBody;
+import org.hedgerow.aggregation.wire.WireJson;
 
 /**
  * Counts the requests a router is working on and, once {@link #drain()} is called, refuses new ones
@@ -33,7 +34,7 @@ public final class InFlightRequests implements Handler<RoutingContext> {
     if (draining.get()) {
       ctx.response().setStatusCode(503).putHeader("Connection", "close").putHeader("Retry-After", "5")
           .putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("error", "the coordinator is shutting down; retry against its restart").encode());
+          .end(WireJson.encode(new ErrorBody("the coordinator is shutting down; retry against its restart")));
       return;
     }
     synchronized (lock) {

@@ -33,7 +33,7 @@ import org.hedgerow.aggregation.secagg.UnmaskRequest;
 import org.hedgerow.aggregation.secagg.UnmaskingShares;
 import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.Federation;
-import org.hedgerow.coordinator.RejectedException;
+import org.hedgerow.coordinator.http.RejectedException;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,7 +137,7 @@ public final class SecureAggregationWorkflow {
   public SecureAggregationWorkflow(Federation federation, SecureAggregationOptions options, int parameterCount,
       Outcome outcome) {
     this(federation, options, parameterCount, outcome,
-        ctx -> federation.authenticate(ctx.request().getHeader("Authorization")));
+        ctx -> federation.tokens().authenticate(ctx.request().getHeader("Authorization")));
   }
 
   /**

@@ -27,7 +27,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hedgerow.aggregation.wire.ParameterCodec;
-import org.hedgerow.coordinator.RoundRecord;
 import org.hedgerow.coordinator.auth.EnrolledClient;
 import org.hedgerow.coordinator.auth.EnrolmentToken;
 import org.hedgerow.privacy.budget.SignedSpend;

@@ -1,7 +1,6 @@
 package org.hedgerow.coordinator.store;
 
 import java.util.List;
-import org.hedgerow.coordinator.RoundRecord;
 
 /**
  * Everything that changes when a round ends, written in one transaction: the new model version

@@ -2,7 +2,6 @@ package org.hedgerow.coordinator.store;
 
 import java.util.List;
 import java.util.Map;
-import org.hedgerow.coordinator.RoundRecord;
 import org.hedgerow.privacy.budget.Spend;
 
 /**

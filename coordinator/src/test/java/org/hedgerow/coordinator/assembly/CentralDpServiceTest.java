@@ -19,7 +19,7 @@ import org.hedgerow.aggregation.strategy.CentralDpFedAvg;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.aggregation.wire.Wire;
-import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.store.CoordinatorStore;
 import org.hedgerow.coordinator.store.JdbcCoordinatorStore;
 import org.hedgerow.coordinator.store.StoreLocation;

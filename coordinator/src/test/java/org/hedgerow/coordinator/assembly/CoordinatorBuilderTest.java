@@ -21,7 +21,7 @@ import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.strategy.PrivacyAccounted;
 import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.CoordinatorOptions;
-import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.secagg.SecureAggregationOptions;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package org.hedgerow.coordinator.secagg;
 
+import org.hedgerow.aggregation.strategy.AggregatorSpec;
+import org.hedgerow.coordinator.assembly.FederationConfig;
+import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,7 +38,7 @@ import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.coordinator.CoordinatorOptions;
-import org.hedgerow.coordinator.CoordinatorVerticle;
+import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
 import org.junit.jupiter.api.AfterEach;
@@ -76,7 +79,8 @@ class SecureAggregationWorkflowTest {
     vertx = Vertx.vertx();
     FitConfig fit = new FitConfig(1, 8, 1);
     SecureAggregationOptions sa = SecureAggregationOptions.of("secagg", 60_000).withDeadlines(60_000, stageMillis);
-    verticle = new CoordinatorVerticle(CoordinatorOptions.of(SPEC, rounds, N, 1), new FedAvg(fit), sa);
+    verticle = CoordinatorBuilder.of(FederationConfig.plain(SPEC, rounds, 1, fit, AggregatorSpec.DEFAULT)
+        .withSecureAggregation(sa)).clients(N, null).build();
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
     verticle.secureAggregation().onReceived((stage, body) -> received.add(body));
     base = URI.create("http://127.0.0.1:" + verticle.port());

@@ -21,7 +21,7 @@ import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.Federation;
-import org.hedgerow.coordinator.RejectedException;
+import org.hedgerow.coordinator.http.RejectedException;
 import org.hedgerow.coordinator.auth.EnrolledClient;
 import org.hedgerow.coordinator.auth.EnrolmentToken;
 import org.hedgerow.privacy.budget.PrivacyBudget;
@@ -92,7 +92,7 @@ class JdbcCoordinatorStoreTest {
 
   private static boolean upload(Running r, String token, float v, String uploadId) {
     Federation f = r.federation();
-    Federation.Client c = f.authenticate("Bearer " + token);
+    Federation.Client c = f.tokens().authenticate("Bearer " + token);
     Federation.Admission adm = f.admit(c, f.round(), f.modelVersion(), SPEC.hash(), 2, delta(v), 1.0, 0.5,
         uploadId, 10);
     if (adm.alreadyAccepted()) {
@@ -174,12 +174,12 @@ class JdbcCoordinatorStoreTest {
       Running r = start(at);
       Federation f = r.federation();
       try (JdbcCoordinatorStore s = r.store()) {
-        Federation.Client a = f.authenticate("Bearer " + r.tokenA());
+        Federation.Client a = f.tokens().authenticate("Bearer " + r.tokenA());
         Federation.Admission adm = f.admit(a, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, "u-1", "hash-1", 10);
         assertTrue(s.saveUpdate(adm.pending().stored()).join());
         f.accepted(adm.pending());
         Federation g = Federation.resume(OPTIONS, strategy(), s.open(f.identity(), null, null));
-        Federation.Client ga = g.authenticate("Bearer " + r.tokenA());
+        Federation.Client ga = g.tokens().authenticate("Bearer " + r.tokenA());
         assertTrue(g.admit(ga, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, "u-1", "hash-1", 20).alreadyAccepted(),
             at.toString());
         RejectedException e = assertThrows(RejectedException.class,
@@ -225,7 +225,7 @@ class JdbcCoordinatorStoreTest {
         assertEquals(f.participants(), g.participants());
         assertTrue(g.roundComplete(), "a's update is in and b declined: round 2 may close");
         // The same tokens work, a retried upload is recognised, a new one refused.
-        Federation.Client a = g.authenticate("Bearer " + r.tokenA());
+        Federation.Client a = g.tokens().authenticate("Bearer " + r.tokenA());
         assertTrue(g.admit(a, 2, 1, SPEC.hash(), 2, delta(-1f), 0, 0, "r2-a", 40).alreadyAccepted());
         assertTrue(g.admit(a, 1, 0, SPEC.hash(), 2, delta(1f), 0, 0, "r1-a", 40).alreadyAccepted());
         RejectedException e = assertThrows(RejectedException.class,

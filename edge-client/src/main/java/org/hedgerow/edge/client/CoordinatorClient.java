@@ -8,8 +8,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.hedgerow.aggregation.wire.DeclineRequest;
+import org.hedgerow.aggregation.wire.ErrorBody;
+import org.hedgerow.aggregation.wire.JoinAnswer;
+import org.hedgerow.aggregation.wire.JoinRequest;
+import org.hedgerow.aggregation.wire.ModelInfo;
 import org.hedgerow.aggregation.wire.ParameterCodec;
+import org.hedgerow.aggregation.wire.RoundConfig;
+import org.hedgerow.aggregation.wire.SpendsAnswer;
+import org.hedgerow.aggregation.wire.StatusReport;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.WireJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,17 +187,14 @@ public final class CoordinatorClient {
       throw new IllegalStateException("join needs a client certificate: build this client with "
           + "ClientCredentials.sslContext(), or use register() with open registration");
     }
-    com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
-    if (identityKey != null) {
-      o.put("identity_key", java.util.Base64.getEncoder().encodeToString(identityKey));
-    }
-    JsonNode r = json(send(HttpRequest.newBuilder(base.resolve(Wire.CLIENTS))
+    JoinAnswer r = answer(send(HttpRequest.newBuilder(base.resolve(Wire.CLIENTS))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(o.toString())), 201));
-    if (r.get("client_id") == null) {
+        .POST(HttpRequest.BodyPublishers.ofString(WireJson.encode(JoinRequest.of(null, identityKey)))), 201),
+        JoinAnswer.class);
+    if (r.clientId() == null) {
       throw new IllegalStateException("the coordinator answered the join without a client_id: " + r);
     }
-    joinedAs = r.get("client_id").asText();
+    joinedAs = r.clientId();
     return joinedAs;
   }
 
@@ -202,16 +208,15 @@ public final class CoordinatorClient {
     if (certificate) {
       throw new IllegalStateException("this client holds a client certificate: use join(), not register()");
     }
-    com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode().put("silo", silo);
-    if (identityKey != null) {
-      o.put("identity_key", java.util.Base64.getEncoder().encodeToString(identityKey));
-    }
-    String body = o.toString();
-    JsonNode r = json(send(HttpRequest.newBuilder(base.resolve(Wire.CLIENTS))
+    JoinAnswer r = answer(send(HttpRequest.newBuilder(base.resolve(Wire.CLIENTS))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)), 201));
-    token = r.get("client_id") == null ? null : r.get("token").asText();
-    return r.get("client_id").asText();
+        .POST(HttpRequest.BodyPublishers.ofString(WireJson.encode(JoinRequest.of(silo, identityKey)))), 201),
+        JoinAnswer.class);
+    if (r.clientId() == null || r.token() == null) {
+      throw new IllegalStateException("the coordinator answered the registration without client_id and token");
+    }
+    token = r.token();
+    return r.clientId();
   }
 
   /** The round state; with {@code afterRound} ≥ 0 the coordinator holds the answer until a later round opens. */
@@ -222,13 +227,16 @@ public final class CoordinatorClient {
       b.header("Authorization", "Bearer " + token); // so the answer says whether this client is selected
     }
     withBearer(b);
-    JsonNode r = json(send(b, 200));
-    JsonNode cfg = r.path("config");
-    return new RoundState(r.get("state").asText(), r.get("round").asInt(), r.get("target_rounds").asInt(),
-        r.get("model_version").asInt(), cfg.path("local_epochs").asInt(1), cfg.path("batch_size").asInt(256),
-        cfg.path("seed").asLong(0), cfg.has("secure_aggregation"), r.path("selected").asBoolean(true),
-        r.path("privacy").asText("none"),
-        cfg.has("secure_aggregation") ? SecureAggregationTerms.from(cfg.get("secure_aggregation")) : null);
+    org.hedgerow.aggregation.wire.RoundState r = answer(send(b, 200), org.hedgerow.aggregation.wire.RoundState.class);
+    if (r.state() == null) {
+      throw new IllegalStateException("the coordinator's round state has no state");
+    }
+    RoundConfig cfg = r.config() != null ? r.config() : new RoundConfig(1, 256, 0, null);
+    boolean secure = cfg.secureAggregation() != null;
+    return new RoundState(r.state(), r.round(), r.targetRounds(), r.modelVersion(), cfg.localEpochs(),
+        cfg.batchSize(), cfg.seed(), secure, r.selected() == null || r.selected(),
+        r.privacy() == null ? "none" : r.privacy(),
+        secure ? SecureAggregationTerms.from(JSON.valueToTree(cfg.secureAggregation())) : null);
   }
 
   /** Downloads the global parameters. */
@@ -282,27 +290,21 @@ public final class CoordinatorClient {
    */
   public long postSpends(java.util.List<org.hedgerow.privacy.budget.SignedSpend> spends) {
     requireParticipant("posting spends");
-    JsonNode r = json(send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.SPENDS)))
+    HttpResponse<byte[]> r = send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.SPENDS)))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(org.hedgerow.aggregation.wire.SpendJson.batch(spends))), 200));
-    JsonNode next = r.get("next_counter");
-    if (next == null || !next.canConvertToLong()) {
-      throw new IllegalStateException("the coordinator answered the spends without next_counter: " + r);
+        .POST(HttpRequest.BodyPublishers.ofString(org.hedgerow.aggregation.wire.SpendJson.batch(spends))), 200);
+    if (!json(r).has("next_counter")) {
+      throw new IllegalStateException("the coordinator answered the spends without next_counter: "
+          + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
     }
-    return next.asLong();
+    return answer(r, SpendsAnswer.class).nextCounter();
   }
 
   /** Tells the coordinator this silo will not take part in {@code round} or any later one, and why. */
   public void decline(int round, String reason, double epsilon, double cap) {
     requireParticipant("declining");
-    var o = JSON.createObjectNode().put("reason", reason);
-    if (Double.isFinite(epsilon)) { // NaN: not a privacy refusal (e.g. a secure-aggregation policy); JSON has no NaN
-      o.put("epsilon", epsilon);
-    }
-    if (Double.isFinite(cap)) {
-      o.put("cap", cap);
-    }
-    String body = o.toString();
+    // NaN: not a privacy refusal (e.g. a secure-aggregation policy); JSON has no NaN, so it is left out
+    String body = WireJson.encode(DeclineRequest.of(reason, epsilon, cap));
     send(clientAuth(HttpRequest.newBuilder(base.resolve(Wire.decline(round))))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)), 200);
@@ -364,9 +366,25 @@ public final class CoordinatorClient {
     return bearer != null ? b.header("Authorization", "Bearer " + bearer) : b;
   }
 
-  /** GET of a JSON document (status, model info). */
+  /** GET of a JSON document, untyped (for paths without a record of their own). */
   public JsonNode getJson(String path) {
     return json(send(withBearer(HttpRequest.newBuilder(base.resolve(path)).GET()), 200));
+  }
+
+  /** {@code GET /v1/status} (operator or auditor in service mode). */
+  public StatusReport status() {
+    return answer(send(withBearer(HttpRequest.newBuilder(base.resolve(Wire.STATUS)).GET()), 200), StatusReport.class);
+  }
+
+  /** {@code GET /v1/model}: the served version and the spec every client must train. */
+  public ModelInfo modelInfo() {
+    return answer(send(withBearer(HttpRequest.newBuilder(base.resolve(Wire.MODEL)).GET()), 200), ModelInfo.class);
+  }
+
+  /** {@code GET /v1/round} as the wire has it (no long poll). */
+  public org.hedgerow.aggregation.wire.RoundState roundState() {
+    return answer(send(withBearer(HttpRequest.newBuilder(base.resolve(Wire.ROUND)).GET()), 200),
+        org.hedgerow.aggregation.wire.RoundState.class);
   }
 
   private HttpResponse<byte[]> send(HttpRequest.Builder request, int expectedStatus) {
@@ -412,10 +430,19 @@ public final class CoordinatorClient {
 
   private static String errorMessage(byte[] body) {
     try {
-      JsonNode n = JSON.readTree(body);
-      return n.has("error") ? n.get("error").asText() : new String(body, java.nio.charset.StandardCharsets.UTF_8);
-    } catch (IOException e) {
+      String error = WireJson.decode(body, ErrorBody.class).error();
+      return error != null ? error : new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
       return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The body of {@code r} as the message {@code type}, or an error naming what the coordinator sent wrong. */
+  private static <T> T answer(HttpResponse<byte[]> r, Class<T> type) {
+    try {
+      return WireJson.decode(r.body(), type);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("coordinator sent an invalid " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,5 @@
 package org.hedgerow.edge.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +7,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hedgerow.aggregation.wire.EnrolmentTokenAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentTokenRequest;
+import org.hedgerow.aggregation.wire.ErrorBody;
+import org.hedgerow.aggregation.wire.RevokeAnswer;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.WireJson;
 
 /**
  * The operator's side of the coordinator's admin API: the one HTTP client that the
@@ -18,8 +21,6 @@ import org.hedgerow.aggregation.wire.Wire;
  * simulations for production code, nor the edge client on the coordinator).
  */
 public final class OperatorApi {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final URI coordinator;
   private final HttpClient http;
   private final String operatorToken;
@@ -50,19 +51,34 @@ public final class OperatorApi {
     this.operatorToken = operatorToken;
   }
 
-  /** {@code POST /v1/admin/enrolment-tokens}: a one-time enrolment token for {@code clientId}; the answer's JSON. */
-  public JsonNode issueEnrolmentToken(String clientId, Duration ttl) {
-    String body = JSON.createObjectNode().put("client_id", clientId).put("ttl_seconds", ttl.toSeconds()).toString();
-    return post(Wire.ADMIN_ENROLMENT_TOKENS, body, 201);
+  /** {@code POST /v1/admin/enrolment-tokens}: a one-time enrolment token for {@code clientId}. */
+  public EnrolmentTokenAnswer issueEnrolmentToken(String clientId, Duration ttl) {
+    String path = Wire.ADMIN_ENROLMENT_TOKENS;
+    EnrolmentTokenAnswer a = answer(path, post(path, WireJson.encode(new EnrolmentTokenRequest(clientId,
+        ttl.toSeconds())), 201), EnrolmentTokenAnswer.class);
+    if (a.token() == null) {
+      throw new IllegalStateException("the coordinator's answer to issuing a token for '" + clientId + "' has no token");
+    }
+    return a;
   }
 
-  /** {@code POST /v1/admin/clients/{id}/revoke}; the answer's JSON. */
-  public JsonNode revoke(String clientId) {
-    return post(Wire.revokeClient(clientId), "", 200);
+  /** {@code POST /v1/admin/clients/{id}/revoke}. */
+  public RevokeAnswer revoke(String clientId) {
+    String path = Wire.revokeClient(clientId);
+    return answer(path, post(path, "", 200), RevokeAnswer.class);
   }
 
-  /** POSTs {@code body} to {@code path} as the operator; the JSON answer, or an error naming the refusal. */
-  public JsonNode post(String path, String body, int expectedStatus) {
+  private static <T> T answer(String path, String body, Class<T> type) {
+    try {
+      return WireJson.decode(body, type);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("coordinator answered " + path + " with an invalid " + type.getSimpleName() + ": "
+          + e.getMessage() + ": " + body, e);
+    }
+  }
+
+  /** POSTs {@code body} to {@code path} as the operator; the answer's text, or an error naming the refusal. */
+  private String post(String path, String body, int expectedStatus) {
     HttpRequest req = HttpRequest.newBuilder(coordinator.resolve(path)).timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + operatorToken).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -75,21 +91,18 @@ public final class OperatorApi {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-    JsonNode answer;
-    try {
-      answer = JSON.readTree(r.body());
-    } catch (IOException e) {
-      answer = null;
-    }
     if (r.statusCode() != expectedStatus) {
-      String msg = answer != null && answer.has("error") ? answer.get("error").asText() : r.body();
+      String msg;
+      try {
+        msg = WireJson.decode(r.body(), ErrorBody.class).error();
+      } catch (IllegalArgumentException e) {
+        msg = null;
+      }
+      msg = msg != null ? msg : r.body();
       throw new IllegalStateException("coordinator refused " + path + " (" + r.statusCode() + "): " + msg
           + (r.statusCode() == 401 ? " (is the operator token this coordinator's operator.token? it may have been "
           + "rotated)" : ""));
     }
-    if (answer == null) {
-      throw new IllegalStateException("coordinator answered with invalid JSON: " + r.body());
-    }
-    return answer;
+    return r.body();
   }
 }

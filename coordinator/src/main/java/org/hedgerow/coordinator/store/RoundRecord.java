@@ -1,4 +1,4 @@
-package org.hedgerow.coordinator;
+package org.hedgerow.coordinator.store;
 
 /**
  * What happened in one closed round.

@@ -1,10 +1,11 @@
-package org.hedgerow.coordinator;
+package org.hedgerow.coordinator.service;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BiConsumer;
+import org.hedgerow.coordinator.http.RejectedException;
 
 /**
  * Reads an update's body straight into one {@code byte[]} of its declared length (at most the model's

@@ -1,4 +1,4 @@
-package org.hedgerow.coordinator;
+package org.hedgerow.coordinator.http;
 
 /** A request the coordinator refuses; carries the HTTP status and a message naming the problem. */
 public final class RejectedException extends RuntimeException {
