@@ -15,7 +15,8 @@ final class SecAggHarness {
   final SecAggConfig config;
   final List<Ed25519KeyPair> identities = new ArrayList<>();
   final ClientRoster roster;
-  final NeighbourGraph graph;
+  /** Seeded from the advertisements: known after {@link #stage0}. */
+  NeighbourGraph graph;
   final SecAggClient[] clients;
   final SecAggServer server;
   final int[][] inputs;
@@ -27,6 +28,7 @@ final class SecAggHarness {
   final List<UnmaskingShares> receivedUnmasking = new ArrayList<>();
   final List<byte[]> allBytesToServer = new ArrayList<>();
   UnmaskRequest unmaskRequest;
+  SurvivorSignatures survivorSignatures;
 
   SecAggHarness(SecAggConfig config, long dataSeed) {
     this.config = config;
@@ -38,12 +40,11 @@ final class SecAggHarness {
       pks.add(kp.publicKey());
     }
     roster = new ClientRoster(pks);
-    graph = new NeighbourGraph(config);
     clients = new SecAggClient[config.numClients()];
     for (int i = 0; i < clients.length; i++) {
-      clients[i] = new SecAggClient(config, i, identities.get(i), roster, graph);
+      clients[i] = new SecAggClient(config, i, identities.get(i), roster);
     }
-    server = new SecAggServer(config, roster, graph);
+    server = new SecAggServer(config, roster);
     Random data = new Random(dataSeed); // test data, not key material
     inputs = new int[config.numClients()][config.dimension()];
     int mask = config.resultMask();
@@ -57,7 +58,7 @@ final class SecAggHarness {
 
   /** Random dropouts: each client drops with probability p, at a uniformly chosen stage. */
   SecAggHarness dropRandomly(double p, Random random) {
-    Stage[] stages = {Stage.ADVERTISE_KEYS, Stage.SHARE_KEYS, Stage.MASKED_INPUT, Stage.UNMASK};
+    Stage[] stages = {Stage.ADVERTISE_KEYS, Stage.SHARE_KEYS, Stage.MASKED_INPUT, Stage.CONSISTENCY, Stage.UNMASK};
     for (int i = 0; i < dropAt.length; i++) {
       if (random.nextDouble() < p) {
         dropAt[i] = stages[random.nextInt(stages.length)];
@@ -98,6 +99,7 @@ final class SecAggHarness {
       }
     }
     server.closeAdvertising();
+    graph = server.graph();
   }
 
   void stage1() {
@@ -128,10 +130,20 @@ final class SecAggHarness {
     unmaskRequest = UnmaskRequest.fromBytes(server.closeMasking().toBytes());
   }
 
-  SecAggResult stage3() {
+  /** The consistency round: survivors sign the survivor list. */
+  void stage3() {
     for (int u = 0; u < clients.length; u++) {
-      if (sends(u, Stage.UNMASK) && unmaskRequest.survived(u)) {
-        toServer(clients[u].unmask(unmaskRequest));
+      if (sends(u, Stage.CONSISTENCY) && unmaskRequest.survived(u)) {
+        toServer(clients[u].confirmSurvivors(unmaskRequest));
+      }
+    }
+    survivorSignatures = SurvivorSignatures.fromBytes(server.closeConsistency().toBytes());
+  }
+
+  SecAggResult stage4() {
+    for (int u = 0; u < clients.length; u++) {
+      if (sends(u, Stage.UNMASK) && server.confirmed(u)) {
+        toServer(clients[u].unmask(survivorSignatures));
       }
     }
     return server.finish();
@@ -141,7 +153,8 @@ final class SecAggHarness {
     stage0();
     stage1();
     stage2();
-    return stage3();
+    stage3();
+    return stage4();
   }
 
   /** The plaintext sum mod 2^b of the given clients' inputs. */
