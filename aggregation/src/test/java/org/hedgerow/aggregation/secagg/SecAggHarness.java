@@ -18,6 +18,8 @@ final class SecAggHarness {
   /** Seeded from the advertisements: known after {@link #stage0}. */
   NeighbourGraph graph;
   final SecAggClient[] clients;
+  /** Per client: the credential the server relays with its advertisement (null: none). */
+  byte[][] credentials;
   final SecAggServer server;
   final int[][] inputs;
   /** Per client: the stage whose message it never sends (null: never drops). */
@@ -67,6 +69,19 @@ final class SecAggHarness {
     return this;
   }
 
+  /**
+   * Every client checks identity keys against {@code ca}, and the server relays, with each
+   * advertisement, a certificate from {@code ca} certifying that client's key.
+   */
+  SecAggHarness certifiedBy(TestFederationCa ca) {
+    credentials = new byte[clients.length][];
+    for (int i = 0; i < clients.length; i++) {
+      credentials[i] = ca.issue("silo-" + i, identities.get(i).publicKey());
+      clients[i] = new SecAggClient(config, i, identities.get(i), roster, CertifiedIdentityKeys.federationCa(ca.certificate));
+    }
+    return this;
+  }
+
   SecAggHarness drop(Stage stage, int... ids) {
     for (int id : ids) {
       dropAt[id] = stage;
@@ -89,7 +104,11 @@ final class SecAggHarness {
     } else if (decoded instanceof UnmaskingShares u) {
       receivedUnmasking.add(u);
     }
-    server.receive(b);
+    if (decoded instanceof KeyAdvertisement a && credentials != null) {
+      server.receiveAdvertisement(a, credentials[a.clientId()]);
+    } else {
+      server.receive(b);
+    }
   }
 
   void stage0() {
