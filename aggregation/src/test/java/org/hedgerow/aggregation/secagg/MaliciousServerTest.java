@@ -323,6 +323,11 @@ class MaliciousServerTest {
   }
 
   @Test
+  void identityKeyExtension_oid_isTheOneDocumentedInWireFormat() {
+    assertEquals("2.25.188809702428178169356865984369106058384", CertifiedIdentityKeys.OID);
+  }
+
+  @Test
   void advertisement_commitment_bindsSeedRoundAndOwner() {
     byte[] seed = new byte[32];
     RANDOM.nextBytes(seed);
