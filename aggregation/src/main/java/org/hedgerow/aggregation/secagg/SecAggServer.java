@@ -60,6 +60,8 @@ public final class SecAggServer {
   private UnmaskRequest survivorList;
   private final TreeMap<Integer, SurvivorSignature> survivorSignatures = new TreeMap<>();
   private final java.util.TreeSet<Integer> badShareHolders = new java.util.TreeSet<>();
+  /** What the server noticed and worked around (bad shares), for the transport to log. */
+  private final List<String> warnings = new ArrayList<>();
   private List<EncryptedShare>[] inbox;             // receiver -> routed ciphertexts
   private int[] sum;
   /** owner -> (holder -> revealed share), the kind being fixed by whether the owner is in U3. */
@@ -80,6 +82,11 @@ public final class SecAggServer {
     this.t = config.threshold();
     this.advertisements = new KeyAdvertisement[n];
     this.credentials = new byte[n][];
+  }
+
+  /** What the server noticed and worked around (e.g. bad shares, naming their holders), in order. */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
   }
 
   /** The round's neighbour graph; known once advertising closed. */
@@ -488,7 +495,7 @@ public final class SecAggServer {
       if (candidate != null && valid.test(candidate)) {
         List<Integer> liars = inconsistentHolders(shares, chosen);
         badShareHolders.addAll(liars);
-        log("the " + what + " of client " + owner + ": bad revealed shares from clients " + liars
+        warnings.add("the " + what + " of client " + owner + ": bad revealed shares from clients " + liars
             + "; reconstructed from " + chosen);
         return candidate;
       }
@@ -550,17 +557,6 @@ public final class SecAggServer {
       }
     }
     return out;
-  }
-
-  private void log(String message) {
-    warnings.add(message);
-  }
-
-  private final List<String> warnings = new ArrayList<>();
-
-  /** What the server noticed and survived (e.g. bad shares it worked around), for the transport to log. */
-  public List<String> warnings() {
-    return List.copyOf(warnings);
   }
 
   private BitSet liveNeighbours(int client, BitSet live) {
