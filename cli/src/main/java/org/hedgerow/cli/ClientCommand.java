@@ -183,8 +183,7 @@ public class ClientCommand implements Callable<Integer> {
           "an https coordinator needs --credentials DIR (from 'hedgerow enrol')");
     }
     CoordinatorClient cc = credentials == null ? new CoordinatorClient(coordinator)
-        : new CoordinatorClient(coordinator, 8,
-            org.hedgerow.edge.client.ClientCredentials.load(credentials).sslContext());
+        : new CoordinatorClient(coordinator, 8, org.hedgerow.edge.client.ClientCredentials.load(credentials));
     SiloPrivacy dp = null;
     PreparedSilo prepared;
     if (epsilonCap != null) {

@@ -59,7 +59,10 @@ public class EnrolCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     out.println("enrolled as '" + c.clientId() + "'; certificate valid until " + c.certificate().getNotAfter().toInstant());
     out.println("wrote " + dir.resolve(ClientCredentials.KEY) + " (private key: owner-only, never leaves this machine)");
-    out.println("wrote " + dir.resolve(ClientCredentials.CERT) + " (client certificate)");
+    out.println("wrote " + dir.resolve(ClientCredentials.CERT) + " (client certificate; it certifies identity key "
+        + org.hedgerow.privacy.crypto.Hex.encode(c.certifiedIdentity().publicKey()) + ")");
+    out.println("identity key in " + dir.resolve(org.hedgerow.edge.state.SiloState.IDENTITY_FILE)
+        + " (Ed25519 identity key: owner-only; secure aggregation and signed spends use it)");
     out.println("wrote " + dir.resolve(ClientCredentials.CA) + " (federation CA)");
     return 0;
   }

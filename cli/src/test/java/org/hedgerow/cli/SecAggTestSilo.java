@@ -3,13 +3,11 @@ package org.hedgerow.cli;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.edge.client.ClientCredentials;
 import org.hedgerow.edge.client.CoordinatorClient;
 import org.hedgerow.edge.client.SecureAggregationParticipant;
-import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
 
 /**
@@ -27,12 +25,14 @@ public final class SecAggTestSilo {
 
   public static void main(String[] a) throws Exception {
     URI url = URI.create(a[0]);
-    CoordinatorClient cc = new CoordinatorClient(url, 8, ClientCredentials.load(Path.of(a[1])).sslContext());
+    ClientCredentials credentials = ClientCredentials.load(Path.of(a[1]));
+    CoordinatorClient cc = new CoordinatorClient(url, 8, credentials);
     String silo = a[2];
     float value = Float.parseFloat(a[3]);
     long weight = Long.parseLong(a[4]);
     String mode = a[5];
-    Ed25519KeyPair identity = Ed25519.generateKeyPair(new SecureRandom());
+    // The key the federation CA certified at enrolment: the other silos check it against the CA.
+    Ed25519KeyPair identity = credentials.certifiedIdentity();
     System.out.println("joined as " + cc.join(identity.publicKey()));
     float[] delta = new float[cc.getJson(Wire.MODEL).path("parameter_count").asInt()];
     Arrays.fill(delta, value);
@@ -47,7 +47,8 @@ public final class SecAggTestSilo {
       if (!st.training() || st.round() <= last) {
         continue;
       }
-      SecureAggregationParticipant p = new SecureAggregationParticipant(silo, cc, identity).onPosted((r, stage) -> {
+      SecureAggregationParticipant p = new SecureAggregationParticipant(silo, cc, identity,
+          org.hedgerow.edge.client.SecureAggregationPolicy.NONE, credentials.ca()).onPosted((r, stage) -> {
         System.out.println("posted " + stage + " round " + r);
         System.out.flush();
         if (!stage.equals("share-keys") || held[0]) {

@@ -131,7 +131,7 @@ public final class RemoteCoordinator {
 
   /** A silo's client: mutual TLS with the credentials in {@code dir} over https://, open registration otherwise. */
   CoordinatorClient silo(Path dir) {
-    return enrols() ? new CoordinatorClient(uri, 8, ClientCredentials.load(dir).sslContext()) : new CoordinatorClient(uri);
+    return enrols() ? new CoordinatorClient(uri, 8, ClientCredentials.load(dir)) : new CoordinatorClient(uri);
   }
 
   /** {@code POST /v1/admin/enrolment-tokens} as the operator: a one-time token for {@code clientId}. */

@@ -274,8 +274,11 @@ public final class Simulation {
       List<Future<?>> running = new ArrayList<>();
       for (PreparedSilo s : training) {
         String name = s.data().name();
-        EdgeClient c = s.client(remote.silo(credentials.resolve(idOf.get(name))), spec, slots,
-            dp == null ? null : Silos.privacy(s.settings(), new InMemorySpendLog(), s.release()));
+        org.hedgerow.edge.client.CoordinatorClient cc = remote.silo(credentials.resolve(idOf.get(name)));
+        // An enrolled silo signs its spends with the identity key its certificate certifies.
+        var certified = cc.credentials() == null ? null : cc.credentials().certifiedIdentity();
+        EdgeClient c = s.client(cc, spec, slots, dp == null ? null : Silos.privacy(s.settings(),
+            certified == null ? new InMemorySpendLog() : new InMemorySpendLog(certified), s.release()));
         edgeClients.add(c);
         running.add(clients.submit(() -> {
           c.run();

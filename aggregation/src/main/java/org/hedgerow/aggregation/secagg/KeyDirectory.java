@@ -1,19 +1,32 @@
 package org.hedgerow.aggregation.secagg;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Stage 0 → 1, server → one client: the signed key advertisements of that client's neighbours
- * that arrived in time. The client checks every signature itself; the server is only a relay.
+ * Stage 0 → 1, server → every client: all signed key advertisements that arrived in time, sorted
+ * by client id, and optionally, per advertisement, the credential that certifies its sender's
+ * identity key (in service mode the sender's mutual-TLS client certificate, DER, carrying the
+ * identity key the federation CA certified; see {@link IdentityCertification}). The client checks
+ * every signature and credential itself; the server is only a relay.
+ *
+ * <p>Every client gets the same directory, because the neighbour graph is seeded from its
+ * {@link #digest} (so the server cannot pick the graph alone), and each client must see all of it
+ * to recompute that digest.
  *
  * <p>Encoding: header, {@code count (4)}, then per advertisement
- * {@code clientId (4) | c^PK (32) | s^PK (32) | signature (64)} (round id from the header).
+ * {@code clientId (4) | c^PK (32) | s^PK (32) | H(b) (32) | signature (64)} (round id from the header),
+ * then {@code credentialCount (4)} (0 or count) and per credential {@code length (4) | bytes}.
  */
-public record KeyDirectory(long roundId, List<KeyAdvertisement> advertisements) implements SecAggMessage {
+public record KeyDirectory(long roundId, List<KeyAdvertisement> advertisements, List<byte[]> credentials)
+    implements SecAggMessage {
+  /** Largest credential (a client certificate) accepted. */
+  public static final int MAX_CREDENTIAL_BYTES = 16 * 1024;
+
   public KeyDirectory {
-    if (advertisements == null) {
-      throw new MalformedMessageException("advertisements must not be null");
+    if (advertisements == null || credentials == null) {
+      throw new MalformedMessageException("advertisements and credentials must not be null");
     }
     advertisements = List.copyOf(advertisements);
     for (KeyAdvertisement a : advertisements) {
@@ -22,15 +35,72 @@ public record KeyDirectory(long roundId, List<KeyAdvertisement> advertisements) 
             "advertisement of client %d is for round %d, not round %d", a.clientId(), a.roundId(), roundId));
       }
     }
+    if (!credentials.isEmpty() && credentials.size() != advertisements.size()) {
+      throw new MalformedMessageException(String.format(
+          "a directory carries no credentials or one per advertisement: %d credentials for %d advertisements",
+          credentials.size(), advertisements.size()));
+    }
+    List<byte[]> copy = new ArrayList<>(credentials.size());
+    for (byte[] c : credentials) {
+      if (c == null || c.length > MAX_CREDENTIAL_BYTES) {
+        throw new MalformedMessageException("a credential must be present and at most " + MAX_CREDENTIAL_BYTES + " bytes");
+      }
+      copy.add(c.clone());
+    }
+    credentials = List.copyOf(copy);
+  }
+
+  /** A directory without credentials (open registration: identity keys are trusted on first use). */
+  public KeyDirectory(long roundId, List<KeyAdvertisement> advertisements) {
+    this(roundId, advertisements, List.of());
+  }
+
+  /** The credential of the {@code i}-th advertisement, or null if the directory carries none. */
+  public byte[] credential(int i) {
+    return credentials.isEmpty() ? null : credentials.get(i).clone();
+  }
+
+  /**
+   * SHA-256 over a domain tag, the round, and every advertisement's encoding in client-id order: the
+   * seed of the neighbour graph and part of every survivor-list signature. The server can choose which
+   * advertisements to include (by declaring clients dropped) but not change or forge one.
+   */
+  public byte[] digest() {
+    List<KeyAdvertisement> sorted = new ArrayList<>(advertisements);
+    sorted.sort(java.util.Comparator.comparingInt(KeyAdvertisement::clientId));
+    return digestOf(roundId, sorted);
+  }
+
+  static byte[] digestOf(long roundId, List<KeyAdvertisement> sortedAdvertisements) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update("hedgerow/secagg/v2/key-directory".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update(java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(roundId)
+          .putInt(sortedAdvertisements.size()).array());
+      for (KeyAdvertisement a : sortedAdvertisements) {
+        sha.update(a.toBytes());
+      }
+      return sha.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 
   @Override
   public byte[] toBytes() {
+    long credentialBytes = 4;
+    for (byte[] c : credentials) {
+      credentialBytes += 4 + c.length;
+    }
     MessageWriter w = new MessageWriter(MessageType.KEY_DIRECTORY, roundId,
-        4 + (long) advertisements.size() * KeyAdvertisement.BODY_BYTES);
+        4 + (long) advertisements.size() * KeyAdvertisement.BODY_BYTES + credentialBytes);
     w.i32(advertisements.size());
     for (KeyAdvertisement a : advertisements) {
       a.writeBody(w);
+    }
+    w.i32(credentials.size());
+    for (byte[] c : credentials) {
+      w.i32(c.length).bytes(c);
     }
     return w.finish();
   }
@@ -43,7 +113,36 @@ public record KeyDirectory(long roundId, List<KeyAdvertisement> advertisements) 
     for (int i = 0; i < count; i++) {
       ads.add(KeyAdvertisement.readBody(r, r.roundId()));
     }
+    int credentialCount = r.count(4, "credential");
+    List<byte[]> credentials = new ArrayList<>(credentialCount);
+    for (int i = 0; i < credentialCount; i++) {
+      int length = r.count(1, "credential byte");
+      if (length > MAX_CREDENTIAL_BYTES) {
+        throw new MalformedMessageException("credential " + i + " is " + length + " bytes, over the limit of "
+            + MAX_CREDENTIAL_BYTES);
+      }
+      credentials.add(r.bytes(length, "credential"));
+    }
     r.finish();
-    return new KeyDirectory(r.roundId(), ads);
+    return new KeyDirectory(r.roundId(), ads, credentials);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof KeyDirectory d) || d.roundId != roundId || !d.advertisements.equals(advertisements)
+        || d.credentials.size() != credentials.size()) {
+      return false;
+    }
+    for (int i = 0; i < credentials.size(); i++) {
+      if (!Arrays.equals(d.credentials.get(i), credentials.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    return advertisements.hashCode();
   }
 }

@@ -8,7 +8,8 @@ import java.nio.ByteOrder;
  * the fields of one message into an exactly sized buffer.
  */
 final class MessageWriter {
-  static final byte VERSION = 1;
+  /** 2: advertisements carry a self-mask commitment, directories carry credentials, consistency round. */
+  static final byte VERSION = 2;
   static final int HEADER_BYTES = 10;
 
   private final ByteBuffer buffer;

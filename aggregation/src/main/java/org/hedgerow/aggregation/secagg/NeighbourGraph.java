@@ -13,7 +13,9 @@ import org.hedgerow.privacy.crypto.Hkdf;
  * SecAgg.
  *
  * <p>Guarantee: the graph is undirected and exactly k-regular, and every party that holds the
- * same {@link SecAggConfig} computes the same graph. The permutation makes the neighbourhood of
+ * same seed computes the same graph. In a round the seed is {@link #seedFor}: a hash of every
+ * signed key advertisement (and the config's public graph seed), so the server cannot choose the
+ * graph by itself once the advertisements are in. The permutation makes the neighbourhood of
  * a client independent of its id, which is what the SecAgg+ analysis needs for a random
  * sample of dropouts and corruptions to leave each neighbourhood with enough honest survivors.
  */
@@ -23,7 +25,13 @@ public final class NeighbourGraph {
   private final int[] order;     // position -> client
   private final int[] position;  // client -> position
 
+  /** The graph of {@code config}'s own graph seed (without advertisements: tests and benchmarks). */
   public NeighbourGraph(SecAggConfig config) {
+    this(config, config.graphSeed());
+  }
+
+  /** The graph over {@code config}'s clients and degree, shuffled by {@code seed}. */
+  public NeighbourGraph(SecAggConfig config, byte[] seed) {
     this.n = config.numClients();
     this.k = config.neighbours();
     this.order = new int[n];
@@ -31,7 +39,7 @@ public final class NeighbourGraph {
       order[i] = i;
     }
     if (!config.isClassic()) {
-      byte[] key = Hkdf.sha256(config.graphSeed(), null,
+      byte[] key = Hkdf.sha256(seed, null,
           "hedgerow/secagg/v1/neighbour-permutation".getBytes(StandardCharsets.UTF_8), 32);
       ChaChaRandom random = new ChaChaRandom(key);
       for (int i = n - 1; i > 0; i--) { // Fisher–Yates
@@ -45,6 +53,15 @@ public final class NeighbourGraph {
     for (int p = 0; p < n; p++) {
       position[order[p]] = p;
     }
+  }
+
+  /**
+   * The seed of a round's graph: HKDF of the key directory's digest (every signed advertisement that
+   * arrived in time), salted with the config's public graph seed (a beacon value if one is configured).
+   */
+  public static byte[] seedFor(SecAggConfig config, byte[] directoryDigest) {
+    return Hkdf.sha256(directoryDigest, config.graphSeed(),
+        "hedgerow/secagg/v2/graph-seed-from-advertisements".getBytes(StandardCharsets.UTF_8), 32);
   }
 
   public int size() {

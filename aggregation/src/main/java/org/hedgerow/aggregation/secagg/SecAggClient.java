@@ -18,18 +18,26 @@ import org.hedgerow.privacy.crypto.X25519KeyPair;
 
 /**
  * One client's side of a secure-aggregation round (Bonawitz et al. 2017 over the SecAgg+
- * neighbour graph of Bell et al. 2020), as a transport-agnostic state machine: each method
- * consumes what the server relayed for one stage and returns the message to send back.
+ * neighbour graph of Bell et al. 2020, with the consistency round of Bonawitz et al.'s
+ * malicious-server variant), as a transport-agnostic state machine: each method consumes what the
+ * server relayed for one stage and returns the message to send back.
  *
  * <p>Guarantees, against a server that follows the protocol but tries to learn more, colluding
  * with fewer than {@code t} of this client's neighbours: the server learns nothing about this
- * client's input beyond the sum it is entitled to. Specifically the client
+ * client's input beyond the sum it is entitled to. Against a server that deviates, the client
  * <ul>
- *   <li>accepts neighbour keys only with a valid Ed25519 signature from the roster;
+ *   <li>accepts keys only with a valid Ed25519 signature from the roster's identity key, and that
+ *       key only if its {@link IdentityCertification} accepts it (with the federation CA: a
+ *       certificate binding it to an enrolled client), so substituted keys are refused;
+ *   <li>derives the neighbour graph from the digest of all signed advertisements in the directory,
+ *       not from anything the server picks alone;
  *   <li>shares its secrets only with its graph neighbours, t-of-k, encrypted and authenticated
- *       per pair;
+ *       per pair, and commits to its self-mask seed in its signed advertisement, so a bad share of
+ *       it is detected at unmasking;
  *   <li>masks its input with a self mask and with pairwise masks for exactly the neighbours that
  *       shared with it;
+ *   <li>signs the survivor list it is sent (consistency round) and unmasks only after seeing at
+ *       least t valid signatures of listed, advertised clients over that same list and directory;
  *   <li>reveals for each neighbour <em>either</em> a share of its self-mask seed (neighbour
  *       survived) <em>or</em> of its masking key (neighbour dropped), never both, and runs the
  *       unmasking stage at most once.
@@ -42,47 +50,56 @@ public final class SecAggClient {
   private final int id;
   private final Ed25519KeyPair identity;
   private final ClientRoster roster;
+  private final IdentityCertification certification;
   private final SecureRandom random;
   private final AesGcm gcm;
-  private final int[] neighbours;
-  private final NeighbourGraph graph;
 
   private Stage stage = Stage.ADVERTISE_KEYS;
   private X25519KeyPair encryptionKeys;
   private X25519KeyPair maskingKeys;
   private KeyAdvertisement ownAdvertisement;
+  /** Stage 1: the graph seeded from the directory, our neighbours in it, the directory's digest. */
+  private NeighbourGraph graph;
+  private int[] neighbours;
+  private byte[] directoryDigest;
+  private final java.util.BitSet advertised = new java.util.BitSet();
   /** Stage 1: neighbours whose advertisement verified, by id. */
   private final TreeMap<Integer, KeyAdvertisement> liveNeighbours = new TreeMap<>();
   private byte[] selfMaskSeed;
   /** Stage 2: for each neighbour that shared with us, our shares of its b and s^SK. */
   private final TreeMap<Integer, BigInteger[]> heldShares = new TreeMap<>();
-  /** Stage 3: what we revealed per neighbour; the guard against revealing both kinds. */
+  /** Stage 3: the survivor list this client signed. */
+  private int[] signedSurvivors;
+  /** Stage 4: what we revealed per neighbour; the guard against revealing both kinds. */
   private final Map<Integer, ShareKind> revealed = new HashMap<>();
 
   /**
+   * A client that trusts the roster's identity keys as sent (open registration; no protection from
+   * key substitution by the server).
+   *
    * @param clientId this client's id in the round, {@code [0, n)}
    * @param identity this client's long-term Ed25519 key pair (its public half is in the roster)
    * @param roster every client's identity public key
    */
   public SecAggClient(SecAggConfig config, int clientId, Ed25519KeyPair identity, ClientRoster roster) {
-    this(config, clientId, identity, roster, new SecureRandom());
+    this(config, clientId, identity, roster, IdentityCertification.TRUST_ROSTER, new SecureRandom());
+  }
+
+  /** As above, accepting a roster key only when {@code certification} does (see {@link CertifiedIdentityKeys}). */
+  public SecAggClient(SecAggConfig config, int clientId, Ed25519KeyPair identity, ClientRoster roster,
+      IdentityCertification certification) {
+    this(config, clientId, identity, roster, certification, new SecureRandom());
   }
 
   /** Seam for reproducible tests: all randomness (keys, seeds, share polynomials, nonces). */
   SecAggClient(SecAggConfig config, int clientId, Ed25519KeyPair identity, ClientRoster roster, SecureRandom random) {
-    this(config, clientId, identity, roster, random, new NeighbourGraph(config));
-  }
-
-  /** For harnesses running many clients of one round: shares a precomputed graph. */
-  public SecAggClient(SecAggConfig config, int clientId, Ed25519KeyPair identity, ClientRoster roster,
-      NeighbourGraph graph) {
-    this(config, clientId, identity, roster, new SecureRandom(), graph);
+    this(config, clientId, identity, roster, IdentityCertification.TRUST_ROSTER, random);
   }
 
   private SecAggClient(SecAggConfig config, int clientId, Ed25519KeyPair identity, ClientRoster roster,
-      SecureRandom random, NeighbourGraph graph) {
-    if (config == null || identity == null || roster == null || random == null || graph == null) {
-      throw new IllegalArgumentException("config, identity, roster, random and graph must not be null");
+      IdentityCertification certification, SecureRandom random) {
+    if (config == null || identity == null || roster == null || random == null || certification == null) {
+      throw new IllegalArgumentException("config, identity, roster, certification and random must not be null");
     }
     if (clientId < 0 || clientId >= config.numClients()) {
       throw new IllegalArgumentException(String.format(
@@ -95,17 +112,13 @@ public final class SecAggClient {
     if (!java.util.Arrays.equals(roster.identityKey(clientId), identity.publicKey())) {
       throw new IllegalArgumentException("identity does not match the roster's key for client " + clientId);
     }
-    if (graph.size() != config.numClients() || graph.degree() != config.neighbours()) {
-      throw new IllegalArgumentException("graph was built for a different configuration");
-    }
     this.config = config;
     this.id = clientId;
     this.identity = identity;
     this.roster = roster;
+    this.certification = certification;
     this.random = random;
     this.gcm = new AesGcm(); // nonces need no reproducibility: always SecureRandom
-    this.graph = graph;
-    this.neighbours = graph.neighbours(clientId);
   }
 
   public int clientId() {
@@ -116,29 +129,38 @@ public final class SecAggClient {
     return stage;
   }
 
-  /** This client's neighbours in the round's graph. */
+  /** This client's neighbours in the round's graph (known once the key directory arrived). */
   public int[] neighbours() {
+    if (neighbours == null) {
+      throw new IllegalStateException("the neighbour graph is seeded from the key directory: call shareKeys first");
+    }
     return neighbours.clone();
   }
 
-  /** Stage 0: generates this round's two X25519 key pairs and signs their public halves. */
+  /**
+   * Stage 0: generates this round's two X25519 key pairs and its self-mask seed, and signs the
+   * public keys with the commitment to the seed.
+   */
   public KeyAdvertisement advertiseKeys() {
     expect(Stage.ADVERTISE_KEYS);
     encryptionKeys = X25519.generateKeyPair(random);
     maskingKeys = X25519.generateKeyPair(random);
+    selfMaskSeed = new byte[MaskStream.SEED_BYTES];
+    random.nextBytes(selfMaskSeed);
     ownAdvertisement = KeyAdvertisement.sign(config.roundId(), id, encryptionKeys.publicKey(),
-        maskingKeys.publicKey(), identity.privateKey());
+        maskingKeys.publicKey(), KeyAdvertisement.commitment(config.roundId(), id, selfMaskSeed), identity.privateKey());
     stage = Stage.SHARE_KEYS;
     return ownAdvertisement;
   }
 
   /**
-   * Stage 1: verifies the neighbours' advertisements and returns this client's Shamir shares of
-   * b_u and s_u^SK, one ciphertext per neighbour that advertised. Advertisements of non-neighbours
-   * are ignored (a server may broadcast one directory to everybody).
+   * Stage 1: verifies every advertisement in the directory (signature under the roster key, the key
+   * itself under the {@link IdentityCertification}), seeds the neighbour graph from the directory's
+   * digest, and returns this client's Shamir shares of b_u and s_u^SK, one ciphertext per neighbour
+   * that advertised.
    *
-   * @throws ProtocolViolationException wrong round, duplicate or forged advertisement, or our own
-   *     advertisement altered
+   * @throws ProtocolViolationException wrong round, duplicate, forged or uncertified advertisement,
+   *     our own advertisement missing or altered
    * @throws SecAggAbortedException fewer than t neighbours advertised keys
    */
   public EncryptedShares shareKeys(KeyDirectory directory) {
@@ -153,36 +175,45 @@ public final class SecAggClient {
 
   private EncryptedShares doShareKeys(KeyDirectory directory) {
     requireRound(directory.roundId(), "key directory");
-    java.util.Set<Integer> seen = new java.util.HashSet<>();
-    for (KeyAdvertisement ad : directory.advertisements()) {
+    Map<Integer, KeyAdvertisement> all = new TreeMap<>();
+    List<KeyAdvertisement> ads = directory.advertisements();
+    for (int i = 0; i < ads.size(); i++) {
+      KeyAdvertisement ad = ads.get(i);
       int v = ad.clientId();
       if (v >= config.numClients()) {
         throw new ProtocolViolationException("key directory names unknown client " + v);
       }
-      if (!seen.add(v)) {
+      if (all.put(v, ad) != null) {
         throw new ProtocolViolationException("key directory lists client " + v + " twice");
       }
       if (v == id) {
         if (!ad.equals(ownAdvertisement)) {
           throw new ProtocolViolationException("key directory carries an altered advertisement for this client");
         }
-        continue;
-      }
-      if (!graph.areNeighbours(id, v)) {
-        continue;
-      }
-      if (!ad.verify(roster)) {
+      } else if (!ad.verify(roster)) {
         throw new ProtocolViolationException("advertisement of client " + v + " has an invalid signature");
       }
-      liveNeighbours.put(v, ad);
+      // Every advertisement, not only the neighbours': all of them seed the graph.
+      certification.check(v, roster.identityKey(v), directory.credential(i));
+      advertised.set(v);
+    }
+    if (!all.containsKey(id)) {
+      throw new ProtocolViolationException("key directory leaves out this client's own advertisement");
+    }
+    directoryDigest = KeyDirectory.digestOf(config.roundId(), new ArrayList<>(all.values()));
+    graph = new NeighbourGraph(config, NeighbourGraph.seedFor(config, directoryDigest));
+    neighbours = graph.neighbours(id);
+    for (int v : neighbours) {
+      KeyAdvertisement ad = all.get(v);
+      if (ad != null) {
+        liveNeighbours.put(v, ad);
+      }
     }
     int t = config.threshold();
     if (liveNeighbours.size() < t) {
       throw new SecAggAbortedException(String.format(
           "client %d: only %d neighbours advertised keys, below the threshold %d", id, liveNeighbours.size(), t));
     }
-    selfMaskSeed = new byte[MaskStream.SEED_BYTES];
-    random.nextBytes(selfMaskSeed);
     int[] xs = new int[liveNeighbours.size()];
     int i = 0;
     for (int v : liveNeighbours.keySet()) {
@@ -286,48 +317,97 @@ public final class SecAggClient {
         prg.subtractFrom(y);
       }
     }
-    stage = Stage.UNMASK;
+    stage = Stage.CONSISTENCY;
     return MaskedInput.owning(config.roundId(), id, y);
   }
 
   /**
-   * Stage 3: for each neighbour v that shared with us, reveals our share of b_v if v is among
-   * the survivors and of s_v^SK otherwise. Runs once.
+   * Stage 3 (consistency round): checks the survivor list and signs it, with the directory digest,
+   * for the other holders to see.
    *
    * @throws ProtocolViolationException wrong round; this client not listed as a survivor; a
-   *     neighbour listed as survivor that never shared with us
+   *     neighbour listed as survivor that never shared with us; a survivor that never advertised
    * @throws SecAggAbortedException fewer than t survivors in total
    */
-  public UnmaskingShares unmask(UnmaskRequest request) {
-    expect(Stage.UNMASK);
+  public SurvivorSignature confirmSurvivors(UnmaskRequest request) {
+    expect(Stage.CONSISTENCY);
     try {
-      return doUnmask(request);
+      requireRound(request.roundId(), "survivor list");
+      if (request.count() < config.threshold()) {
+        throw new SecAggAbortedException(String.format(
+            "client %d: only %d survivors, below the threshold %d: refusing to unmask", id, request.count(),
+            config.threshold()));
+      }
+      if (!request.survived(id)) {
+        throw new ProtocolViolationException("survivor list does not list this client (" + id + ") as a survivor");
+      }
+      for (int v : request.survivors()) {
+        if (!advertised.get(v)) {
+          throw new ProtocolViolationException("survivor list names client " + v + ", which never advertised keys");
+        }
+      }
+      for (int v : neighbours) {
+        if (request.survived(v) && !heldShares.containsKey(v)) {
+          throw new ProtocolViolationException(
+              "survivor list names neighbour " + v + " as a survivor but it never shared keys with client " + id);
+        }
+      }
+      signedSurvivors = request.survivors();
+      stage = Stage.UNMASK;
+      return SurvivorSignature.sign(config.roundId(), id, signedSurvivors, directoryDigest, identity.privateKey());
     } catch (RuntimeException e) {
       abort();
       throw e;
     }
   }
 
-  private UnmaskingShares doUnmask(UnmaskRequest request) {
-    requireRound(request.roundId(), "unmask request");
-    if (request.count() < config.threshold()) {
-      throw new SecAggAbortedException(String.format(
-          "client %d: only %d survivors, below the threshold %d: refusing to unmask", id, request.count(),
-          config.threshold()));
+  /**
+   * Stage 4: checks that at least t listed clients signed the very survivor list (and key directory)
+   * this client signed, then, for each neighbour v that shared with us, reveals our share of b_v if v
+   * is among the survivors and of s_v^SK otherwise. Runs once.
+   *
+   * @throws ProtocolViolationException wrong round; a signature that does not verify over this
+   *     client's list (the server showed holders different lists), from an unlisted client, or twice
+   * @throws SecAggAbortedException fewer than t valid signatures
+   */
+  public UnmaskingShares unmask(SurvivorSignatures signatures) {
+    expect(Stage.UNMASK);
+    try {
+      return doUnmask(signatures);
+    } catch (RuntimeException e) {
+      abort();
+      throw e;
     }
-    if (!request.survived(id)) {
-      throw new ProtocolViolationException("unmask request does not list this client (" + id + ") as a survivor");
-    }
-    for (int v : neighbours) {
-      if (request.survived(v) && !heldShares.containsKey(v)) {
-        throw new ProtocolViolationException(
-            "unmask request lists neighbour " + v + " as a survivor but it never shared keys with client " + id);
+  }
+
+  private UnmaskingShares doUnmask(SurvivorSignatures signatures) {
+    requireRound(signatures.roundId(), "survivor signatures");
+    java.util.BitSet signers = new java.util.BitSet();
+    for (SurvivorSignature s : signatures.signatures()) {
+      int v = s.clientId();
+      if (java.util.Arrays.binarySearch(signedSurvivors, v) < 0) {
+        throw new ProtocolViolationException("survivor signature from client " + v
+            + ", which is not on the survivor list this client signed");
       }
+      if (signers.get(v)) {
+        throw new ProtocolViolationException("two survivor signatures from client " + v);
+      }
+      if (!s.verify(roster, signedSurvivors, directoryDigest)) {
+        throw new ProtocolViolationException("client " + v + "'s signature does not verify over the survivor list and "
+            + "key directory this client signed: holders were shown different survivor lists; refusing to unmask");
+      }
+      signers.set(v);
+    }
+    if (signers.cardinality() < config.threshold()) {
+      throw new SecAggAbortedException(String.format(
+          "client %d: only %d valid signatures over its survivor list, below the threshold %d: refusing to unmask",
+          id, signers.cardinality(), config.threshold()));
     }
     List<RevealedShare> out = new ArrayList<>(heldShares.size());
     for (Map.Entry<Integer, BigInteger[]> e : heldShares.entrySet()) {
       int v = e.getKey();
-      ShareKind kind = request.survived(v) ? ShareKind.SELF_MASK_SEED : ShareKind.MASK_KEY;
+      boolean survived = java.util.Arrays.binarySearch(signedSurvivors, v) >= 0;
+      ShareKind kind = survived ? ShareKind.SELF_MASK_SEED : ShareKind.MASK_KEY;
       ShareKind earlier = revealed.putIfAbsent(v, kind);
       if (earlier != null && earlier != kind) { // unreachable while unmask runs once; kept as the invariant's guard
         throw new ProtocolViolationException("refusing to reveal both secrets of client " + v);

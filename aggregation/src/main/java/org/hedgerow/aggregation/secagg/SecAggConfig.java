@@ -20,8 +20,10 @@ import org.hedgerow.privacy.crypto.Hkdf;
  *   <li>{@code modulusBits} b ∈ [1, 32]: inputs and the sum live in Z_{2^b} (default 32);
  *   <li>{@code dimension} d ≥ 1: length of every input vector;
  *   <li>{@code roundId}: binds every signature, ciphertext and derived mask to this round;
- *   <li>{@code graphSeed}: 32 public bytes fixing the neighbour graph (default: derived from the
- *       round id). With a malicious server it should come from a source the server cannot bias.
+ *   <li>{@code graphSeed}: 32 public bytes salting the neighbour graph's seed (default: derived from
+ *       the round id). The graph itself is seeded from the digest of the round's signed key
+ *       advertisements ({@link NeighbourGraph#seedFor}); a public beacon value here adds randomness the
+ *       server cannot see in advance.
  * </ul>
  */
 public final class SecAggConfig {

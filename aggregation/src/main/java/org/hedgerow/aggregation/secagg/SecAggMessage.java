@@ -8,7 +8,7 @@ package org.hedgerow.aggregation.secagg;
  */
 public sealed interface SecAggMessage
     permits KeyAdvertisement, KeyDirectory, EncryptedShares, ShareBundle, MaskedInput, UnmaskRequest,
-        UnmaskingShares {
+        UnmaskingShares, SurvivorSignature, SurvivorSignatures {
 
   /** The round this message belongs to. */
   long roundId();
@@ -30,6 +30,8 @@ public sealed interface SecAggMessage
       case MASKED_INPUT -> MaskedInput.fromBytes(bytes);
       case UNMASK_REQUEST -> UnmaskRequest.fromBytes(bytes);
       case UNMASKING_SHARES -> UnmaskingShares.fromBytes(bytes);
+      case SURVIVOR_SIGNATURE -> SurvivorSignature.fromBytes(bytes);
+      case SURVIVOR_SIGNATURES -> SurvivorSignatures.fromBytes(bytes);
     };
   }
 }

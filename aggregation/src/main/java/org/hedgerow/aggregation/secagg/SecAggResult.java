@@ -9,11 +9,21 @@ public final class SecAggResult {
   private final long roundId;
   private final int[] sum;
   private final int[] survivors;
+  private final int[] badShareHolders;
 
-  SecAggResult(long roundId, int[] sum, int[] survivors) {
+  SecAggResult(long roundId, int[] sum, int[] survivors, int[] badShareHolders) {
     this.roundId = roundId;
     this.sum = sum;
     this.survivors = survivors;
+    this.badShareHolders = badShareHolders;
+  }
+
+  /**
+   * Clients whose revealed shares did not match the committed secret: the server left them out and
+   * reconstructed from good shares (sorted; empty when every share used was good).
+   */
+  public int[] badShareHolders() {
+    return badShareHolders.clone();
   }
 
   public long roundId() {

@@ -16,8 +16,9 @@ import org.hedgerow.privacy.crypto.X25519;
  * The server's side of a secure-aggregation round, as a transport-agnostic state machine. The
  * transport feeds it client messages ({@code receive…}), closes each stage when its deadline
  * passes ({@code close…}: whoever has not sent by then has dropped out), and relays what it
- * returns. Stages: collect advertisements → relay neighbour keys; collect encrypted shares →
- * route them; collect masked inputs → ask survivors to unmask; collect shares → {@link #finish}.
+ * returns. Stages: collect advertisements → relay the key directory (which seeds the graph);
+ * collect encrypted shares → route them; collect masked inputs → send the survivor list; collect
+ * survivors' signatures over it (consistency round) → relay them; collect shares → {@link #finish}.
  *
  * <p>Guarantees:
  * <ul>
@@ -32,22 +33,35 @@ import org.hedgerow.privacy.crypto.X25519;
  *   <li>Every message is checked: round id, stage (late or early messages are refused), sender
  *       eligibility, duplicates, signatures, dimensions and share routing. A refused message
  *       changes nothing.
+ *   <li>Every reconstructed secret is checked before use: a self-mask seed against the commitment
+ *       in its owner's signed advertisement, a masking key against its advertised public key. A bad
+ *       revealed share is found and its holder named ({@link SecAggResult#badShareHolders}); with
+ *       t good shares left the sum is still exact, otherwise the round aborts naming the suspects.
  * </ul>
  * Not thread-safe: the transport serialises calls (e.g. on one event loop).
  */
 public final class SecAggServer {
   private final SecAggConfig config;
   private final ClientRoster roster;
-  private final NeighbourGraph graph;
+  private NeighbourGraph graph; // seeded from the advertisements when advertising closes
   private final int n;
   private final int t;
 
   private Stage stage = Stage.ADVERTISE_KEYS;
   private final KeyAdvertisement[] advertisements;
+  private final byte[][] credentials;
+  private KeyDirectory directory;
+  private byte[] directoryDigest;
   private final BitSet advertised = new BitSet();   // U1
   private final BitSet shared = new BitSet();       // U2
   private final BitSet masked = new BitSet();       // U3
-  private final BitSet unmasked = new BitSet();     // U4
+  private final BitSet confirmed = new BitSet();    // signed the survivor list
+  private final BitSet unmasked = new BitSet();     // U5
+  private UnmaskRequest survivorList;
+  private final TreeMap<Integer, SurvivorSignature> survivorSignatures = new TreeMap<>();
+  private final java.util.TreeSet<Integer> badShareHolders = new java.util.TreeSet<>();
+  /** What the server noticed and worked around (bad shares), for the transport to log. */
+  private final List<String> warnings = new ArrayList<>();
   private List<EncryptedShare>[] inbox;             // receiver -> routed ciphertexts
   private int[] sum;
   /** owner -> (holder -> revealed share), the kind being fixed by whether the owner is in U3. */
@@ -55,27 +69,32 @@ public final class SecAggServer {
   private final Map<List<Integer>, BigInteger[]> lagrangeCache = new HashMap<>();
 
   public SecAggServer(SecAggConfig config, ClientRoster roster) {
-    this(config, roster, new NeighbourGraph(config));
-  }
-
-  /** With a precomputed graph (it must be the one {@code config} defines). */
-  public SecAggServer(SecAggConfig config, ClientRoster roster, NeighbourGraph graph) {
-    if (config == null || roster == null || graph == null) {
-      throw new IllegalArgumentException("config, roster and graph must not be null");
+    if (config == null || roster == null) {
+      throw new IllegalArgumentException("config and roster must not be null");
     }
     if (roster.size() != config.numClients()) {
       throw new IllegalArgumentException(String.format(
           "roster must list numClients = %d identity keys. Provided size: %d", config.numClients(), roster.size()));
     }
-    if (graph.size() != config.numClients() || graph.degree() != config.neighbours()) {
-      throw new IllegalArgumentException("graph was built for a different configuration");
-    }
     this.config = config;
     this.roster = roster;
-    this.graph = graph;
     this.n = config.numClients();
     this.t = config.threshold();
     this.advertisements = new KeyAdvertisement[n];
+    this.credentials = new byte[n][];
+  }
+
+  /** What the server noticed and worked around (e.g. bad shares, naming their holders), in order. */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  /** The round's neighbour graph; known once advertising closed. */
+  public NeighbourGraph graph() {
+    if (graph == null) {
+      throw new IllegalStateException("the graph is seeded from the advertisements: close advertising first");
+    }
+    return graph;
   }
 
   public Stage stage() {
@@ -100,6 +119,8 @@ public final class SecAggServer {
       receiveShares(s);
     } else if (m instanceof MaskedInput y) {
       receiveMaskedInput(y);
+    } else if (m instanceof SurvivorSignature c) {
+      receiveSurvivorSignature(c);
     } else if (m instanceof UnmaskingShares u) {
       receiveUnmaskingShares(u);
     } else {
@@ -111,6 +132,14 @@ public final class SecAggServer {
 
   /** Accepts a client's signed key advertisement. */
   public void receiveAdvertisement(KeyAdvertisement ad) {
+    receiveAdvertisement(ad, null);
+  }
+
+  /**
+   * Accepts a client's signed key advertisement with the credential that certifies its identity key
+   * (relayed to every client in the directory; null: none).
+   */
+  public void receiveAdvertisement(KeyAdvertisement ad, byte[] credential) {
     int u = ad.clientId();
     check(ad.roundId(), Stage.ADVERTISE_KEYS, "key advertisement", u);
     requireKnown(u);
@@ -121,6 +150,7 @@ public final class SecAggServer {
       throw new ProtocolViolationException("key advertisement of client " + u + " has an invalid signature");
     }
     advertisements[u] = ad;
+    credentials[u] = credential == null ? null : credential.clone();
     advertised.set(u);
   }
 
@@ -132,23 +162,35 @@ public final class SecAggServer {
   public void closeAdvertising() {
     requireStage(Stage.ADVERTISE_KEYS, "close advertising");
     requireAtLeastThreshold(advertised, "advertised keys");
+    List<KeyAdvertisement> ads = new ArrayList<>(advertised.cardinality());
+    List<byte[]> creds = new ArrayList<>();
+    boolean anyCredential = false;
+    for (int v = advertised.nextSetBit(0); v >= 0; v = advertised.nextSetBit(v + 1)) {
+      ads.add(advertisements[v]);
+      anyCredential |= credentials[v] != null;
+    }
+    if (anyCredential) {
+      for (int v = advertised.nextSetBit(0); v >= 0; v = advertised.nextSetBit(v + 1)) {
+        creds.add(credentials[v] == null ? new byte[0] : credentials[v]); // an empty credential fails a CA check
+      }
+    }
+    directory = new KeyDirectory(config.roundId(), ads, creds);
+    directoryDigest = KeyDirectory.digestOf(config.roundId(), ads);
+    graph = new NeighbourGraph(config, NeighbourGraph.seedFor(config, directoryDigest));
     stage = Stage.SHARE_KEYS;
   }
 
-  /** The directory relayed to {@code client}: its live neighbours' advertisements. */
+  /**
+   * The directory relayed to {@code client}: every advertisement that arrived in time (the same for
+   * every client, since its digest seeds the graph).
+   */
   public KeyDirectory keysFor(int client) {
     requireStage(Stage.SHARE_KEYS, "relay keys");
     requireKnown(client);
     if (!advertised.get(client)) {
       throw new ProtocolViolationException("client " + client + " did not advertise keys and has dropped");
     }
-    List<KeyAdvertisement> ads = new ArrayList<>(config.neighbours());
-    for (int v : graph.neighbours(client)) {
-      if (advertised.get(v)) {
-        ads.add(advertisements[v]);
-      }
-    }
-    return new KeyDirectory(config.roundId(), ads);
+    return directory;
   }
 
   // ---- stage 1 ------------------------------------------------------------------------------
@@ -252,7 +294,7 @@ public final class SecAggServer {
   }
 
   /**
-   * Ends stage 2 and returns the request every survivor receives.
+   * Ends stage 2 and returns the survivor list every survivor receives to sign (consistency round).
    *
    * @throws SecAggAbortedException fewer than t survivors, or some survivor's self-mask seed or
    *     some dropped client's masking key can no longer reach t shares — checked here so that
@@ -265,11 +307,55 @@ public final class SecAggServer {
     if (infeasible != null) {
       abort(infeasible + " among the clients that sent masked inputs");
     }
-    stage = Stage.UNMASK;
-    return new UnmaskRequest(config.roundId(), masked.stream().toArray());
+    stage = Stage.CONSISTENCY;
+    survivorList = new UnmaskRequest(config.roundId(), masked.stream().toArray());
+    return survivorList;
   }
 
-  // ---- stage 3 ------------------------------------------------------------------------------
+  // ---- stage 3: consistency round -----------------------------------------------------------
+
+  /** Accepts a survivor's signature over the survivor list it was sent and the key directory. */
+  public void receiveSurvivorSignature(SurvivorSignature sig) {
+    int u = sig.clientId();
+    check(sig.roundId(), Stage.CONSISTENCY, "survivor signature", u);
+    requireKnown(u);
+    if (!masked.get(u)) {
+      throw new ProtocolViolationException("survivor signature from client " + u + ", which sent no masked input");
+    }
+    if (confirmed.get(u)) {
+      throw new ProtocolViolationException("duplicate survivor signature from client " + u);
+    }
+    if (!sig.verify(roster, survivorList.survivors(), directoryDigest)) {
+      throw new ProtocolViolationException("survivor signature of client " + u
+          + " does not verify over the survivor list and key directory of this round");
+    }
+    survivorSignatures.put(u, sig);
+    confirmed.set(u);
+  }
+
+  /**
+   * Ends the consistency round and returns the signatures every confirmed survivor receives.
+   *
+   * @throws SecAggAbortedException fewer than t signatures, or some needed secret can no longer reach
+   *     t shares among the signers (only they will unmask)
+   */
+  public SurvivorSignatures closeConsistency() {
+    requireStage(Stage.CONSISTENCY, "close the consistency round");
+    requireAtLeastThreshold(confirmed, "signed the survivor list");
+    String infeasible = firstUnrecoverable(confirmed);
+    if (infeasible != null) {
+      abort(infeasible + " among the clients that signed the survivor list");
+    }
+    stage = Stage.UNMASK;
+    return new SurvivorSignatures(config.roundId(), List.copyOf(survivorSignatures.values()));
+  }
+
+  /** Whether {@code client} signed the survivor list (and so may unmask). */
+  public boolean confirmed(int client) {
+    return confirmed.get(client);
+  }
+
+  // ---- stage 4 ------------------------------------------------------------------------------
 
   /**
    * Accepts a survivor's revealed shares: exactly one per neighbour that shared keys, of b_v for
@@ -279,8 +365,8 @@ public final class SecAggServer {
     int u = msg.clientId();
     check(msg.roundId(), Stage.UNMASK, "unmasking shares", u);
     requireKnown(u);
-    if (!masked.get(u)) {
-      throw new ProtocolViolationException("unmasking shares from client " + u + ", which sent no masked input");
+    if (!confirmed.get(u)) {
+      throw new ProtocolViolationException("unmasking shares from client " + u + ", which did not sign the survivor list");
     }
     if (unmasked.get(u)) {
       throw new ProtocolViolationException("duplicate unmasking shares from client " + u);
@@ -331,14 +417,12 @@ public final class SecAggServer {
     Map<Integer, byte[]> selfSeeds = new TreeMap<>();
     Map<Integer, byte[]> maskKeys = new TreeMap<>();
     for (int v = shared.nextSetBit(0); v >= 0; v = shared.nextSetBit(v + 1)) {
+      KeyAdvertisement ad = advertisements[v];
       if (masked.get(v)) {
-        selfSeeds.put(v, reconstruct(v));
+        selfSeeds.put(v, reconstruct(v, "self-mask seed", ad::commitsTo));
       } else if (liveNeighbours(v, masked).cardinality() > 0) {
-        byte[] sk = reconstruct(v);
-        if (!Arrays.equals(X25519.publicKeyOf(sk), advertisements[v].maskingKey())) {
-          abort("reconstructed masking key of client " + v + " does not match its advertisement (inconsistent shares)");
-        }
-        maskKeys.put(v, sk);
+        maskKeys.put(v, reconstruct(v, "masking key",
+            sk -> Arrays.equals(X25519.publicKeyOf(sk), ad.maskingKey())));
       }
     }
     int[] result = sum;
@@ -368,7 +452,8 @@ public final class SecAggServer {
     sum = null;
     revealed.clear();
     stage = Stage.DONE;
-    return new SecAggResult(config.roundId(), result, masked.stream().toArray());
+    return new SecAggResult(config.roundId(), result, masked.stream().toArray(),
+        badShareHolders.stream().mapToInt(Integer::intValue).toArray());
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -386,23 +471,50 @@ public final class SecAggServer {
     return null;
   }
 
-  private byte[] reconstruct(int owner) {
+  /**
+   * Reconstructs {@code owner}'s secret from the revealed shares and checks it with {@code valid}
+   * (the commitment or the advertised public key). The fast path uses the t smallest holders. If that
+   * fails, each holder in turn is left out until some t shares give a valid secret; the shares that
+   * do not lie on that secret's polynomial are bad, and their holders are recorded.
+   */
+  private byte[] reconstruct(int owner, String what, java.util.function.Predicate<byte[]> valid) {
     TreeMap<Integer, BigInteger> shares = revealed.getOrDefault(owner, new TreeMap<>());
     if (shares.size() < t) {
       abort("client " + owner + " has only " + shares.size() + " revealed shares, below the threshold " + t);
     }
-    List<Integer> holders = new ArrayList<>(t);
-    BigInteger[] ys = new BigInteger[t];
-    for (Map.Entry<Integer, BigInteger> e : shares.entrySet()) {
-      if (holders.size() == t) {
-        break;
+    List<Integer> holders = new ArrayList<>(shares.keySet());
+    byte[] secret = combine(owner, shares, holders.subList(0, t));
+    if (secret != null && valid.test(secret)) {
+      return secret;
+    }
+    for (int skip = 0; skip < holders.size() && holders.size() > t; skip++) {
+      List<Integer> subset = new ArrayList<>(holders);
+      subset.remove(skip);
+      List<Integer> chosen = subset.subList(0, t);
+      byte[] candidate = combine(owner, shares, chosen);
+      if (candidate != null && valid.test(candidate)) {
+        List<Integer> liars = inconsistentHolders(shares, chosen);
+        badShareHolders.addAll(liars);
+        warnings.add("the " + what + " of client " + owner + ": bad revealed shares from clients " + liars
+            + "; reconstructed from " + chosen);
+        return candidate;
       }
-      ys[holders.size()] = e.getValue();
-      holders.add(e.getKey());
+    }
+    abort(String.format("the %s of client %d reconstructed from the revealed shares does not match its %s: a bad "
+        + "share from one of clients %s (or client %d dealt inconsistent shares); %d shares are too few to tell which",
+        what, owner, what.startsWith("self") ? "commitment" : "advertised public key", holders, owner, holders.size()));
+    return null; // unreachable
+  }
+
+  /** The secret from the shares of {@code chosen} holders, or null if it is not a 32-byte value. */
+  private byte[] combine(int owner, TreeMap<Integer, BigInteger> shares, List<Integer> chosen) {
+    BigInteger[] ys = new BigInteger[chosen.size()];
+    for (int i = 0; i < ys.length; i++) {
+      ys[i] = shares.get(chosen.get(i));
     }
     // Which t holders are used is deterministic (smallest ids), so in classic SecAgg many
     // secrets share one holder set and its Lagrange coefficients are computed once.
-    BigInteger[] lambdas = lagrangeCache.computeIfAbsent(List.copyOf(holders), h -> {
+    BigInteger[] lambdas = lagrangeCache.computeIfAbsent(List.copyOf(chosen), h -> {
       int[] xs = new int[h.size()];
       for (int i = 0; i < xs.length; i++) {
         xs[i] = h.get(i) + 1;
@@ -412,9 +524,39 @@ public final class SecAggServer {
     try {
       return ShamirSecretSharing.combine(lambdas, ys);
     } catch (IllegalArgumentException e) {
-      abort("shares of client " + owner + " are inconsistent: " + e.getMessage());
-      return null; // unreachable
+      return null; // not a 32-byte secret: some share is bad
     }
+  }
+
+  /** Holders whose share differs from the polynomial through the shares of {@code chosen}. */
+  private static List<Integer> inconsistentHolders(TreeMap<Integer, BigInteger> shares, List<Integer> chosen) {
+    BigInteger p = ShamirSecretSharing.PRIME;
+    List<Integer> out = new ArrayList<>();
+    for (Map.Entry<Integer, BigInteger> e : shares.entrySet()) {
+      int h = e.getKey();
+      if (chosen.contains(h)) {
+        continue;
+      }
+      BigInteger x = BigInteger.valueOf(h + 1L);
+      BigInteger value = BigInteger.ZERO;
+      for (int i = 0; i < chosen.size(); i++) { // Lagrange interpolation at x
+        BigInteger xi = BigInteger.valueOf(chosen.get(i) + 1L);
+        BigInteger num = BigInteger.ONE;
+        BigInteger den = BigInteger.ONE;
+        for (int j = 0; j < chosen.size(); j++) {
+          if (j != i) {
+            BigInteger xj = BigInteger.valueOf(chosen.get(j) + 1L);
+            num = num.multiply(x.subtract(xj)).mod(p);
+            den = den.multiply(xi.subtract(xj)).mod(p);
+          }
+        }
+        value = value.add(shares.get(chosen.get(i)).multiply(num).multiply(den.modInverse(p))).mod(p);
+      }
+      if (!value.equals(e.getValue())) {
+        out.add(h);
+      }
+    }
+    return out;
   }
 
   private BitSet liveNeighbours(int client, BitSet live) {

@@ -1,7 +1,7 @@
 package org.hedgerow.aggregation.secagg;
 
 /**
- * The stages of one secure-aggregation round, in order (Bonawitz et al. 2017, rounds 0–3). Both
+ * The stages of one secure-aggregation round, in order (Bonawitz et al. 2017, rounds 0–4). Both
  * state machines name the stage whose messages they currently accept or produce.
  */
 public enum Stage {
@@ -11,7 +11,12 @@ public enum Stage {
   SHARE_KEYS,
   /** Round 2: clients upload their masked inputs. */
   MASKED_INPUT,
-  /** Round 3: surviving clients reveal the shares the server needs to unmask the sum. */
+  /**
+   * Round 3, consistency check (Bonawitz et al.'s malicious-server variant): survivors sign the
+   * survivor list they were sent.
+   */
+  CONSISTENCY,
+  /** Round 4: confirmed survivors reveal the shares the server needs to unmask the sum. */
   UNMASK,
   /** The round completed. */
   DONE,

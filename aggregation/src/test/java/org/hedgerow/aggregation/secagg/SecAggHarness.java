@@ -15,8 +15,11 @@ final class SecAggHarness {
   final SecAggConfig config;
   final List<Ed25519KeyPair> identities = new ArrayList<>();
   final ClientRoster roster;
-  final NeighbourGraph graph;
+  /** Seeded from the advertisements: known after {@link #stage0}. */
+  NeighbourGraph graph;
   final SecAggClient[] clients;
+  /** Per client: the credential the server relays with its advertisement (null: none). */
+  byte[][] credentials;
   final SecAggServer server;
   final int[][] inputs;
   /** Per client: the stage whose message it never sends (null: never drops). */
@@ -27,6 +30,7 @@ final class SecAggHarness {
   final List<UnmaskingShares> receivedUnmasking = new ArrayList<>();
   final List<byte[]> allBytesToServer = new ArrayList<>();
   UnmaskRequest unmaskRequest;
+  SurvivorSignatures survivorSignatures;
 
   SecAggHarness(SecAggConfig config, long dataSeed) {
     this.config = config;
@@ -38,12 +42,11 @@ final class SecAggHarness {
       pks.add(kp.publicKey());
     }
     roster = new ClientRoster(pks);
-    graph = new NeighbourGraph(config);
     clients = new SecAggClient[config.numClients()];
     for (int i = 0; i < clients.length; i++) {
-      clients[i] = new SecAggClient(config, i, identities.get(i), roster, graph);
+      clients[i] = new SecAggClient(config, i, identities.get(i), roster);
     }
-    server = new SecAggServer(config, roster, graph);
+    server = new SecAggServer(config, roster);
     Random data = new Random(dataSeed); // test data, not key material
     inputs = new int[config.numClients()][config.dimension()];
     int mask = config.resultMask();
@@ -57,11 +60,24 @@ final class SecAggHarness {
 
   /** Random dropouts: each client drops with probability p, at a uniformly chosen stage. */
   SecAggHarness dropRandomly(double p, Random random) {
-    Stage[] stages = {Stage.ADVERTISE_KEYS, Stage.SHARE_KEYS, Stage.MASKED_INPUT, Stage.UNMASK};
+    Stage[] stages = {Stage.ADVERTISE_KEYS, Stage.SHARE_KEYS, Stage.MASKED_INPUT, Stage.CONSISTENCY, Stage.UNMASK};
     for (int i = 0; i < dropAt.length; i++) {
       if (random.nextDouble() < p) {
         dropAt[i] = stages[random.nextInt(stages.length)];
       }
+    }
+    return this;
+  }
+
+  /**
+   * Every client checks identity keys against {@code ca}, and the server relays, with each
+   * advertisement, a certificate from {@code ca} certifying that client's key.
+   */
+  SecAggHarness certifiedBy(TestFederationCa ca) {
+    credentials = new byte[clients.length][];
+    for (int i = 0; i < clients.length; i++) {
+      credentials[i] = ca.issue("silo-" + i, identities.get(i).publicKey());
+      clients[i] = new SecAggClient(config, i, identities.get(i), roster, CertifiedIdentityKeys.federationCa(ca.certificate));
     }
     return this;
   }
@@ -88,7 +104,11 @@ final class SecAggHarness {
     } else if (decoded instanceof UnmaskingShares u) {
       receivedUnmasking.add(u);
     }
-    server.receive(b);
+    if (decoded instanceof KeyAdvertisement a && credentials != null) {
+      server.receiveAdvertisement(a, credentials[a.clientId()]);
+    } else {
+      server.receive(b);
+    }
   }
 
   void stage0() {
@@ -98,6 +118,7 @@ final class SecAggHarness {
       }
     }
     server.closeAdvertising();
+    graph = server.graph();
   }
 
   void stage1() {
@@ -128,10 +149,20 @@ final class SecAggHarness {
     unmaskRequest = UnmaskRequest.fromBytes(server.closeMasking().toBytes());
   }
 
-  SecAggResult stage3() {
+  /** The consistency round: survivors sign the survivor list. */
+  void stage3() {
     for (int u = 0; u < clients.length; u++) {
-      if (sends(u, Stage.UNMASK) && unmaskRequest.survived(u)) {
-        toServer(clients[u].unmask(unmaskRequest));
+      if (sends(u, Stage.CONSISTENCY) && unmaskRequest.survived(u)) {
+        toServer(clients[u].confirmSurvivors(unmaskRequest));
+      }
+    }
+    survivorSignatures = SurvivorSignatures.fromBytes(server.closeConsistency().toBytes());
+  }
+
+  SecAggResult stage4() {
+    for (int u = 0; u < clients.length; u++) {
+      if (sends(u, Stage.UNMASK) && server.confirmed(u)) {
+        toServer(clients[u].unmask(survivorSignatures));
       }
     }
     return server.finish();
@@ -141,7 +172,8 @@ final class SecAggHarness {
     stage0();
     stage1();
     stage2();
-    return stage3();
+    stage3();
+    return stage4();
   }
 
   /** The plaintext sum mod 2^b of the given clients' inputs. */

@@ -19,12 +19,15 @@ class SecAggMessagesTest {
   }
 
   private static List<SecAggMessage> samples() {
-    KeyAdvertisement ad = new KeyAdvertisement(7, 3, bytes(32, 1), bytes(32, 2), bytes(64, 3));
+    KeyAdvertisement ad = new KeyAdvertisement(7, 3, bytes(32, 1), bytes(32, 2), bytes(32, 7), bytes(64, 3));
     EncryptedShare s = new EncryptedShare(3, 4, bytes(EncryptedShare.SEALED_BYTES, 5));
     return List.of(
         ad,
-        new KeyDirectory(7, List.of(ad, new KeyAdvertisement(7, 9, bytes(32, 4), bytes(32, 5), bytes(64, 6)))),
+        new KeyDirectory(7, List.of(ad, new KeyAdvertisement(7, 9, bytes(32, 4), bytes(32, 5), bytes(32, 8), bytes(64, 6)))),
         new KeyDirectory(7, List.of()),
+        new KeyDirectory(7, List.of(ad), List.of(bytes(700, 9))),
+        new SurvivorSignature(7, 3, bytes(64, 10)),
+        new SurvivorSignatures(7, List.of(new SurvivorSignature(7, 3, bytes(64, 10)), new SurvivorSignature(7, 5, bytes(64, 11)))),
         new EncryptedShares(7, 3, List.of(s, new EncryptedShare(3, 8, bytes(EncryptedShare.SEALED_BYTES, 6)))),
         new ShareBundle(7, 4, List.of(s)),
         new MaskedInput(7, 3, new int[] {1, -1, Integer.MIN_VALUE, 0}),

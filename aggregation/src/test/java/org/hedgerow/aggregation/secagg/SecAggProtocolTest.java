@@ -128,9 +128,9 @@ class SecAggProtocolTest {
     // SecAgg+ with k = 4, t = 3: drop all but one neighbour of client 0 after sharing.
     SecAggConfig c = plus(12, 4, 5);
     SecAggHarness h = new SecAggHarness(c, 9);
+    h.stage0(); // the graph is seeded from the advertisements
     int[] nb = h.graph.neighbours(0);
     h.drop(Stage.MASKED_INPUT, nb[0], nb[1], nb[2]);
-    h.stage0();
     h.stage1();
     SecAggAbortedException e = assertThrows(SecAggAbortedException.class, h::stage2);
     assertTrue(e.getMessage().contains("can reach only"), e.getMessage());

@@ -43,9 +43,16 @@ class SecAggViolationsTest {
     // a replayed masked input would double-count the client: refused
     assertTrue(violation(() -> h.server.receive(ys[7].toBytes())).contains("duplicate masked input from client 7"));
     UnmaskRequest req = h.server.closeMasking();
+    SurvivorSignature[] sigs = new SurvivorSignature[8];
+    for (int u = 0; u < 8; u++) {
+      sigs[u] = h.clients[u].confirmSurvivors(req);
+      h.server.receive(sigs[u].toBytes());
+    }
+    assertTrue(violation(() -> h.server.receive(sigs[2].toBytes())).contains("duplicate survivor signature"));
+    SurvivorSignatures confirmed = h.server.closeConsistency();
     UnmaskingShares[] us = new UnmaskingShares[8];
     for (int u = 0; u < 8; u++) {
-      us[u] = h.clients[u].unmask(req);
+      us[u] = h.clients[u].unmask(confirmed);
       h.server.receive(us[u].toBytes());
     }
     assertTrue(violation(() -> h.server.receive(us[0].toBytes())).contains("duplicate unmasking shares"));
@@ -65,7 +72,8 @@ class SecAggViolationsTest {
     // client 5 dropped at masking, then shows up late
     MaskedInput lateInput = h.clients[5].maskInput(bundleOf5, h.inputs[5]);
     assertTrue(violation(() -> h.server.receive(lateInput.toBytes())).contains("too late"));
-    SecAggResult r = h.stage3();
+    h.stage3();
+    SecAggResult r = h.stage4();
     assertArrayEquals(h.expectedSum(r.survivors()), r.sum());
     assertTrue(violation(() -> h.server.finish()).contains("stage DONE"));
   }
@@ -82,9 +90,9 @@ class SecAggViolationsTest {
   void server_wrongRoundOrUnknownClient_refused() {
     SecAggHarness h = new SecAggHarness(config, 4);
     KeyAdvertisement other = KeyAdvertisement.sign(4, 1, X25519.generateKeyPair(new java.security.SecureRandom()).publicKey(),
-        X25519.generateKeyPair(new java.security.SecureRandom()).publicKey(), h.identities.get(1).privateKey());
+        X25519.generateKeyPair(new java.security.SecureRandom()).publicKey(), new byte[32], h.identities.get(1).privateKey());
     assertTrue(violation(() -> h.server.receive(other.toBytes())).contains("is for round 4; this is round 3"));
-    KeyAdvertisement stranger = new KeyAdvertisement(3, 99, new byte[32], new byte[32], new byte[64]);
+    KeyAdvertisement stranger = new KeyAdvertisement(3, 99, new byte[32], new byte[32], new byte[32], new byte[64]);
     assertTrue(violation(() -> h.server.receive(stranger.toBytes())).contains("unknown client 99"));
   }
 
@@ -94,10 +102,11 @@ class SecAggViolationsTest {
     KeyAdvertisement real = h.clients[1].advertiseKeys();
     // signed by client 2's identity key but claiming to be client 1
     KeyAdvertisement forged = KeyAdvertisement.sign(3, 1, real.encryptionKey(), real.maskingKey(),
-        h.identities.get(2).privateKey());
+        real.selfMaskCommitment(), h.identities.get(2).privateKey());
     assertTrue(violation(() -> h.server.receive(forged.toBytes())).contains("invalid signature"));
     // a valid signature over other keys does not transfer
-    KeyAdvertisement swapped = new KeyAdvertisement(3, 1, real.maskingKey(), real.encryptionKey(), real.signature());
+    KeyAdvertisement swapped = new KeyAdvertisement(3, 1, real.maskingKey(), real.encryptionKey(), real.selfMaskCommitment(),
+        real.signature());
     assertTrue(violation(() -> h.server.receive(swapped.toBytes())).contains("invalid signature"));
     h.server.receive(real.toBytes());
   }
@@ -111,7 +120,7 @@ class SecAggViolationsTest {
     }
     // a man-in-the-middle server swaps client 3's keys for its own and signs with a key it owns
     byte[] mallory = Ed25519.generateKeyPair(new java.security.SecureRandom()).privateKey();
-    ads.set(3, KeyAdvertisement.sign(3, 3, new byte[32], new byte[32], mallory));
+    ads.set(3, KeyAdvertisement.sign(3, 3, new byte[32], new byte[32], new byte[32], mallory));
     String m = violation(() -> h.clients[0].shareKeys(new KeyDirectory(3, ads)));
     assertTrue(m.contains("advertisement of client 3 has an invalid signature"), m);
     assertEquals(Stage.ABORTED, h.clients[0].stage());
@@ -149,14 +158,16 @@ class SecAggViolationsTest {
     h.stage0();
     h.stage1();
     h.stage2();
-    UnmaskingShares first = h.clients[0].unmask(h.unmaskRequest);
+    h.stage3();
+    UnmaskingShares first = h.clients[0].unmask(h.survivorSignatures);
     for (RevealedShare s : first.shares()) {
       assertEquals(ShareKind.SELF_MASK_SEED, s.kind());
     }
     // a server that now claims client 1 dropped, to obtain its masking key too, is refused
     int[] without1 = java.util.Arrays.stream(h.unmaskRequest.survivors()).filter(v -> v != 1).toArray();
-    String m = violation(() -> h.clients[0].unmask(new UnmaskRequest(3, without1)));
+    String m = violation(() -> h.clients[0].confirmSurvivors(new UnmaskRequest(3, without1)));
     assertTrue(m.contains("late"), m);
+    assertTrue(violation(() -> h.clients[0].unmask(h.survivorSignatures)).contains("late"));
   }
 
   @Test
@@ -165,12 +176,12 @@ class SecAggViolationsTest {
     h.stage0();
     h.stage1();
     h.stage2();
-    assertTrue(violation(() -> h.clients[0].unmask(new UnmaskRequest(3, new int[] {1, 2, 3, 4, 5, 6, 7})))
+    assertTrue(violation(() -> h.clients[0].confirmSurvivors(new UnmaskRequest(3, new int[] {1, 2, 3, 4, 5, 6, 7})))
         .contains("does not list this client"));
     SecAggAbortedException e = assertThrows(SecAggAbortedException.class,
-        () -> h.clients[1].unmask(new UnmaskRequest(3, new int[] {1, 2, 3})));
+        () -> h.clients[1].confirmSurvivors(new UnmaskRequest(3, new int[] {1, 2, 3})));
     assertTrue(e.getMessage().contains("below the threshold 5"));
-    assertTrue(violation(() -> h.clients[2].unmask(new UnmaskRequest(4, h.unmaskRequest.survivors())))
+    assertTrue(violation(() -> h.clients[2].confirmSurvivors(new UnmaskRequest(4, h.unmaskRequest.survivors())))
         .contains("round 4"));
   }
 
@@ -180,7 +191,8 @@ class SecAggViolationsTest {
     h.stage0();
     h.stage1();
     h.stage2();
-    UnmaskingShares honest = h.clients[0].unmask(h.unmaskRequest);
+    h.stage3();
+    UnmaskingShares honest = h.clients[0].unmask(h.survivorSignatures);
     List<RevealedShare> wrong = new ArrayList<>();
     for (RevealedShare s : honest.shares()) {
       // claim a self-mask share for the dropped client 7: the server must not accept it

@@ -41,14 +41,14 @@ class SessionBindingTest {
     long after = SecAggConfig.sessionRoundId(1, "new-session");
     byte[] c = X25519.generateKeyPair(random).publicKey();
     byte[] s = X25519.generateKeyPair(random).publicKey();
-    KeyAdvertisement old = KeyAdvertisement.sign(before, 0, c, s, ids.get(0).privateKey());
+    KeyAdvertisement old = KeyAdvertisement.sign(before, 0, c, s, new byte[32], ids.get(0).privateKey());
     SecAggServer server = new SecAggServer(SecAggConfig.builder(3, 4).roundId(after).neighbours(2).build(),
         new ClientRoster(keys));
 
     // As sent: the header names the old session.
     assertThrows(ProtocolViolationException.class, () -> server.receiveAdvertisement(old));
     // Re-labelled by a coordinator into the new session: the signature covers the session, so it fails.
-    KeyAdvertisement relabelled = new KeyAdvertisement(after, 0, c, s, old.signature());
+    KeyAdvertisement relabelled = new KeyAdvertisement(after, 0, c, s, new byte[32], old.signature());
     ProtocolViolationException e = assertThrows(ProtocolViolationException.class,
         () -> server.receiveAdvertisement(relabelled));
     assertTrue(e.getMessage().contains("signature"), e.getMessage());

@@ -18,7 +18,6 @@ import org.hedgerow.aggregation.quantization.QuantizationParams;
 import org.hedgerow.aggregation.quantization.StochasticQuantizer;
 import org.hedgerow.aggregation.secagg.ClientRoster;
 import org.hedgerow.aggregation.secagg.KeyDirectory;
-import org.hedgerow.aggregation.secagg.NeighbourGraph;
 import org.hedgerow.aggregation.secagg.SecAggAbortedException;
 import org.hedgerow.aggregation.secagg.SecAggClient;
 import org.hedgerow.aggregation.secagg.SecAggConfig;
@@ -26,6 +25,7 @@ import org.hedgerow.aggregation.secagg.SecAggResult;
 import org.hedgerow.aggregation.secagg.SecAggServer;
 import org.hedgerow.aggregation.secagg.ShareBundle;
 import org.hedgerow.aggregation.secagg.Stage;
+import org.hedgerow.aggregation.secagg.SurvivorSignatures;
 import org.hedgerow.aggregation.secagg.UnmaskRequest;
 import org.hedgerow.privacy.crypto.ChaChaRandom;
 import org.hedgerow.privacy.crypto.Ed25519;
@@ -89,12 +89,11 @@ public final class SecAggBench {
       publicKeys.add(kp.publicKey());
     }
     ClientRoster roster = new ClientRoster(publicKeys);
-    NeighbourGraph graph = new NeighbourGraph(config);
     this.clients = new SecAggClient[n];
     for (int i = 0; i < n; i++) {
-      clients[i] = new SecAggClient(config, i, identities.get(i), roster, graph);
+      clients[i] = new SecAggClient(config, i, identities.get(i), roster);
     }
-    this.server = new SecAggServer(config, roster, graph);
+    this.server = new SecAggServer(config, roster);
     this.dropAt = chooseDropouts();
     this.clientCpu = new long[n];
     this.bytesSent = new long[n];
@@ -142,9 +141,14 @@ public final class SecAggBench {
       UnmaskRequest[] request = new UnmaskRequest[1];
       server(() -> request[0] = server.closeMasking());
       byte[] requestBytes = request[0].toBytes();
-      // Stage 3: unmask.
-      stage(cs, Stage.UNMASK, u -> request[0].survived(u) ? requestBytes : null,
-          (u, in) -> clients[u].unmask(UnmaskRequest.fromBytes(in)).toBytes());
+      // Stage 3: consistency round (survivors sign the survivor list).
+      stage(cs, Stage.CONSISTENCY, u -> request[0].survived(u) ? requestBytes : null,
+          (u, in) -> clients[u].confirmSurvivors(UnmaskRequest.fromBytes(in)).toBytes());
+      byte[][] signatures = new byte[1][];
+      server(() -> signatures[0] = server.closeConsistency().toBytes());
+      // Stage 4: unmask.
+      stage(cs, Stage.UNMASK, u -> server.confirmed(u) ? signatures[0] : null,
+          (u, in) -> clients[u].unmask(SurvivorSignatures.fromBytes(in)).toBytes());
       long w = System.nanoTime();
       SecAggResult[] r = new SecAggResult[1];
       server(() -> r[0] = server.finish());
@@ -215,8 +219,8 @@ public final class SecAggBench {
       int client = u;
       byte[][] in = new byte[1][];
       server(() -> in[0] = relay.apply(client));
-      if (stage == Stage.UNMASK && in[0] == null) {
-        continue; // not asked to unmask
+      if ((stage == Stage.UNMASK || stage == Stage.CONSISTENCY) && in[0] == null) {
+        continue; // not a survivor: not asked to sign or unmask
       }
       byte[] fromServer = in[0];
       cs.submit(() -> clientStep(stage, client, fromServer, work));

@@ -98,9 +98,24 @@ public final class AdminRoutes {
     JsonObject in = jsonBody(ctx);
     String token = string(in, "token", true);
     String csr = string(in, "csr", enrolment.tls());
-    blocking(ctx, 201, () -> enrolment.enrol(token, csr), e -> e.certificatePem() != null
+    // Optional: the silo's Ed25519 identity key and its proof of possession, certified in its certificate.
+    byte[] identityKey = base64(in, "identity_key");
+    byte[] identityProof = base64(in, "identity_proof");
+    blocking(ctx, 201, () -> enrolment.enrol(token, csr, identityKey, identityProof), e -> e.certificatePem() != null
         ? new JsonObject().put("client_id", e.clientId()).put("certificate", e.certificatePem()).put("ca", e.caPem())
         : new JsonObject().put("client_id", e.clientId()).put("token", e.bearerToken()));
+  }
+
+  private static byte[] base64(JsonObject in, String field) {
+    String v = string(in, field, false);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return java.util.Base64.getDecoder().decode(v);
+    } catch (IllegalArgumentException e) {
+      throw new org.hedgerow.coordinator.http.RejectedException(400, field + " is not valid base64: " + e.getMessage());
+    }
   }
 
   private void revoke(RoutingContext ctx) {

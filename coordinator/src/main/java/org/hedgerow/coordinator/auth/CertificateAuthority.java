@@ -135,13 +135,52 @@ public final class CertificateAuthority {
    */
   public java.security.cert.X509Certificate signClient(PKCS10CertificationRequest csr, String clientId,
       Duration validity) {
+    return signClient(csr, clientId, null, validity);
+  }
+
+  /**
+   * As above, also certifying the silo's Ed25519 {@code identityKey} (null: none) in the extension of
+   * {@link org.hedgerow.aggregation.secagg.CertifiedIdentityKeys}. The caller must have checked the
+   * silo's proof of possession ({@link #checkIdentityPossession}).
+   */
+  public java.security.cert.X509Certificate signClient(PKCS10CertificationRequest csr, String clientId,
+      byte[] identityKey, Duration validity) {
     PublicKey key = verifiedKey(csr);
     try {
       X509v3CertificateBuilder b = leaf(cn(clientId), key, validity)
           .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      if (identityKey != null) {
+        b.addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier(
+            org.hedgerow.aggregation.secagg.CertifiedIdentityKeys.OID), false,
+            org.hedgerow.aggregation.secagg.CertifiedIdentityKeys.extensionValue(identityKey));
+      }
       return sign(b, ca.key());
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot sign the certificate for client '" + clientId + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks that {@code proof} is the Ed25519 signature, under {@code identityKey}, of
+   * {@link org.hedgerow.aggregation.secagg.CertifiedIdentityKeys#possessionMessage} over the CSR's
+   * public key: the silo holds the identity key and binds it to this request.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  static void checkIdentityPossession(PKCS10CertificationRequest csr, byte[] identityKey, byte[] proof) {
+    if (identityKey == null || identityKey.length != org.hedgerow.privacy.crypto.Ed25519.KEY_BYTES) {
+      throw new IllegalArgumentException("identity_key must be the base64 of a 32-byte Ed25519 public key");
+    }
+    byte[] spki;
+    try {
+      spki = csr.getSubjectPublicKeyInfo().getEncoded();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("the certificate signing request's public key cannot be encoded", e);
+    }
+    if (proof == null || !org.hedgerow.privacy.crypto.Ed25519.verify(identityKey,
+        org.hedgerow.aggregation.secagg.CertifiedIdentityKeys.possessionMessage(spki), proof)) {
+      throw new IllegalArgumentException("identity_proof is not a valid signature of the certificate request's key "
+          + "with identity_key: the silo must prove it holds the identity key it asks to have certified");
     }
   }
 

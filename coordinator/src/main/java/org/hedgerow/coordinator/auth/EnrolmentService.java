@@ -88,6 +88,16 @@ public final class EnrolmentService {
    * Without TLS the CSR is ignored and a bearer token returned.
    */
   public Enrolment enrol(String token, String csrPem) {
+    return enrol(token, csrPem, null, null);
+  }
+
+  /**
+   * As above, also certifying the silo's Ed25519 identity key (secure aggregation signs with it) in
+   * its client certificate when {@code identityKey} is given, after checking {@code identityProof}
+   * (its signature over the CSR's key, see {@code CertifiedIdentityKeys.possessionMessage}). Both
+   * null: a certificate without a certified identity key.
+   */
+  public Enrolment enrol(String token, String csrPem, byte[] identityKey, byte[] identityProof) {
     if (token == null || token.isBlank()) {
       throw new RejectedException(400, "missing enrolment 'token'");
     }
@@ -108,13 +118,20 @@ public final class EnrolmentService {
       } catch (IllegalArgumentException e) {
         throw new RejectedException(400, "csr: " + e.getMessage());
       }
+      if (identityKey != null || identityProof != null) {
+        try {
+          CertificateAuthority.checkIdentityPossession(csr, identityKey, identityProof);
+        } catch (IllegalArgumentException e) {
+          throw new RejectedException(400, e.getMessage());
+        }
+      }
     }
     AtomicReference<X509Certificate> cert = new AtomicReference<>();
     AtomicReference<String> bearer = new AtomicReference<>();
     PKCS10CertificationRequest request = csr;
     Optional<EnrolledClient> enrolled = store.redeemEnrolmentToken(tokenHash, now, clientId -> {
       if (request != null) {
-        X509Certificate c = ca.signClient(request, clientId, clientValidity);
+        X509Certificate c = ca.signClient(request, clientId, identityKey, clientValidity);
         cert.set(c);
         return new EnrolledClient(clientId, Fingerprints.sha256(c), null, now, null);
       }

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import org.hedgerow.aggregation.secagg.CertifiedIdentityKeys;
 import org.hedgerow.aggregation.secagg.ClientRoster;
+import org.hedgerow.aggregation.secagg.SurvivorSignature;
 import org.hedgerow.aggregation.secagg.EncryptedShares;
 import org.hedgerow.aggregation.secagg.KeyAdvertisement;
 import org.hedgerow.aggregation.secagg.MalformedMessageException;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Secure aggregation as a workflow of HTTP stages around one {@link SecAggServer} per round, in the
- * manner of Flower's SecAgg+ workflow: advertise keys → share keys → masked input → unmask. The
+ * manner of Flower's SecAgg+ workflow: advertise keys → share keys → masked input → consistency
+ * (survivors sign the survivor list, Bonawitz et al.'s malicious-server round) → unmask. The
  * strategy never sees a client's update: when the unmasking stage completes, the workflow decodes
  * the one unmasked sum ({@link SecureSumEncoding}) and hands it to {@link Outcome#completed}.
  *
@@ -61,6 +64,7 @@ public final class SecureAggregationWorkflow {
   public static final String ADVERTISE_KEYS = "advertise-keys";
   public static final String SHARE_KEYS = "share-keys";
   public static final String MASKED_INPUT = "masked-input";
+  public static final String CONSISTENCY = "consistency";
   public static final String UNMASK = "unmask";
   /** Longest a stage {@code GET} waits before answering 204 (ask again). */
   static final long LONG_POLL_MILLIS = 20_000;
@@ -103,7 +107,11 @@ public final class SecureAggregationWorkflow {
     final SecureSumEncoding encoding;
     final SecAggServer server;
     final JsonObject description;
-    final BitSet[] sent = {new BitSet(), new BitSet(), new BitSet(), new BitSet()};
+    final BitSet[] sent = {new BitSet(), new BitSet(), new BitSet(), new BitSet(), new BitSet()};
+    /** The key directory (the same for every silo), encoded once. */
+    byte[] directory;
+    /** The survivors' signatures over the survivor list, encoded once. */
+    byte[] survivorSignatures;
     final List<Waiter> waiters = new ArrayList<>();
     byte[] unmaskRequest;
     UnmaskRequest survivors;
@@ -278,7 +286,9 @@ public final class SecureAggregationWorkflow {
     try {
       // Typed calls on the decoded message: the stage check above already fixed its type.
       if (m instanceof KeyAdvertisement a) {
-        s.server.receiveAdvertisement(a);
+        s.server.receiveAdvertisement(a, certifiedCredential(ctx, client, s));
+      } else if (m instanceof SurvivorSignature c) {
+        s.server.receiveSurvivorSignature(c);
       } else if (m instanceof EncryptedShares e) {
         s.server.receiveShares(e);
       } else if (m instanceof MaskedInput y) {
@@ -327,6 +337,42 @@ public final class SecureAggregationWorkflow {
     }
   }
 
+  /**
+   * Over mutual TLS, the caller's client certificate (DER), relayed with its advertisement so that
+   * every silo can check the identity key against the federation CA itself. Refused here already if
+   * the certificate certifies no identity key or another one than the roster's: that silo would
+   * otherwise make every honest silo refuse the session. Without TLS (open registration): null.
+   */
+  private byte[] certifiedCredential(RoutingContext ctx, Federation.Client client, Session s) {
+    if (!ctx.request().isSSL()) {
+      return null;
+    }
+    java.security.cert.X509Certificate cert;
+    try {
+      List<java.security.cert.Certificate> chain = ctx.request().connection().peerCertificates();
+      cert = chain == null || chain.isEmpty() ? null : (java.security.cert.X509Certificate) chain.get(0);
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      cert = null;
+    }
+    if (cert == null) {
+      return null; // a bearer-token caller over TLS: nothing certifies its key
+    }
+    byte[] certified = CertifiedIdentityKeys.identityKeyOf(cert);
+    if (certified == null) {
+      throw new RejectedException(403, "the client certificate of '" + client.id() + "' certifies no identity key "
+          + "(enrolled before identity keys were certified): re-enrol the silo to take part in secure aggregation");
+    }
+    if (!java.util.Arrays.equals(certified, identities.get(client.id()))) {
+      throw new RejectedException(403, "'" + client.id() + "' joined with another identity key than the one its "
+          + "certificate certifies: re-join with the certified key");
+    }
+    try {
+      return cert.getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new RejectedException(400, "the client certificate cannot be encoded: " + e.getMessage());
+    }
+  }
+
   /** Answers a stage GET if its stage has been reached; false if the client must wait. */
   private boolean answer(Session s, RoutingContext ctx, String stage, int me) {
     Stage reached = s.server.stage();
@@ -336,6 +382,7 @@ public final class SecureAggregationWorkflow {
     Stage needed = switch (stage) {
       case SHARE_KEYS -> Stage.SHARE_KEYS;
       case MASKED_INPUT -> Stage.MASKED_INPUT;
+      case CONSISTENCY -> Stage.CONSISTENCY;
       default -> Stage.UNMASK;
     };
     if (reached.ordinal() < needed.ordinal()) {
@@ -344,14 +391,27 @@ public final class SecureAggregationWorkflow {
     byte[] bytes;
     try {
       bytes = switch (stage) {
-        case SHARE_KEYS -> s.server.keysFor(me).toBytes();
+        case SHARE_KEYS -> {
+          s.server.keysFor(me); // refuses a client that did not advertise
+          if (s.directory == null) {
+            s.directory = s.server.keysFor(me).toBytes();
+          }
+          yield s.directory;
+        }
         case MASKED_INPUT -> s.server.sharesFor(me).toBytes();
-        default -> {
+        case CONSISTENCY -> {
           if (!s.survivors.survived(me)) {
             throw new RejectedException(409, "client " + me + " sent no masked input in time and has dropped out of round "
                 + s.round);
           }
           yield s.unmaskRequest;
+        }
+        default -> {
+          if (!s.server.confirmed(me)) {
+            throw new RejectedException(409, "client " + me + " did not sign the survivor list in time and has dropped "
+                + "out of round " + s.round);
+          }
+          yield s.survivorSignatures;
         }
       };
     } catch (ProtocolViolationException e) {
@@ -431,9 +491,10 @@ public final class SecureAggregationWorkflow {
       case ADVERTISE_KEYS -> 0;
       case SHARE_KEYS -> 1;
       case MASKED_INPUT -> 2;
-      case UNMASK -> 3;
+      case CONSISTENCY -> 3;
+      case UNMASK -> 4;
       default -> throw new RejectedException(404, "unknown secure-aggregation stage '" + stage + "' (known: "
-          + List.of(ADVERTISE_KEYS, SHARE_KEYS, MASKED_INPUT, UNMASK) + ")");
+          + List.of(ADVERTISE_KEYS, SHARE_KEYS, MASKED_INPUT, CONSISTENCY, UNMASK) + ")");
     };
   }
 
@@ -453,6 +514,10 @@ public final class SecureAggregationWorkflow {
       case MASKED_INPUT -> {
         expected = "MaskedInput";
         sender = m instanceof MaskedInput y ? y.clientId() : -1;
+      }
+      case CONSISTENCY -> {
+        expected = "SurvivorSignature";
+        sender = m instanceof SurvivorSignature c ? c.clientId() : -1;
       }
       default -> {
         expected = "UnmaskingShares";
@@ -479,7 +544,8 @@ public final class SecureAggregationWorkflow {
       case ADVERTISE_KEYS -> allOf(s);
       case SHARE_KEYS -> (BitSet) s.sent[0].clone();
       case MASKED_INPUT -> (BitSet) s.sent[1].clone();
-      default -> (BitSet) s.sent[2].clone();
+      case CONSISTENCY -> (BitSet) s.sent[2].clone();
+      default -> (BitSet) s.sent[3].clone();
     };
     Map<String, Federation.Declined> declined = federation.declined();
     for (Map.Entry<String, Integer> e : s.index.entrySet()) {
@@ -523,8 +589,11 @@ public final class SecureAggregationWorkflow {
           s.survivors = s.server.closeMasking();
           s.unmaskRequest = s.survivors.toBytes();
         }
+        case CONSISTENCY -> s.survivorSignatures = s.server.closeConsistency().toBytes();
         case UNMASK -> {
-          complete(s, s.server.finish());
+          SecAggResult result = s.server.finish();
+          s.server.warnings().forEach(w -> log.warn("round {}: secure aggregation: {}", s.round, w));
+          complete(s, result);
           return;
         }
         default -> {

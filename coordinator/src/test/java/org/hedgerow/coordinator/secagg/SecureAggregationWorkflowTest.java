@@ -32,6 +32,7 @@ import org.hedgerow.aggregation.secagg.SecAggClient;
 import org.hedgerow.aggregation.secagg.SecAggConfig;
 import org.hedgerow.aggregation.secagg.SecureSumEncoding;
 import org.hedgerow.aggregation.secagg.ShareBundle;
+import org.hedgerow.aggregation.secagg.SurvivorSignatures;
 import org.hedgerow.aggregation.secagg.UnmaskRequest;
 import org.hedgerow.aggregation.strategy.FedAvg;
 import org.hedgerow.aggregation.strategy.FitConfig;
@@ -181,15 +182,28 @@ class SecureAggregationWorkflowTest {
       stagePost(p, 1, "masked-input", p.client.maskInput(b, p.input).toBytes());
     }
     for (Party p : live) {
-      HttpResponse<byte[]> r = null;
-      for (int i = 0; i < 10 && (r == null || r.statusCode() == 204); i++) {
-        r = get(Wire.secAgg(1, "unmask"), p.token);
-      }
-      if (r.statusCode() != 200) {
+      byte[] list = readyOrNull(p, "consistency");
+      if (list == null) {
         return; // aborted: the caller checks
       }
-      stagePost(p, 1, "unmask", p.client.unmask(UnmaskRequest.fromBytes(r.body())).toBytes());
+      stagePost(p, 1, "consistency", p.client.confirmSurvivors(UnmaskRequest.fromBytes(list)).toBytes());
     }
+    for (Party p : live) {
+      byte[] signatures = readyOrNull(p, "unmask");
+      if (signatures == null) {
+        return;
+      }
+      stagePost(p, 1, "unmask", p.client.unmask(SurvivorSignatures.fromBytes(signatures)).toBytes());
+    }
+  }
+
+  /** A stage's answer once ready, or null if the coordinator refused (the round aborted). */
+  private byte[] readyOrNull(Party p, String stage) throws Exception {
+    HttpResponse<byte[]> r = null;
+    for (int i = 0; i < 10 && (r == null || r.statusCode() == 204); i++) {
+      r = get(Wire.secAgg(1, stage), p.token);
+    }
+    return r.statusCode() == 200 ? r.body() : null;
   }
 
   /** Plain weighted FedAvg of the clipped deltas, and the bound the secure result must meet. */
@@ -328,7 +342,7 @@ class SecureAggregationWorkflowTest {
     assertEquals(403, forged.statusCode(), forged.body());
     // An advertisement signed by b's key but naming a: the server's signature check refuses it.
     KeyAdvertisement badSig = KeyAdvertisement.sign(ad.roundId(), a.index, ad.encryptionKey(), ad.maskingKey(),
-        b.identity.privateKey());
+        ad.selfMaskCommitment(), b.identity.privateKey());
     HttpResponse<String> sig = post(Wire.secAgg(1, "advertise-keys"), a.token, badSig.toBytes());
     assertEquals(409, sig.statusCode(), sig.body());
     assertTrue(sig.body().contains("invalid signature"), sig.body());

@@ -42,14 +42,21 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.hedgerow.aggregation.secagg.CertifiedIdentityKeys;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.edge.state.SiloState;
+import org.hedgerow.privacy.crypto.Ed25519;
+import org.hedgerow.privacy.crypto.Ed25519KeyPair;
+import org.hedgerow.privacy.crypto.Hex;
 
 /**
  * A silo's mutual-TLS identity: its private key (generated here, never sent anywhere), the client
  * certificate the coordinator's CA signed for it, and that CA, which is the only one it trusts.
  * {@link #enrol} obtains them with a one-time enrolment token; {@link #load} reads them back.
  *
- * <p>Files in the credentials directory (created 0700): {@value #KEY} (owner-only), {@value #CERT}, {@value #CA}.
+ * <p>Files in the credentials directory (created 0700): {@value #KEY} (owner-only), {@value #CERT}, {@value #CA},
+ * and {@code identity.key} (owner-only): the silo's Ed25519 identity key, which the CA certifies in
+ * {@value #CERT} ({@link CertifiedIdentityKeys}) so that other silos can check it in secure aggregation.
  * With {@code hedgerow client --epsilon-cap} it is also the silo's state directory by default
  * ({@code org.hedgerow.edge.state.SiloState}: identity key, spend log, release).
  */
@@ -62,11 +69,13 @@ public final class ClientCredentials {
   private final PrivateKey key;
   private final X509Certificate certificate;
   private final X509Certificate ca;
+  private final Ed25519KeyPair identity;
 
-  private ClientCredentials(PrivateKey key, X509Certificate certificate, X509Certificate ca) {
+  private ClientCredentials(PrivateKey key, X509Certificate certificate, X509Certificate ca, Ed25519KeyPair identity) {
     this.key = key;
     this.certificate = certificate;
     this.ca = ca;
+    this.identity = identity;
   }
 
   /**
@@ -93,8 +102,14 @@ public final class ClientCredentials {
       }
     }
     X509Certificate trusted = readCertificate(trustCaPem);
+    // The identity key first (kept if one is there, e.g. a DP silo's state): the CA certifies it below.
+    Ed25519KeyPair identity = SiloState.loadOrCreateIdentityKey(credentialsDir);
     KeyPair kp = newKeyPair();
-    String body = JSON.createObjectNode().put("token", token.strip()).put("csr", pem(csr(kp))).toString();
+    byte[] proof = Ed25519.sign(identity.privateKey(),
+        CertifiedIdentityKeys.possessionMessage(kp.getPublic().getEncoded()));
+    String body = JSON.createObjectNode().put("token", token.strip()).put("csr", pem(csr(kp)))
+        .put("identity_key", java.util.Base64.getEncoder().encodeToString(identity.publicKey()))
+        .put("identity_proof", java.util.Base64.getEncoder().encodeToString(proof)).toString();
     HttpResponse<String> r;
     try {
       HttpClient http = HttpClient.newBuilder().sslContext(trusting(trusted)).version(HttpClient.Version.HTTP_1_1)
@@ -130,7 +145,11 @@ public final class ClientCredentials {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the issued certificate is not signed by the trusted CA " + trustCaPem, e);
     }
-    ClientCredentials c = new ClientCredentials(kp.getPrivate(), cert, trusted);
+    if (!java.util.Arrays.equals(CertifiedIdentityKeys.identityKeyOf(cert), identity.publicKey())) {
+      throw new IllegalStateException("the issued certificate does not certify this silo's identity key "
+          + Hex.encode(identity.publicKey()) + " (is the coordinator older than this client?)");
+    }
+    ClientCredentials c = new ClientCredentials(kp.getPrivate(), cert, trusted, identity);
     c.save(credentialsDir);
     return c;
   }
@@ -149,7 +168,23 @@ public final class ClientCredentials {
       throw new IllegalStateException(dir.resolve(CERT) + " is not signed by " + dir.resolve(CA), e);
     }
     checkKeyMatches(key, cert, dir);
-    return new ClientCredentials(key, cert, ca);
+    Ed25519KeyPair identity = SiloState.identityKeyIn(dir);
+    byte[] certified = CertifiedIdentityKeys.identityKeyOf(cert);
+    if (identity != null && certified != null && !java.util.Arrays.equals(certified, identity.publicKey())) {
+      throw new IllegalStateException(dir.resolve(SiloState.IDENTITY_FILE) + " holds identity key "
+          + Hex.encode(identity.publicKey()) + ", but " + dir.resolve(CERT) + " certifies " + Hex.encode(certified)
+          + ": restore the enrolled identity.key, or enrol again");
+    }
+    return new ClientCredentials(key, cert, ca, certified == null ? null : identity);
+  }
+
+  /**
+   * The silo's identity key as certified by the federation CA in its client certificate, or null if
+   * the certificate certifies none (enrolled before identity keys were certified: re-enrol for secure
+   * aggregation) or {@code identity.key} is missing.
+   */
+  public Ed25519KeyPair certifiedIdentity() {
+    return identity;
   }
 
   /** A key belongs to a certificate if a signature made with it verifies with the certificate's public key. */
@@ -230,7 +265,7 @@ public final class ClientCredentials {
 
   private void save(Path dir) {
     try {
-      if (!Files.exists(dir) && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      if (!Files.exists(dir) && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) { // enrol made it
         // Owner-only from the start: the directory may also be the silo's state (identity key, spend log).
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } else {

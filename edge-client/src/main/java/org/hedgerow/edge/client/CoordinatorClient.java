@@ -152,6 +152,22 @@ public final class CoordinatorClient {
   }
 
   /**
+   * An enrolled silo over mutual TLS with {@code credentials}: its certificate, and for secure
+   * aggregation its certified identity key and the federation CA every roster entry is checked against.
+   */
+  public CoordinatorClient(URI base, int maxAttempts, ClientCredentials credentials) {
+    this(base, maxAttempts, DEFAULT_RETRY_BUDGET, credentials.sslContext(), null);
+    this.credentials = credentials;
+  }
+
+  private ClientCredentials credentials;
+
+  /** The enrolled silo's credentials, or null (bearer token, open registration, or a bare TLS context). */
+  public ClientCredentials credentials() {
+    return credentials;
+  }
+
+  /**
    * An operator's or auditor's read-only view: {@code token} is sent as a bearer token on every
    * request. {@code tls} (trusting the federation CA, see {@link ClientCredentials#trusting}) is
    * required for an https:// {@code base} and may be null for http://.

@@ -40,6 +40,8 @@ public final class EdgeClient {
    * this silo at registration. A DP silo's comes from its spend log (durable in its state directory).
    */
   private final org.hedgerow.privacy.crypto.Ed25519KeyPair identity;
+  /** An enrolled silo's federation CA: every roster key must be certified by it. Null: open registration. */
+  private final java.security.cert.X509Certificate federationCa;
 
   /**
    * @param trainingSlots shared by clients in one process so that at most that many train at once
@@ -71,7 +73,17 @@ public final class EdgeClient {
       Semaphore trainingSlots, long seed, SiloPrivacy dp, SecureAggregationPolicy policy) {
     this.policy = policy == null ? SecureAggregationPolicy.NONE : policy;
     this.dp = dp;
-    this.identity = dp != null ? dp.log().identity()
+    ClientCredentials credentials = coordinator.credentials();
+    this.federationCa = credentials == null ? null : credentials.ca();
+    org.hedgerow.privacy.crypto.Ed25519KeyPair certified = credentials == null ? null : credentials.certifiedIdentity();
+    if (dp != null && certified != null
+        && !java.util.Arrays.equals(dp.log().identity().publicKey(), certified.publicKey())) {
+      throw new IllegalStateException("silo " + silo + ": the identity key of its state directory differs from the one "
+          + "the federation CA certified at enrolment (identity.key in the credentials directory): use the "
+          + "credentials directory as the state (the default), or copy that identity.key into the state first");
+    }
+    // An enrolled silo signs with the key the CA certified; otherwise a DP silo's durable key, else a fresh one.
+    this.identity = dp != null ? dp.log().identity() : certified != null ? certified
         : org.hedgerow.privacy.crypto.Ed25519.generateKeyPair(new java.security.SecureRandom());
     this.silo = silo;
     this.coordinator = coordinator;
@@ -176,7 +188,7 @@ public final class EdgeClient {
           && !state.secureAggregationTerms().session().equals(secureSession)) {
         log.warn("{}: the coordinator restarted round {}'s secure aggregation (session {}); contributing again",
             silo, state.round(), state.secureAggregationTerms().session());
-        SecureAggregationParticipant again = new SecureAggregationParticipant(silo, coordinator, identity, policy);
+        SecureAggregationParticipant again = new SecureAggregationParticipant(silo, coordinator, identity, policy, federationCa);
         if (!contributeSecurely(again, state.round(), secureDelta, secureWeight)) {
           return;
         }
@@ -256,7 +268,7 @@ public final class EdgeClient {
       }
       if (state.secureAggregation()) {
         // Only the masked, quantised delta and weight leave; loss, time and spend are not reported per silo.
-        SecureAggregationParticipant p = new SecureAggregationParticipant(silo, coordinator, identity, policy);
+        SecureAggregationParticipant p = new SecureAggregationParticipant(silo, coordinator, identity, policy, federationCa);
         if (!contributeSecurely(p, state.round(), delta, weight)) {
           return;
         }

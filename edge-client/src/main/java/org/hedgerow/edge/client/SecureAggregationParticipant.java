@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import org.hedgerow.aggregation.secagg.CertifiedIdentityKeys;
 import org.hedgerow.aggregation.secagg.ClientRoster;
+import org.hedgerow.aggregation.secagg.IdentityCertification;
+import org.hedgerow.aggregation.secagg.SurvivorSignatures;
 import org.hedgerow.aggregation.secagg.EncryptedShares;
 import org.hedgerow.aggregation.secagg.KeyDirectory;
 import org.hedgerow.aggregation.secagg.MaskedInput;
@@ -27,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * encoded), so the coordinator learns the round's sum and nothing finer.
  *
  * <p>Before taking part the client checks that the coordinator's roster lists <em>its own</em>
- * identity key at its index and that the announced dimension fits its model; every later check
- * (signatures, share authentication, survivor lists) is {@link SecAggClient}'s.
+ * identity key at its index and that the announced dimension fits its model. An enrolled silo (one
+ * that knows the federation CA) also checks every advertisement's identity key against the client
+ * certificate relayed with it ({@link CertifiedIdentityKeys#federationCa}) and refuses the session on
+ * any mismatch; every later check (signatures, share authentication, the signed survivor list) is
+ * {@link SecAggClient}'s.
  */
 public final class SecureAggregationParticipant {
   private static final Logger log = LoggerFactory.getLogger(SecureAggregationParticipant.class);
@@ -36,12 +42,14 @@ public final class SecureAggregationParticipant {
   private static final String ADVERTISE_KEYS = "advertise-keys";
   private static final String SHARE_KEYS = "share-keys";
   private static final String MASKED_INPUT = "masked-input";
+  private static final String CONSISTENCY = "consistency";
   private static final String UNMASK = "unmask";
 
   private final CoordinatorClient coordinator;
   private final Ed25519KeyPair identity;
   private final String silo;
   private final SecureAggregationPolicy policy;
+  private final java.security.cert.X509Certificate federationCa;
   private volatile String lastSession;
   private java.util.function.BiConsumer<Integer, String> posted = (round, stage) -> { };
   /** Restarts of one round's stages after the coordinator restarted its session (410) before giving up. */
@@ -52,7 +60,19 @@ public final class SecureAggregationParticipant {
     /** It sent its unmasking shares: its input is in the round's sum if the round completes. */
     CONTRIBUTED,
     /** The round (or this client's part in it) was aborted; nothing of its input was revealed. */
-    ABORTED
+    ABORTED,
+    /**
+     * The coordinator broke the protocol (a substituted or uncertified key, different survivor lists to
+     * different holders, a forged signature): this client refused the session and revealed nothing more.
+     */
+    REFUSED
+  }
+
+  private volatile String refusal;
+
+  /** Why this client last refused a session (a protocol violation by the coordinator), or null. */
+  public String refusal() {
+    return refusal;
   }
 
   public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity) {
@@ -62,6 +82,17 @@ public final class SecureAggregationParticipant {
   /** As above, refusing a session below {@code policy}'s minimums ({@link SecureAggregationPolicy.RefusedException}). */
   public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity,
       SecureAggregationPolicy policy) {
+    this(silo, coordinator, identity, policy, null);
+  }
+
+  /**
+   * As above; with {@code federationCa} (an enrolled silo) every roster key that takes part must be
+   * certified by that CA, else the silo refuses the session ({@link Result#REFUSED}). Null: the roster
+   * is trusted as sent (open registration, development only).
+   */
+  public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity,
+      SecureAggregationPolicy policy, java.security.cert.X509Certificate federationCa) {
+    this.federationCa = federationCa;
     this.policy = policy;
     this.silo = silo;
     this.coordinator = coordinator;
@@ -98,6 +129,11 @@ public final class SecureAggregationParticipant {
         return Result.ABORTED;
       }
       throw e;
+    } catch (org.hedgerow.aggregation.secagg.ProtocolViolationException e) {
+      // The coordinator (or a relayed message) broke the protocol: refuse the session, reveal nothing further.
+      refusal = e.getMessage();
+      log.error("{}: refused secure aggregation of round {}: {}", silo, round, e.getMessage());
+      return Result.REFUSED;
     } catch (org.hedgerow.aggregation.secagg.SecAggException e) {
       // Too few neighbours, or a check failed (forged key, bad share): this client stops for the round
       // and reveals nothing further.
@@ -146,7 +182,8 @@ public final class SecureAggregationParticipant {
     if (config.modulusBits() != SecureSumEncoding.MODULUS_BITS) {
       throw new IllegalStateException("coordinator asks for a ring of 2^" + config.modulusBits() + "; this client encodes in 2^32");
     }
-    SecAggClient client = new SecAggClient(config, me, identity, new ClientRoster(keys));
+    SecAggClient client = new SecAggClient(config, me, identity, new ClientRoster(keys),
+        federationCa == null ? IdentityCertification.TRUST_ROSTER : CertifiedIdentityKeys.federationCa(federationCa));
 
     coordinator.secAggPost(round, ADVERTISE_KEYS, client.advertiseKeys().toBytes(), id);
     posted.accept(round, ADVERTISE_KEYS);
@@ -159,8 +196,11 @@ public final class SecureAggregationParticipant {
     Arrays.fill(input, 0);
     coordinator.secAggPost(round, MASKED_INPUT, masked.toBytes(), id);
     posted.accept(round, MASKED_INPUT);
-    UnmaskRequest request = UnmaskRequest.fromBytes(await(round, UNMASK, id));
-    coordinator.secAggPost(round, UNMASK, client.unmask(request).toBytes(), id);
+    UnmaskRequest request = UnmaskRequest.fromBytes(await(round, CONSISTENCY, id));
+    coordinator.secAggPost(round, CONSISTENCY, client.confirmSurvivors(request).toBytes(), id);
+    posted.accept(round, CONSISTENCY);
+    SurvivorSignatures signatures = SurvivorSignatures.fromBytes(await(round, UNMASK, id));
+    coordinator.secAggPost(round, UNMASK, client.unmask(signatures).toBytes(), id);
     posted.accept(round, UNMASK);
     lastSession = id;
     log.info("{}: round {} contributed through secure aggregation ({} survivors, k = {}, t = {})", silo, round,

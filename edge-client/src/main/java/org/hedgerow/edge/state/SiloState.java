@@ -138,6 +138,26 @@ public final class SiloState implements AutoCloseable {
     return new View(dir, pub, l.entries(), l.tornBytes());
   }
 
+  /**
+   * The silo's identity key in {@code dir} ({@value #IDENTITY_FILE}), created (0600, in a 0700
+   * directory) if there is none yet. {@code hedgerow enrol} calls it so the federation CA certifies
+   * the same key the silo's state then signs its spends and secure-aggregation messages with.
+   */
+  public static Ed25519KeyPair loadOrCreateIdentityKey(Path dir) {
+    StateFiles.ensurePrivateDirectory(dir);
+    try {
+      return loadOrCreateIdentity(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the identity key in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The identity key in {@code dir}, or null if it holds none. */
+  public static Ed25519KeyPair identityKeyIn(Path dir) {
+    Path keyFile = dir.resolve(IDENTITY_FILE);
+    return Files.exists(keyFile) ? readIdentity(keyFile) : null;
+  }
+
   private static Ed25519KeyPair loadOrCreateIdentity(Path dir) throws IOException {
     Path keyFile = dir.resolve(IDENTITY_FILE);
     if (Files.exists(keyFile)) {
