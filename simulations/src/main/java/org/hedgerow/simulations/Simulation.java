@@ -124,15 +124,16 @@ public final class Simulation {
       evalSeconds += ddp.evaluationSeconds();
     }
     if (dp != null && dp.privacy() != null && dpBudgets.values().stream().anyMatch(l -> l.size() > 1)) {
-      // federated-dp and federated-dp-secagg are separate releases on the same customers: say so, with
-      // what they spend together (the accountant over both federations' rounds and the one release).
+      // The private federations are separate releases on the same customers: say so, with what they
+      // spend together (the accountant over every federation's rounds and the one release).
       Map<String, Double> composed = new LinkedHashMap<>();
       dpBudgets.forEach((silo, budgets) -> composed.put(silo,
           PrivacyReport.composed(budgets.stream().map(b -> b.log()).toList(), scenario.delta())));
       double max = composed.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-      out.printf("note: federated-dp and federated-dp-secagg are two separate DP releases on the same customers; "
+      out.printf("note: the private federations (federated-dp, federated-dp-secagg%s) are separate DP releases on the "
+          + "same customers; "
           + "each is within the cap %s, together they spend up to epsilon %.4f per silo (delta %s)%n",
-          scenario.epsilonCap(), max, scenario.delta());
+          scenario.distributedDp() ? ", federated-ddp-secagg" : "", scenario.epsilonCap(), max, scenario.delta());
       dp = new FederatedOutcome(dp.result(), dp.rounds(), dp.trainingSeconds(), dp.aggregationSeconds(),
           dp.wallSeconds(), dp.evaluationSeconds(), dp.privacy().withComposed(composed));
     }
