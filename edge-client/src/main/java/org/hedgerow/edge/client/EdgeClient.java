@@ -139,8 +139,15 @@ public final class EdgeClient {
     coordinator.decline(round, declineReason, Double.NaN, Double.NaN);
   }
 
+  /** The encoded delta; refused in a session that runs distributed DP, which this round was not prepared for. */
   private static SecureAggregationParticipant.Input plainInput(float[] delta, long weight) {
-    return session -> session.encoding().encode(delta, weight);
+    return session -> {
+      if (session.description().hasNonNull("distributed_dp")) {
+        throw new SecureAggregationPolicy.RefusedException("the session runs distributed DP, but the round state this "
+            + "silo trained for did not announce it");
+      }
+      return session.encoding().encode(delta, weight);
+    };
   }
 
   /**
