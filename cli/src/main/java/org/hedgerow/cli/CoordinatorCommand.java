@@ -102,6 +102,14 @@ public class CoordinatorCommand implements Runnable {
         description = "A connection with nothing read or written for this long is closed; more than 20 (a long poll "
         + "waits 20 s) (default: ${DEFAULT-VALUE}).")
     long idleTimeoutSeconds;
+    @Option(names = "--distributed-dp", paramLabel = "EPS", description = "With --secure-aggregation: distributed DP. "
+        + "Each silo adds its share of discrete Gaussian noise to its integer update before masking, sized so that "
+        + "the sum of t shares (t: the threshold) makes every silo's run (releases + rounds) spend at most EPS at "
+        + "--delta; silos must run with a budget (--epsilon-cap EPS) and check the announced terms.")
+    Double distributedDp;
+    @Option(names = "--ddp-learning-rate", description = "With --distributed-dp: eta, the round's pseudo-delta is "
+        + "-eta times the mean clipped customer gradient (default: 1).")
+    Double ddpLearningRate;
     @Option(names = "--exit-after-final", description = "Exit 2 s after the last round instead of serving the final "
         + "state until SIGTERM (scripts that wait for the process to end).")
     boolean exitAfterFinal;
@@ -162,6 +170,19 @@ public class CoordinatorCommand implements Runnable {
               bits != null ? bits : sa.bits(), sa.clip(), sa.weightCap(), deadlineSeconds * 1000,
               stageDeadlineSeconds != null ? stageDeadlineSeconds * 1000 : sa.stageDeadlineMillis()));
         }
+        if (distributedDp != null || ddpLearningRate != null) {
+          if (config.secureAggregation() == null || distributedDp == null) {
+            throw new IllegalArgumentException("--distributed-dp needs --secure-aggregation secagg or secagg+ (only the "
+                + "sum of the silos' noise shares is private), and --ddp-learning-rate needs --distributed-dp");
+          }
+          config = config.withSecureAggregation(config.secureAggregation().withDistributedDp(
+              new org.hedgerow.coordinator.secagg.DistributedDpOptions(distributedDp, sc.delta(), sc.clipNorm(),
+                  ddpLearningRate != null ? ddpLearningRate : sc.ddpLearningRate(),
+                  org.hedgerow.coordinator.secagg.DistributedDpOptions.DEFAULT_ROUNDING_INFLATION,
+                  sc.statsNoiseMultiplier(), sc.countNoiseMultiplier(), config.rounds())));
+        } else if (sc.distributedDp() && config.secureAggregation() != null) {
+          config = config.withSecureAggregation(config.secureAggregation().withDistributedDp(sc.distributedDpOptions()));
+        }
         if (dir == null && clients == null) {
           throw new IllegalArgumentException("--clients is required without --dir (open registration has no enrolled "
               + "silos to wait for)");
@@ -218,6 +239,14 @@ public class CoordinatorCommand implements Runnable {
             + "(advertise-keys: the round deadline)%n", sa.mode(), sa.neighbours() == null ? "default" : sa.neighbours(),
             sa.threshold() == null ? "default" : sa.threshold(), sa.bits() == null ? "default" : sa.bits(),
             sa.stageDeadlineMillis() / 1000);
+        if (sa.distributedDp() != null) {
+          var d = sa.distributedDp();
+          System.out.printf(java.util.Locale.ROOT, "distributed DP: every silo's run calibrated to epsilon %s at delta %s"
+              + " over %d rounds (releases sigma %s and %s composed); noise multiplier %.6g per round on the sum of t "
+              + "shares; clip %s, learning rate %s; spends in the ledger as '%s'%n", d.targetEpsilon(), d.delta(),
+              d.rounds(), d.statsNoiseMultiplier(), d.countNoiseMultiplier(), d.noiseMultiplier(), d.clipNorm(),
+              d.learningRate(), org.hedgerow.privacy.ledger.LedgerVerifier.DISTRIBUTED_MECHANISM);
+        }
       }
       if (config.centralDp() != null) {
         System.out.printf(java.util.Locale.ROOT, "central DP: deltas clipped to %s, noise sigma %.6g x C, coordinator "

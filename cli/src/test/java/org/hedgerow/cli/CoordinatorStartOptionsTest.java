@@ -69,4 +69,19 @@ class CoordinatorStartOptionsTest {
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains("--require-secure-aggregation"), r.err());
   }
+
+  @Test
+  void start_distributedDpWithoutSecureAggregation_exit2NamingTheFlag() {
+    CliRun r = CliRun.of("coordinator", "start", "--clients", "3", "--port", "0", "--distributed-dp", "8");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("--distributed-dp needs --secure-aggregation"), r.err());
+  }
+
+  @Test
+  void start_distributedDpBadEpsilon_exit2NamingIt() {
+    CliRun r = CliRun.of("coordinator", "start", "--clients", "3", "--port", "0", "--secure-aggregation", "secagg",
+        "--distributed-dp", "-1");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("distributed DP epsilon must be > 0 and finite. Provided value: -1.0"), r.err());
+  }
 }

@@ -937,7 +937,7 @@ public final class Federation {
       throw new RejectedException(400, what + ": clip norm must be > 0 and finite. Provided value: " + s.clipNorm());
     }
     java.util.Set<String> expected = s.isRelease() ? java.util.Set.of(RELEASE_MECHANISM, COUNT_RELEASE_MECHANISM)
-        : java.util.Set.of(ROUND_MECHANISM);
+        : java.util.Set.of(ROUND_MECHANISM, org.hedgerow.privacy.ledger.LedgerVerifier.DISTRIBUTED_MECHANISM);
     if (!expected.contains(s.mechanism())) {
       throw new RejectedException(400, what + ": mechanism '" + s.mechanism() + "'; a silo reports "
           + (s.isRelease() ? "a release (round 0) as one of " : "a training round as ") + new java.util.TreeSet<>(expected));

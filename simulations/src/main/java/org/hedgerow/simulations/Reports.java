@@ -96,8 +96,9 @@ public final class Reports {
       }
       if (p.composedEpsilon() != null) {
         ObjectNode c = priv.putObject("composed");
-        c.put("note", "federated-dp and federated-dp-secagg are separate DP releases on the same customers; each "
-            + "silo's epsilon over both (one item release, every round of both federations)");
+        c.put("note", "federated-dp, federated-dp-secagg (and federated-ddp-secagg when run) are separate DP "
+            + "releases on the same customers; each silo's epsilon over all of them (one item release, every round of "
+            + "every private federation)");
         ObjectNode per = c.putObject("epsilon");
         p.composedEpsilon().forEach(per::put);
         c.put("max_epsilon", p.composedEpsilon().values().stream().mapToDouble(Double::doubleValue).max().orElse(0));
@@ -211,7 +212,7 @@ public final class Reports {
       p.holders().forEach((name, h) -> out.printf("%-16s %10.4f %8.4g %7d  %s%n", name, h.epsilon(), h.cap(), h.rounds(),
           h.declined() == null ? "" : h.declined()));
       if (p.composedEpsilon() != null) {
-        out.printf("federated-dp and federated-dp-secagg are separate releases on the same customers: together they "
+        out.printf("the private federations are separate releases on the same customers: together they "
             + "spend up to epsilon %.4f per silo (over the cap of each)%n",
             p.composedEpsilon().values().stream().mapToDouble(Double::doubleValue).max().orElse(0));
       }

@@ -62,6 +62,11 @@ import org.hedgerow.aggregation.strategy.AggregatorSpec;
  *     "max_update_norm": …}} with the parameters the rule takes (see {@link AggregatorSpec}). Used by
  *     every federation of the run; rules that need each client's update (median, trimmed mean, a
  *     max_update_norm) cannot be combined with secure aggregation or central DP
+ * @param distributedDp also run {@code federated-ddp-secagg}: distributed DP under secure aggregation
+ *     (each silo adds a discrete Gaussian share before masking; needs privacy {@code local} and
+ *     secure aggregation), at the same cap as {@code federated-dp-secagg}
+ * @param ddpLearningRate η of distributed DP: each round's pseudo-delta is −η times the mean clipped
+ *     customer gradient (default 1)
  */
 public record Scenario(
     String name,
@@ -92,7 +97,9 @@ public record Scenario(
     double countNoiseMultiplier,
     String catalogue,
     String trainingEnd,
-    AggregatorSpec aggregator) {
+    AggregatorSpec aggregator,
+    boolean distributedDp,
+    double ddpLearningRate) {
 
   /** The privacy modes. */
   public static final List<String> PRIVACY_MODES = List.of("none", "local", "central");
@@ -104,7 +111,7 @@ public record Scenario(
       "local_epochs", "batch_size", "hidden", "dropout", "learning_rate", "targets_per_customer",
       "examples_per_kind", "workers", "seed", "privacy", "epsilon_cap", "delta", "noise_multiplier", "clip_norm",
       "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation", "stats_noise_multiplier",
-      "count_noise_multiplier", "catalogue", "training_end", "aggregator");
+      "count_noise_multiplier", "catalogue", "training_end", "aggregator", "distributed_dp", "ddp_learning_rate");
 
   public Scenario {
     hidden = List.copyOf(hidden);
@@ -180,6 +187,13 @@ public record Scenario(
       throw new IllegalArgumentException("aggregator " + aggregator + " needs each client's update, but secure "
           + "aggregation '" + secureAggregation.mode() + "' reveals only their sum; use fedavg, fedavgm, fedadam or "
           + "fedyogi without max_update_norm, or secure_aggregation 'none'");
+    }
+    if (distributedDp && (!privacy.equals("local") || !secureAggregation.enabled())) {
+      throw new IllegalArgumentException("distributed_dp needs privacy 'local' (each silo keeps a budget, its release "
+          + "and its cap) and secure_aggregation 'secagg' or 'secagg+' (only the sum of the noise shares is released)");
+    }
+    if (!(ddpLearningRate > 0 && Double.isFinite(ddpLearningRate))) {
+      throw new IllegalArgumentException("ddp_learning_rate must be > 0 and finite. Provided value: " + ddpLearningRate);
     }
     if (aggregator.needsIndividualUpdates() && privacy.equals("central")) {
       throw new IllegalArgumentException("aggregator " + aggregator + " needs each client's update, but central DP "
@@ -284,10 +298,33 @@ public record Scenario(
           number(o, "dp_learning_rate", source), SecureAggregationSetting.fromJson(o.get("secure_aggregation"), source),
           number(o, "stats_noise_multiplier", source), number(o, "count_noise_multiplier", source),
           nullableText(o, "catalogue", source), nullableText(o, "training_end", source),
-          aggregator(o.get("aggregator"), source));
+          aggregator(o.get("aggregator"), source), bool(o, "distributed_dp", false, source),
+          o.hasNonNull("ddp_learning_rate") ? number(o, "ddp_learning_rate", source)
+              : org.hedgerow.coordinator.secagg.DistributedDpOptions.DEFAULT_LEARNING_RATE);
     } catch (NullPointerException e) {
       throw new IllegalArgumentException(source + ": a required key is missing");
     }
+  }
+
+  private static boolean bool(ObjectNode o, String k, boolean absent, String source) {
+    JsonNode n = o.get(k);
+    if (n == null || n.isNull()) {
+      return absent;
+    }
+    if (!n.isBoolean()) {
+      throw new IllegalArgumentException(source + ": '" + k + "' must be true or false");
+    }
+    return n.asBoolean();
+  }
+
+  /**
+   * The distributed-DP settings of the {@code federated-ddp-secagg} federation: the silos' cap as the
+   * target, their δ, clip norm and release noise, over this scenario's rounds.
+   */
+  public org.hedgerow.coordinator.secagg.DistributedDpOptions distributedDpOptions() {
+    return new org.hedgerow.coordinator.secagg.DistributedDpOptions(epsilonCap, delta, clipNorm, ddpLearningRate,
+        org.hedgerow.coordinator.secagg.DistributedDpOptions.DEFAULT_ROUNDING_INFLATION, statsNoiseMultiplier,
+        countNoiseMultiplier, rounds);
   }
 
   /** The {@code aggregator} key: missing or null means fedavg; a string names the rule; an object adds parameters. */
@@ -387,6 +424,7 @@ public record Scenario(
     } else {
       o.put("training_end", trainingEnd);
     }
+    o.put("distributed_dp", distributedDp).put("ddp_learning_rate", ddpLearningRate);
     if (aggregator.parameters().isEmpty()) {
       o.put("aggregator", aggregator.name());
     } else {

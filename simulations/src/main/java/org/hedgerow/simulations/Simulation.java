@@ -115,16 +115,26 @@ public final class Simulation {
       }
       evalSeconds += sa.evaluationSeconds();
     }
+    if (scenario.distributedDp()) {
+      // Distributed DP: each silo adds a discrete Gaussian share to its integer update before masking, so
+      // only the secure sum is private at the cap; compared with federated-dp-secagg at the same cap.
+      FederatedOutcome ddp = federated(data, spec, dpSilos, dpTraining, Mode.DISTRIBUTED, true);
+      if (ddp.result() != null) {
+        methods.put("federated-ddp-secagg", ddp.result());
+      }
+      evalSeconds += ddp.evaluationSeconds();
+    }
     if (dp != null && dp.privacy() != null && dpBudgets.values().stream().anyMatch(l -> l.size() > 1)) {
-      // federated-dp and federated-dp-secagg are separate releases on the same customers: say so, with
-      // what they spend together (the accountant over both federations' rounds and the one release).
+      // The private federations are separate releases on the same customers: say so, with what they
+      // spend together (the accountant over every federation's rounds and the one release).
       Map<String, Double> composed = new LinkedHashMap<>();
       dpBudgets.forEach((silo, budgets) -> composed.put(silo,
           PrivacyReport.composed(budgets.stream().map(b -> b.log()).toList(), scenario.delta())));
       double max = composed.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-      out.printf("note: federated-dp and federated-dp-secagg are two separate DP releases on the same customers; "
+      out.printf("note: the private federations (federated-dp, federated-dp-secagg%s) are separate DP releases on the "
+          + "same customers; "
           + "each is within the cap %s, together they spend up to epsilon %.4f per silo (delta %s)%n",
-          scenario.epsilonCap(), max, scenario.delta());
+          scenario.distributedDp() ? ", federated-ddp-secagg" : "", scenario.epsilonCap(), max, scenario.delta());
       dp = new FederatedOutcome(dp.result(), dp.rounds(), dp.trainingSeconds(), dp.aggregationSeconds(),
           dp.wallSeconds(), dp.evaluationSeconds(), dp.privacy().withComposed(composed));
     }
@@ -145,7 +155,7 @@ public final class Simulation {
 
     Map<String, MethodResult> ordered = new LinkedHashMap<>();
     for (String k : List.of("popularity", "repeat", "local-only", "centralized", "federated", "federated-dp",
-        "federated-secagg", "federated-dp-secagg")) {
+        "federated-secagg", "federated-dp-secagg", "federated-ddp-secagg")) {
       if (methods.containsKey(k)) {
         ordered.put(k, methods.get(k));
       }
@@ -351,7 +361,7 @@ public final class Simulation {
     }
     Map<String, MethodResult> ordered = new LinkedHashMap<>();
     for (String k : List.of("popularity", "repeat", "local-only", "centralized", "federated", "federated-dp",
-        "federated-secagg", "federated-dp-secagg")) {
+        "federated-secagg", "federated-dp-secagg", "federated-ddp-secagg")) {
       if (methods.containsKey(k)) {
         ordered.put(k, methods.get(k));
       }
@@ -478,7 +488,7 @@ public final class Simulation {
       double wallSeconds, double evaluationSeconds, PrivacyReport privacy) {}
 
   /** Which federation: plain FedAvg, user-level DP at each silo, or DP added by the coordinator. */
-  enum Mode { PLAIN, LOCAL, CENTRAL }
+  enum Mode { PLAIN, LOCAL, CENTRAL, DISTRIBUTED }
 
   /**
    * The local-mode DP settings: the scenario's σ, or σ calibrated so the item-statistics release
@@ -509,21 +519,31 @@ public final class Simulation {
   private FederatedOutcome federated(FederationData data, ModelSpec spec, List<PreparedSilo> silos, List<PreparedSilo> training,
       Mode mode, boolean secure) throws Exception {
     long t0 = System.nanoTime();
-    String label = (mode == Mode.PLAIN ? "federated" : "federated-dp") + (secure ? "-secagg" : "");
-    DpConfig dp = mode == Mode.LOCAL ? localDpConfig() : null;
+    String label = mode == Mode.DISTRIBUTED ? "federated-ddp-secagg"
+        : (mode == Mode.PLAIN ? "federated" : "federated-dp") + (secure ? "-secagg" : "");
+    // Distributed-DP silos keep the same budget, release and cap as local mode; only their rounds differ.
+    DpConfig dp = mode == Mode.LOCAL || mode == Mode.DISTRIBUTED ? localDpConfig() : null;
     // The coordinator's half of the scenario, narrowed to this federation's mode; one assembly path
     // (CoordinatorBuilder) as in 'coordinator start'. A fresh strategy per federation: server
     // optimisers carry moments from round to round.
     FederationConfig all = scenario.federationConfig();
     FederationConfig config = all.withCentralDp(mode == Mode.CENTRAL ? all.centralDp() : null)
-        .withSecureAggregation(secure ? all.secureAggregation() : null)
-        .withPrivacy(mode == Mode.LOCAL ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE);
+        .withSecureAggregation(!secure ? null : mode == Mode.DISTRIBUTED
+            ? all.secureAggregation().withDistributedDp(scenario.distributedDpOptions()) : all.secureAggregation())
+        .withPrivacy(mode == Mode.LOCAL || mode == Mode.DISTRIBUTED ? CoordinatorOptions.PRIVACY_LOCAL
+            : CoordinatorOptions.PRIVACY_NONE);
     CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(training.size(), null);
     CoordinatorVerticle coordinator = builder.build();
     if (mode == Mode.CENTRAL) {
       out.printf("federated-dp (central): coordinator clips client deltas to %s and adds noise sigma %.6g x C; "
           + "cap %s, delta %s%n", scenario.clipNorm(), builder.centralNoiseMultiplier(), scenario.epsilonCap(),
           scenario.delta());
+    } else if (mode == Mode.DISTRIBUTED) {
+      var ddp = scenario.distributedDpOptions();
+      out.printf("federated-ddp-secagg (distributed DP: discrete Gaussian shares under secure aggregation): target "
+          + "epsilon %s at delta %s over %d rounds, noise multiplier %.6g per round on the sum at the threshold t, "
+          + "clip %s, learning rate %s (no sampling: every customer, every round)%n", ddp.targetEpsilon(), ddp.delta(),
+          ddp.rounds(), ddp.noiseMultiplier(), ddp.clipNorm(), ddp.learningRate());
     } else if (mode == Mode.LOCAL) {
       out.printf("federated-dp (local, user-level DP-SGD at each silo): %s%s%n", dp,
           scenario.noiseMultiplier() == null ? " (sigma calibrated for " + scenario.rounds() + " rounds)" : "");
@@ -576,6 +596,9 @@ public final class Simulation {
       if (rows.size() < scenario.rounds()) {
         out.printf("%s finished after %d of %d rounds: %s%n", label, rows.size(), scenario.rounds(), finishReason);
       }
+      if (mode == Mode.DISTRIBUTED) {
+        reportDistributedSpends(edgeClients);
+      }
       // Behind secure aggregation the coordinator receives no per-silo spend: the silos' own ledgers
       // match federated-dp's (same calibration), which is the run that reports them.
       PrivacyReport privacy = mode == Mode.PLAIN || secure ? null
@@ -587,6 +610,25 @@ public final class Simulation {
       clients.shutdownNow();
       vertx.close().await(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Prints what each distributed-DP silo spent (its own accountant, {@code SpendAccounting}) and
+   * fails the run if any silo's ε is over its cap or differs from the accountant on its log.
+   */
+  private void reportDistributedSpends(List<EdgeClient> clients) {
+    double max = 0;
+    for (EdgeClient c : clients) {
+      var budget = c.budget();
+      double recomputed = org.hedgerow.privacy.budget.SpendAccounting.epsilon(budget.log(), budget.delta());
+      if (recomputed != budget.epsilon() || budget.epsilon() > budget.epsilonCap()) {
+        throw new IllegalStateException(c.silo() + ": distributed-DP epsilon " + budget.epsilon() + " (recomputed "
+            + recomputed + ") against cap " + budget.epsilonCap());
+      }
+      max = Math.max(max, budget.epsilon());
+    }
+    out.printf(java.util.Locale.ROOT, "federated-ddp-secagg: max silo epsilon %.6f at delta %s (accountant over each "
+        + "silo's log: releases + distributed rounds)%n", max, scenario.delta());
   }
 
   /** Rethrows the failure of any client that has stopped, instead of waiting for rounds that cannot close. */

@@ -73,4 +73,43 @@ class SimulationSecureAggregationTest {
     double hr = r.methods().get("federated-dp-secagg").overall().hr10();
     assertTrue(hr > 0 && hr <= 1, "hr@10 " + hr);
   }
+
+  @Test
+  void scenario_distributedDpWithoutSecureAggregation_isRefusedWithReason() {
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("privacy", "local").put("distributed_dp", true);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SmallFederation.scenario().with(o, "test"));
+    assertTrue(e.getMessage().startsWith("distributed_dp needs privacy 'local'"), e.getMessage());
+    ObjectNode ok = new ObjectMapper().createObjectNode();
+    ok.put("privacy", "local").put("distributed_dp", true).put("ddp_learning_rate", 2.0).put("secure_aggregation", "secagg");
+    Scenario s = SmallFederation.scenario().with(ok, "test");
+    assertEquals(s, Scenario.bundledDefault().with(s.toJson(), "again"));
+    assertEquals(2.0, s.distributedDpOptions().learningRate());
+  }
+
+  /**
+   * End to end in-process: the real coordinator (secure aggregation with distributed DP announced),
+   * three silos that check the terms, charge their budgets, add their shares and mask; the sums
+   * decode into two rounds of a model (the run fails if a silo's ε differs from the accountant or
+   * passes its cap).
+   */
+  @Test
+  @Tag("slow")
+  void run_distributedDp_reportsFederatedDdpSecagg() throws Exception {
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("privacy", "local").put("epsilon_cap", 3.0).put("secure_aggregation", "secagg").put("distributed_dp", true);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Scenario s = SmallFederation.scenario().with(o, "test");
+    SimulationResult r = new Simulation(s, new PrintStream(log)).run(SmallFederation.data());
+    assertTrue(r.methods().containsKey("federated-ddp-secagg"), "methods: " + r.methods().keySet());
+    double hr = r.methods().get("federated-ddp-secagg").overall().hr10();
+    assertTrue(hr > 0 && hr <= 1, "hr@10 " + hr);
+    String text = log.toString();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("federated-ddp-secagg: max silo epsilon ([0-9.]+)")
+        .matcher(text);
+    assertTrue(m.find(), text);
+    double eps = Double.parseDouble(m.group(1));
+    assertTrue(eps <= 3.0 && eps > 2.9, "max silo epsilon " + eps);
+  }
 }

@@ -42,7 +42,8 @@ public record FederationConfig(ModelSpec spec, int rounds, long seed, FitConfig 
     }
     if (centralDp != null && secureAggregation != null) {
       throw new IllegalArgumentException("central DP clips and noises each silo's update at the coordinator, but "
-          + "secure aggregation hides the individual updates; choose one (distributed DP is not implemented yet)");
+          + "secure aggregation hides the individual updates; choose one (or distributed DP: secure aggregation with "
+          + "noise shares added by the silos)");
     }
     if (aggregator.needsIndividualUpdates() && (centralDp != null || secureAggregation != null)) {
       throw new IllegalArgumentException("aggregator '" + aggregator.name() + "' needs each silo's update, which "

@@ -18,9 +18,11 @@ import org.hedgerow.aggregation.secagg.SecureSumEncoding;
  *     advertising, so this covers local training (why: a client that fails while training then
  *     drops before any secret exists, which costs the protocol nothing)
  * @param stageDeadlineMillis deadline of each later stage (they need no training, only crypto and I/O)
+ * @param distributedDp distributed DP (each silo adds a share of discrete Gaussian noise before
+ *     masking), or null: silos send their updates as {@link SecureSumEncoding} encodes them
  */
 public record SecureAggregationOptions(String mode, Integer neighbours, Integer threshold, Integer bits, double clip,
-    Long weightCap, long advertiseDeadlineMillis, long stageDeadlineMillis) {
+    Long weightCap, long advertiseDeadlineMillis, long stageDeadlineMillis, DistributedDpOptions distributedDp) {
   public static final long DEFAULT_STAGE_DEADLINE_MILLIS = 60_000;
 
   public SecureAggregationOptions {
@@ -38,6 +40,18 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
     }
   }
 
+  /** Without distributed DP. */
+  public SecureAggregationOptions(String mode, Integer neighbours, Integer threshold, Integer bits, double clip,
+      Long weightCap, long advertiseDeadlineMillis, long stageDeadlineMillis) {
+    this(mode, neighbours, threshold, bits, clip, weightCap, advertiseDeadlineMillis, stageDeadlineMillis, null);
+  }
+
+  /** These settings with distributed DP ({@code null}: none). */
+  public SecureAggregationOptions withDistributedDp(DistributedDpOptions ddp) {
+    return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseDeadlineMillis,
+        stageDeadlineMillis, ddp);
+  }
+
   /** Defaults for {@code mode}; the advertise deadline is the round deadline. */
   public static SecureAggregationOptions of(String mode, long roundDeadlineMillis) {
     return new SecureAggregationOptions(mode, null, null, null, SecureSumEncoding.DEFAULT_CLIP, null,
@@ -45,12 +59,13 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
   }
 
   public SecureAggregationOptions withDeadlines(long advertiseMillis, long stageMillis) {
-    return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseMillis, stageMillis);
+    return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseMillis, stageMillis,
+        distributedDp);
   }
 
   public SecureAggregationOptions withGraph(Integer neighbours, Integer threshold) {
     return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseDeadlineMillis,
-        stageDeadlineMillis);
+        stageDeadlineMillis, distributedDp);
   }
 
   /** The degree for {@code n} clients. */
@@ -89,6 +104,25 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
 
   public SecureSumEncoding encodingFor(int n) {
     return SecureSumEncoding.forClients(n, clip, bits, weightCap);
+  }
+
+  /**
+   * The encoding of a session of {@code n} clients on a model of {@code parameters}: with distributed
+   * DP its clip carries the integer scale ({@link DistributedDpOptions#sumEncoding}).
+   */
+  public SecureSumEncoding encodingFor(int n, int parameters) {
+    SecureSumEncoding base = encodingFor(n);
+    return distributedDp == null ? base : distributedDp.sumEncoding(base, parameters);
+  }
+
+  /** As {@link #describe(SecAggConfig, SecureSumEncoding)}, plus {@code distributed_dp} when it is on. */
+  public JsonObject describe(SecAggConfig config, SecureSumEncoding encoding, int parameters) {
+    JsonObject o = describe(config, encoding);
+    if (distributedDp != null) {
+      o.put("distributed_dp", DistributedDpOptions.describe(
+          distributedDp.terms(encoding, config.numClients(), config.threshold(), parameters)));
+    }
+    return o;
   }
 
   /** What the round JSON announces: {@code {"mode", "neighbours", "threshold", "bits", "clip", "weight_cap"}}. */

@@ -133,9 +133,9 @@ public final class SecureAggregationWorkflow {
       // The session is bound into every signature, key derivation and ciphertext of the protocol.
       this.config = options.configForProtocolRound(SecAggConfig.sessionRoundId(round, id), ids.size(),
           SecureSumEncoding.dimensionFor(parameterCount));
-      this.encoding = options.encodingFor(ids.size());
+      this.encoding = options.encodingFor(ids.size(), parameterCount);
       this.server = new SecAggServer(config, new ClientRoster(keys));
-      this.description = options.describe(config, encoding).put("session", id).put("num_clients", ids.size());
+      this.description = options.describe(config, encoding, parameterCount).put("session", id).put("num_clients", ids.size());
     }
   }
 

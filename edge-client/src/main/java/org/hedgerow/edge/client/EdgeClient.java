@@ -134,9 +134,9 @@ public final class EdgeClient {
   }
 
   /** Contributes through secure aggregation; false if the session broke this silo's policy (it then declined). */
-  private boolean contributeSecurely(SecureAggregationParticipant p, int round, float[] delta, long weight) {
+  private boolean contributeSecurely(SecureAggregationParticipant p, int round, SecureAggregationParticipant.Input input) {
     try {
-      p.contribute(round, delta, weight);
+      p.contribute(round, spec.parameterCount(), input);
       return true;
     } catch (SecureAggregationPolicy.RefusedException e) {
       declineForPolicy(round, e.getMessage());
@@ -149,6 +149,33 @@ public final class EdgeClient {
     refusedByPolicy = true;
     log.warn("{}", declineReason);
     coordinator.decline(round, declineReason, Double.NaN, Double.NaN);
+  }
+
+  /** The encoded delta; refused in a session that runs distributed DP, which this round was not prepared for. */
+  private static SecureAggregationParticipant.Input plainInput(float[] delta, long weight) {
+    return session -> {
+      if (session.description().hasNonNull("distributed_dp")) {
+        throw new SecureAggregationPolicy.RefusedException("the session runs distributed DP, but the round state this "
+            + "silo trained for did not announce it");
+      }
+      return session.encoding().encode(delta, weight);
+    };
+  }
+
+  /**
+   * The distributed-DP input, the same noisy vector in every session of the round (no second release),
+   * refused in a session whose parameters differ from those charged for.
+   */
+  private static SecureAggregationParticipant.Input distributedInput(org.hedgerow.edge.dp.DistributedDpRound ddp,
+      int[] input) {
+    return session -> {
+      java.util.Optional<String> refusal = ddp.refusalFor(session.clients(), session.threshold(), session.encoding(),
+          CoordinatorClient.SecureAggregationTerms.distributedDp(session.description().get("distributed_dp")));
+      if (refusal.isPresent()) {
+        throw new SecureAggregationPolicy.RefusedException(refusal.get());
+      }
+      return input.clone(); // the participant wipes what it masked
+    };
   }
 
   /** Takes part in every round until the coordinator reports the federation finished. */
@@ -174,8 +201,7 @@ public final class EdgeClient {
     int lastRound = 0;
     // The last secure contribution, kept until the next round opens: if the coordinator restarts that
     // round's session (a crash after this silo finished its stages), the same update is sent again.
-    float[] secureDelta = null;
-    long secureWeight = 0;
+    SecureAggregationParticipant.Input secureInput = null;
     String secureSession = null;
     while (true) {
       CoordinatorClient.RoundState state = coordinator.round(lastRound);
@@ -183,13 +209,13 @@ public final class EdgeClient {
         log.info("{}: federation finished after {} rounds", silo, state.round());
         return;
       }
-      if (state.training() && state.round() == lastRound && secureDelta != null && state.secureAggregationTerms() != null
+      if (state.training() && state.round() == lastRound && secureInput != null && state.secureAggregationTerms() != null
           && state.secureAggregationTerms().session() != null
           && !state.secureAggregationTerms().session().equals(secureSession)) {
         log.warn("{}: the coordinator restarted round {}'s secure aggregation (session {}); contributing again",
             silo, state.round(), state.secureAggregationTerms().session());
         SecureAggregationParticipant again = new SecureAggregationParticipant(silo, coordinator, identity, policy, federationCa);
-        if (!contributeSecurely(again, state.round(), secureDelta, secureWeight)) {
+        if (!contributeSecurely(again, state.round(), secureInput)) {
           return;
         }
         secureSession = again.lastSession() != null ? again.lastSession() : state.secureAggregationTerms().session();
@@ -198,12 +224,18 @@ public final class EdgeClient {
       if (!state.training() || state.round() <= lastRound) {
         continue;
       }
-      secureDelta = null;
+      secureInput = null;
       java.util.Optional<String> policyRefusal = state.selected()
           ? policy.refusal(state.round(), state.secureAggregationTerms()) : java.util.Optional.empty();
       if (policyRefusal.isPresent()) {
         declineForPolicy(state.round(), policyRefusal.get());
         return;
+      }
+      org.hedgerow.aggregation.secagg.DistributedDpTerms ddpTerms = state.secureAggregation()
+          && state.secureAggregationTerms() != null ? state.secureAggregationTerms().distributedDp() : null;
+      if (dp == null && ddpTerms != null) {
+        throw new IllegalStateException("the federation runs distributed DP: silo " + silo + " must keep a privacy "
+            + "budget (hedgerow client --epsilon-cap E --catalogue FILE --training-end DATE)");
       }
       if (dp == null && state.declaresLocalDp()) {
         throw new IllegalStateException("the federation declares local DP: silo " + silo + " must train with "
@@ -214,8 +246,12 @@ public final class EdgeClient {
         lastRound = state.round();
         continue;
       }
+      org.hedgerow.edge.dp.DistributedDpRound ddp = ddpTerms == null ? null
+          : new org.hedgerow.edge.dp.DistributedDpRound(new org.hedgerow.aggregation.secagg.SecureSumEncoding(
+              state.secureAggregationTerms().clip(), state.secureAggregationTerms().bits(),
+              state.secureAggregationTerms().weightCap()), ddpTerms, spec.parameterCount());
       if (dp != null) {
-        java.util.Optional<String> refusal = dp.refusal(state.round());
+        java.util.Optional<String> refusal = ddp != null ? ddp.refusal(dp, state.round()) : dp.refusal(state.round());
         if (refusal.isPresent()) {
           declineReason = refusal.get();
           log.warn("{}", declineReason);
@@ -227,7 +263,8 @@ public final class EdgeClient {
       if (!global.specHash().equals(spec.hash())) {
         throw new IllegalStateException("coordinator serves model spec " + global.specHash() + ", this client has " + spec.hash());
       }
-      float[] delta;
+      float[] delta = null;
+      int[] ddpInput = null;
       double seconds;
       double loss;
       SignedSpend spend = null;
@@ -236,8 +273,22 @@ public final class EdgeClient {
         long t0 = System.nanoTime();
         model.setParameters(global.parameters());
         model.resetOptimizer();
-        float[] local;
-        if (dp != null) {
+        float[] local = null;
+        if (ddp != null) {
+          // Distributed DP: charged first, then every customer's clipped gradient at the global model,
+          // rounded, summed, with this silo's noise share; only the secure sum is ever released.
+          spend = ddp.charge(dp, state.round());
+          ModelGradients g = new ModelGradients(dpModel, examples);
+          g.setParameters(global.parameters());
+          long w = Math.max(1, Math.round(dp.customerCount(examples.customers())));
+          org.hedgerow.aggregation.secagg.DistributedDpEncoding.Encoded e = ddp.contribution(g, w);
+          ddpInput = e.input();
+          loss = Double.NaN;
+          log.info("{}: round {} distributed DP: {} customers ({} clipped), share variance {}, effective noise "
+              + "multiplier {} at t = {}, epsilon {}", silo, state.round(), e.customers(), e.clipped(),
+              String.format("%.6g", ddpTerms.shareVariance()), String.format("%.6f", ddp.effectiveNoiseMultiplier()),
+              ddpTerms.minSurvivors(), String.format("%.4f", spend.spend().epsilon()));
+        } else if (dp != null) {
           // Charged and logged before the update exists: a failure after this point can only over-count.
           spend = dp.chargeRound(state.round());
           UserLevelDpTrainer.Result r = new UserLevelDpTrainer(dp.config(), new ModelGradients(dpModel, examples),
@@ -251,9 +302,11 @@ public final class EdgeClient {
           loss = model.fit(examples, state.localEpochs(), state.batchSize(), state.seed() ^ silo.hashCode());
           local = model.parameters();
         }
-        delta = new float[local.length];
-        for (int i = 0; i < local.length; i++) {
-          delta[i] = local[i] - global.parameters()[i];
+        if (local != null) {
+          delta = new float[local.length];
+          for (int i = 0; i < local.length; i++) {
+            delta[i] = local[i] - global.parameters()[i];
+          }
         }
         seconds = (System.nanoTime() - t0) / 1e9;
       } finally {
@@ -269,11 +322,11 @@ public final class EdgeClient {
       if (state.secureAggregation()) {
         // Only the masked, quantised delta and weight leave; loss, time and spend are not reported per silo.
         SecureAggregationParticipant p = new SecureAggregationParticipant(silo, coordinator, identity, policy, federationCa);
-        if (!contributeSecurely(p, state.round(), delta, weight)) {
+        SecureAggregationParticipant.Input input = ddp != null ? distributedInput(ddp, ddpInput) : plainInput(delta, weight);
+        if (!contributeSecurely(p, state.round(), input)) {
           return;
         }
-        secureDelta = delta;
-        secureWeight = weight;
+        secureInput = input;
         secureSession = p.lastSession() != null ? p.lastSession()
             : state.secureAggregationTerms() == null ? null : state.secureAggregationTerms().session();
       } else {

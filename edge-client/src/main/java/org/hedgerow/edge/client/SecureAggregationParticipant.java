@@ -109,10 +109,33 @@ public final class SecureAggregationParticipant {
    * @throws SecureAggregationPolicy.RefusedException the session is below this client's policy
    */
   public Result contribute(int round, float[] delta, long weight) {
+    return contribute(round, delta.length, session -> session.encoding().encode(delta, weight));
+  }
+
+  /** The session a client's input is encoded for, as this client will run it. */
+  public record Session(int clients, int threshold, SecureSumEncoding encoding, JsonNode description) {}
+
+  /**
+   * A client's input for a session: the {@code d + 1} residues it masks. It may refuse the session
+   * with {@link SecureAggregationPolicy.RefusedException} (e.g. distributed-DP terms that differ from
+   * what it was charged for).
+   */
+  @FunctionalInterface
+  public interface Input {
+    int[] encode(Session session);
+  }
+
+  /**
+   * As {@link #contribute(int, float[], long)} with an input built for the session it joins (distributed
+   * DP builds its noisy integer vector once and checks each session's parameters against it).
+   *
+   * @param parameters the model's parameter count d
+   */
+  public Result contribute(int round, int parameters, Input input) {
     try {
       for (int attempt = 0; ; attempt++) {
         try {
-          return run(round, delta, weight);
+          return run(round, parameters, input);
         } catch (CoordinatorClient.RefusedException e) {
           if (e.status() != 410 || attempt >= MAX_SESSION_RESTARTS) {
             throw e;
@@ -142,7 +165,7 @@ public final class SecureAggregationParticipant {
     }
   }
 
-  private Result run(int round, float[] delta, long weight) {
+  private Result run(int round, int parameters, Input contribution) {
     JsonNode session = parse(coordinator.secAggGet(round, ADVERTISE_KEYS));
     int me = session.path("client_index").asInt(-1);
     int n = session.path("num_clients").asInt(-1);
@@ -154,9 +177,9 @@ public final class SecureAggregationParticipant {
     if (below.isPresent()) {
       throw new SecureAggregationPolicy.RefusedException(below.get());
     }
-    if (dimension != SecureSumEncoding.dimensionFor(delta.length)) {
+    if (dimension != SecureSumEncoding.dimensionFor(parameters)) {
       throw new IllegalStateException("coordinator announces dimension " + dimension + " for a model of "
-          + delta.length + " parameters (expected " + SecureSumEncoding.dimensionFor(delta.length) + ")");
+          + parameters + " parameters (expected " + SecureSumEncoding.dimensionFor(parameters) + ")");
     }
     List<byte[]> keys = new ArrayList<>();
     session.path("roster").forEach(k -> keys.add(Base64.getDecoder().decode(k.asText())));
@@ -182,6 +205,8 @@ public final class SecureAggregationParticipant {
     if (config.modulusBits() != SecureSumEncoding.MODULUS_BITS) {
       throw new IllegalStateException("coordinator asks for a ring of 2^" + config.modulusBits() + "; this client encodes in 2^32");
     }
+    // Encoded (and checked against the session's terms) before anything is sent: refusing costs nothing.
+    int[] input = contribution.encode(new Session(n, config.threshold(), encoding, session));
     SecAggClient client = new SecAggClient(config, me, identity, new ClientRoster(keys),
         federationCa == null ? IdentityCertification.TRUST_ROSTER : CertifiedIdentityKeys.federationCa(federationCa));
 
@@ -191,7 +216,6 @@ public final class SecureAggregationParticipant {
     coordinator.secAggPost(round, SHARE_KEYS, shares.toBytes(), id);
     posted.accept(round, SHARE_KEYS);
     ShareBundle bundle = ShareBundle.fromBytes(await(round, MASKED_INPUT, id));
-    int[] input = encoding.encode(delta, weight);
     MaskedInput masked = client.maskInput(bundle, input);
     Arrays.fill(input, 0);
     coordinator.secAggPost(round, MASKED_INPUT, masked.toBytes(), id);

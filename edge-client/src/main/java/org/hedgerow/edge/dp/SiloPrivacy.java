@@ -85,6 +85,17 @@ public final class SiloPrivacy {
     return log.append(s);
   }
 
+  /**
+   * Charges a round of distributed DP ({@link DistributedDpRound}) and writes the signed charge: one
+   * unsampled release with the secure sum's effective noise multiplier z (sample rate 1, one step).
+   *
+   * @throws IllegalStateException if the round would exceed the cap (nothing recorded)
+   */
+  public SignedSpend chargeDistributedRound(int round, double effectiveNoiseMultiplier, double clipNorm) {
+    Spend s = budget.spend(round, DistributedDpRound.MECHANISM, effectiveNoiseMultiplier, 1.0, 1, clipNorm);
+    return log.append(s);
+  }
+
   /** Log entries not yet acknowledged by the coordinator, in counter order. */
   public synchronized List<SignedSpend> unreported() {
     List<SignedSpend> out = new ArrayList<>();

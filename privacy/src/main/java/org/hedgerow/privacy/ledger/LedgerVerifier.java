@@ -35,7 +35,13 @@ public final class LedgerVerifier {
   public static final double EPSILON_TOLERANCE = 1e-12;
   /** Mechanisms a ledger may name. */
   public static final Set<String> KNOWN_MECHANISMS = Set.of("dp-sgd-user", "silo-stats-gaussian", "silo-count-gaussian",
-      "central-gaussian");
+      "central-gaussian", LedgerVerifier.DISTRIBUTED_MECHANISM);
+  /**
+   * A silo's round of distributed DP under secure aggregation: its σ is the effective noise multiplier
+   * of the secure sum at the minimum number of survivors ({@code DistributedGaussianSum}), with no
+   * sampling amplification claimed, so its sample rate and steps must both be 1.
+   */
+  public static final String DISTRIBUTED_MECHANISM = "dp-sgd-user-distributed";
   /** The coordinator's own mechanism (central DP): the only links without a holder signature. */
   public static final String CENTRAL_MECHANISM = "central-gaussian";
 
@@ -131,6 +137,10 @@ public final class LedgerVerifier {
       if (!KNOWN_MECHANISMS.contains(s.mechanism())) {
         findings.add(where + ": unknown mechanism '" + s.mechanism() + "' (known: " + new java.util.TreeSet<>(
             KNOWN_MECHANISMS) + ")");
+      }
+      if (s.mechanism().equals(DISTRIBUTED_MECHANISM) && (s.sampleRate() != 1.0 || s.steps() != 1)) {
+        findings.add(where + ": a " + DISTRIBUTED_MECHANISM + " round claims no sampling: sample rate and steps must"
+            + " be 1 (found q " + s.sampleRate() + ", " + s.steps() + " steps)");
       }
       if (!h.log.isEmpty()) {
         Spend last = h.log.get(h.log.size() - 1);

@@ -249,4 +249,32 @@ class LedgerVerifierTest {
     assertEquals(first.head(), e.previousHash());
     assertTrue(LedgerVerifier.verify(reloaded.entries(), coordinator.publicKey(), siloKeys()).intact());
   }
+
+  /** A silo's distributed-DP rounds (releases, then unsampled rounds at the sum's effective z) verify like any other. */
+  @Test
+  void verify_distributedDpRounds_intactAndRecomputedFromTheirParameters() {
+    PrivacyBudget a = new PrivacyBudget("a", 8, 1e-5);
+    PrivacyLedger l = new PrivacyLedger(coordinator.privateKey(), List.of());
+    l.append(SignedSpend.sign(a.chargeGaussianRelease("silo-stats-gaussian", 4.0), siloA));
+    l.append(SignedSpend.sign(a.chargeGaussianRelease("silo-count-gaussian", 10.0), siloA));
+    double z = org.hedgerow.privacy.accounting.DistributedGaussianSum.effectiveNoiseMultiplier(11_313.5, 1e8, 5, 14,
+        12_545);
+    for (int r = 1; r <= 3; r++) {
+      l.append(SignedSpend.sign(a.spend(r, LedgerVerifier.DISTRIBUTED_MECHANISM, z, 1.0, 1, 1.0), siloA));
+    }
+    LedgerVerifier.Report report = LedgerVerifier.verify(l.entries(), coordinator.publicKey(), siloKeys());
+    assertTrue(report.intact(), all(report));
+    LedgerVerifier.HolderSummary h = report.holders().get("a");
+    assertEquals(org.hedgerow.privacy.budget.SpendAccounting.epsilon(a.log(), 1e-5), h.recomputedEpsilon());
+    assertEquals(a.epsilon(), h.reportedEpsilon());
+  }
+
+  @Test
+  void verify_distributedDpRoundClaimingSampling_isAFinding() {
+    PrivacyBudget a = new PrivacyBudget("a", 8, 1e-5);
+    Spend sampled = a.spend(1, LedgerVerifier.DISTRIBUTED_MECHANISM, 2.0, 0.5, 1, 1.0);
+    LedgerVerifier.Report r = LedgerVerifier.verify(chain(sampled), coordinator.publicKey(), Map.of());
+    assertFalse(r.intact());
+    assertTrue(all(r).contains("claims no sampling: sample rate and steps must be 1"), all(r));
+  }
 }
