@@ -152,6 +152,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       throw e;
     }
     this.federation = saved == null ? fresh : Federation.resume(options, strategy, saved);
+    federation.readBodiesWith(store.updateBodies()); // rounds sum bodies as they come, reading back from the store
     if (access != null) {
       federation.countEnrolledWith(access::activeEnrolments);
     }

@@ -97,7 +97,10 @@ public final class Federation {
   private final Map<String, Client> clientsById = new LinkedHashMap<>();
   private final Map<String, Client> clientsByTokenHash = new HashMap<>();
   private final Map<String, PendingJoin> pendingJoins = new HashMap<>();
-  private final Map<String, ClientUpdate> updates = new TreeMap<>();
+  /** The open round's accepted updates, summed as they come (not held). */
+  private RoundUpdates updates;
+  /** Reads accepted bodies back from the store; null: {@link RoundUpdates} keeps them in memory. */
+  private org.hedgerow.coordinator.store.UpdateBodies bodies;
   private final Map<String, PendingUpdate> pendingUploads = new HashMap<>();
   private final Set<String> pendingDeclines = new TreeSet<>();
   private final Map<Integer, Map<String, org.hedgerow.coordinator.store.UploadKey>> uploadIds = new TreeMap<>();
@@ -135,6 +138,15 @@ public final class Federation {
     this.options = options;
     this.strategy = strategy;
     this.model = strategy.initializeParameters(options.spec(), options.seed());
+    this.updates = RoundUpdates.none(strategy, options.spec().parameterCount());
+  }
+
+  /**
+   * Where accepted update bodies are read back from (the store's body files), so that no round holds
+   * its updates in memory. Set before the first round opens; without it the raw bodies are kept.
+   */
+  public void readBodiesWith(org.hedgerow.coordinator.store.UpdateBodies bodies) {
+    this.bodies = bodies;
   }
 
   /**
@@ -185,11 +197,14 @@ public final class Federation {
     f.phase = Phase.valueOf(saved.phase());
     f.round = saved.round();
     f.finishReason = saved.finishReason();
+    f.bodies = saved.bodies();
     if (f.phase == Phase.TRAINING) {
       f.openRound(saved.round(), saved.roundOpenedAtMillis());
-      for (StoredUpdate u : saved.openRoundUpdates()) {
-        f.count(u, new ClientUpdate(u.clientId(), u.examples(),
-            ParameterCodec.decode(u.body(), options.spec().parameterCount())));
+      // In client-id order, so the running sum reads each body back once.
+      List<StoredUpdate> open = new ArrayList<>(saved.openRoundUpdates());
+      open.sort(java.util.Comparator.comparing(StoredUpdate::clientId));
+      for (StoredUpdate u : open) {
+        f.count(u, null);
         f.nextPosition = Math.max(f.nextPosition, u.position() + 1);
       }
     }
@@ -397,7 +412,6 @@ public final class Federation {
   private void openRound(int r, long atMillis) {
     round = r;
     phase = Phase.TRAINING;
-    updates.clear();
     roundOpenedAtMillis = atMillis;
     nextPosition = 0;
     bytesUp = 0;
@@ -407,6 +421,7 @@ public final class Federation {
     lossExamples = 0;
     deadlinePassed = false;
     selected = sample(r);
+    updates = new RoundUpdates(r, model, strategy, options.spec().parameterCount(), selected, bodies);
   }
 
   /**
@@ -507,7 +522,7 @@ public final class Federation {
     if (closing != null || deadlinePassed) {
       throw new RejectedException(409, "round " + round + " is closing (its deadline passed): the update came too late");
     }
-    if (updates.containsKey(client.id())) {
+    if (updates.contains(client.id())) {
       throw new RejectedException(409, "an update from '" + client.id() + "' for round " + round + " was already accepted");
     }
     if (!selected.contains(client.id())) {
@@ -568,11 +583,12 @@ public final class Federation {
     return roundComplete();
   }
 
+  /** @param update the decoded update, or null (resumed: its body is read back when the sum needs it) */
   private void count(StoredUpdate u, ClientUpdate update) {
-    updates.put(u.clientId(), update);
+    updates.accept(u.clientId(), u.examples(), update == null ? null : update.delta(), u.body());
     uploadIds.computeIfAbsent(u.round(), k -> new TreeMap<>()).put(u.clientId(),
         new org.hedgerow.coordinator.store.UploadKey(u.uploadId(), u.uploadHash()));
-    bytesUp += u.body().length;
+    bytesUp += (long) options.spec().parameterCount() * Float.BYTES; // every accepted body has exactly this size
     trainSecondsSum += u.trainSeconds();
     if (Double.isFinite(u.trainLoss())) {
       lossSum += u.trainLoss() * u.examples();
@@ -612,7 +628,7 @@ public final class Federation {
     if (declined.containsKey(client.id())) {
       throw new RejectedException(409, "'" + client.id() + "' already declined round " + declined.get(client.id()).round());
     }
-    if (updates.containsKey(client.id()) || pendingUploads.containsKey(client.id())) {
+    if (updates.contains(client.id()) || pendingUploads.containsKey(client.id())) {
       throw new RejectedException(409, "an update from '" + client.id() + "' for round " + round + " was already accepted");
     }
     if (pendingDeclines.contains(client.id())) {
@@ -636,6 +652,7 @@ public final class Federation {
   public boolean declined(StoredDecline d) {
     pendingDeclines.remove(d.clientId());
     declined.put(d.clientId(), new Declined(d.clientId(), d.round(), d.reason(), d.epsilon(), d.cap()));
+    updates.withdraw(d.clientId());
     return roundComplete();
   }
 
@@ -700,7 +717,7 @@ public final class Federation {
       return closing;
     }
     long t0 = System.nanoTime();
-    float[] next = strategy.aggregateFit(round, model, List.copyOf(updates.values()));
+    float[] next = updates.aggregate();
     double aggSeconds = (System.nanoTime() - t0) / 1e9;
     List<StoredSpend> own = new ArrayList<>();
     if (strategy instanceof PrivacyAccounted pa) {
@@ -713,7 +730,7 @@ public final class Federation {
     // counts, training loss and time) are functions of their data and are not published (-1/NaN).
     boolean suppress = strategy instanceof PrivacyAccounted;
     long examples = suppress ? RoundRecord.SUPPRESSED
-        : updates.values().stream().mapToLong(ClientUpdate::examples).sum();
+        : updates.examples();
     RoundRecord rec = new RoundRecord(round, updates.size(), examples, bytesUp, bytesDown, secondsOpen(nowMillis),
         aggSeconds, suppress ? Double.NaN : trainSecondsSum,
         suppress || lossExamples == 0 ? Double.NaN : lossSum / lossExamples);
@@ -828,7 +845,7 @@ public final class Federation {
 
   private void finish(String reason) {
     phase = Phase.FINISHED;
-    updates.clear();
+    updates = RoundUpdates.none(strategy, options.spec().parameterCount());
     selected = Set.of();
     finishReason = reason;
   }

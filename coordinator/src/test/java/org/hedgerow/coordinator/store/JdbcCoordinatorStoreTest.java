@@ -115,9 +115,9 @@ class JdbcCoordinatorStoreTest {
         assertEquals(JdbcCoordinatorStore.knownMigrations(), s.appliedMigrations(), at.toString());
       }
       try (JdbcCoordinatorStore s = JdbcCoordinatorStore.open(at)) {
-        assertEquals(Map.of(1, "V1__initial.sql", 2, "V2__signed_silo_spends.sql", 3, "V3__upload_hash.sql"),
-            s.appliedMigrations(), at.toString());
-        assertEquals(3, s.count("schema_migrations"), at.toString());
+        assertEquals(Map.of(1, "V1__initial.sql", 2, "V2__signed_silo_spends.sql", 3, "V3__upload_hash.sql",
+            4, "V4__update_body_files.sql"), s.appliedMigrations(), at.toString());
+        assertEquals(4, s.count("schema_migrations"), at.toString());
       }
     }
   }
