@@ -76,6 +76,7 @@ class JdbcCoordinatorStoreTest {
   private static Running start(StoreLocation at) {
     JdbcCoordinatorStore store = JdbcCoordinatorStore.open(at);
     Federation f = new Federation(OPTIONS, strategy());
+    f.readBodiesWith(store.updateBodies());
     assertNull(store.open(f.identity(), f.model(), f.strategy().state()));
     Federation.PendingJoin a = f.prepareRegister("a", KEY_A.publicKey(), 1);
     Federation.PendingJoin b = f.prepareRegister("b", KEY_B.publicKey(), 2);
