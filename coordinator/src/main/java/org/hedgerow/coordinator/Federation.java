@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.hedgerow.aggregation.strategy.ClientUpdate;
 import org.hedgerow.aggregation.strategy.PrivacyAccounted;
 import org.hedgerow.aggregation.strategy.Strategy;
 import org.hedgerow.aggregation.wire.ParameterCodec;
@@ -80,8 +79,8 @@ public final class Federation {
   public static final String COUNT_RELEASE_MECHANISM = "silo-count-gaussian";
   public static final String ROUND_MECHANISM = "dp-sgd-user";
 
-  /** An update waiting for its store write. */
-  public record PendingUpdate(Client client, StoredUpdate stored, ClientUpdate update) {}
+  /** An update waiting for its store write (its body, checked, in {@code stored}). */
+  public record PendingUpdate(Client client, StoredUpdate stored) {}
 
   /**
    * What to do with an upload: {@code alreadyAccepted} (a retry of an update already stored, answered
@@ -204,7 +203,7 @@ public final class Federation {
       List<StoredUpdate> open = new ArrayList<>(saved.openRoundUpdates());
       open.sort(java.util.Comparator.comparing(StoredUpdate::clientId));
       for (StoredUpdate u : open) {
-        f.count(u, null);
+        f.count(u);
         f.nextPosition = Math.max(f.nextPosition, u.position() + 1);
       }
     }
@@ -422,6 +421,7 @@ public final class Federation {
     deadlinePassed = false;
     selected = sample(r);
     updates = new RoundUpdates(r, model, strategy, options.spec().parameterCount(), selected, bodies);
+    declined.keySet().forEach(updates::withdraw); // asked (a resumed round) but sending nothing
   }
 
   /**
@@ -538,9 +538,8 @@ public final class Federation {
     if (examples < 1) {
       throw new RejectedException(400, "example count must be >= 1. Provided value: " + examples);
     }
-    float[] delta;
     try {
-      delta = ParameterCodec.decode(body, options.spec().parameterCount());
+      ParameterCodec.check(body, options.spec().parameterCount()); // decoded only when the round's sum takes it
     } catch (ParameterCodec.InvalidVectorException e) {
       throw new RejectedException(400, "update rejected: " + e.getMessage());
     }
@@ -549,7 +548,7 @@ public final class Federation {
     StoredUpdate stored = new StoredUpdate(round, client.id(), id, nextPosition++, trainedOnVersion, examples, body,
         Double.isFinite(trainSeconds) && trainSeconds >= 0 ? trainSeconds : 0, trainLoss, nowMillis,
         uploadId != null ? uploadHash : null);
-    PendingUpdate p = new PendingUpdate(client, stored, new ClientUpdate(client.id(), examples, delta));
+    PendingUpdate p = new PendingUpdate(client, stored);
     pendingUploads.put(client.id(), p);
     return new Admission(false, round, p);
   }
@@ -579,13 +578,13 @@ public final class Federation {
       throw new IllegalStateException("update of '" + p.client().id() + "' was not pending");
     }
     pendingUploads.remove(p.client().id());
-    count(p.stored(), p.update());
+    count(p.stored());
     return roundComplete();
   }
 
-  /** @param update the decoded update, or null (resumed: its body is read back when the sum needs it) */
-  private void count(StoredUpdate u, ClientUpdate update) {
-    updates.accept(u.clientId(), u.examples(), update == null ? null : update.delta(), u.body());
+  /** @param u an accepted update; its body is null when resumed (read back when the sum needs it) */
+  private void count(StoredUpdate u) {
+    updates.accept(u.clientId(), u.examples(), u.body());
     uploadIds.computeIfAbsent(u.round(), k -> new TreeMap<>()).put(u.clientId(),
         new org.hedgerow.coordinator.store.UploadKey(u.uploadId(), u.uploadHash()));
     bytesUp += (long) options.spec().parameterCount() * Float.BYTES; // every accepted body has exactly this size

@@ -17,15 +17,16 @@ import org.hedgerow.coordinator.store.UpdateBodies;
  * The open round's accepted updates, without holding them: for a rule with a running aggregate
  * (FedAvg, server optimisers, central DP) each update is added to one running sum as soon as every
  * client before it in id order has either sent its update or can no longer send one, so the sum is
- * the one {@code aggregateFit} computes, whatever the arrival order. An update that arrives ahead
- * of its turn is held decoded while few are ({@value #MAX_HELD}), else read back from the store's
- * body file when its turn comes. At the close the clients that never sent anything are skipped and
+ * the one {@code aggregateFit} computes, whatever the arrival order. Each body is decoded into one
+ * reused array just before it is added, so ingest allocates no vector. An update that arrives ahead
+ * of its turn keeps its received body while few do ({@value #MAX_HELD}), else is read back from the
+ * store's body file when its turn comes. At the close the clients that never sent anything are skipped and
  * the rest added in order. Rules that need every update at once (median, trimmed mean) read them
  * all back at the close. Without a body store (a federation used on its own, in tests) the raw
  * bodies are kept in memory instead.
  */
 final class RoundUpdates {
-  /** Decoded out-of-turn updates held in memory (1 MiB each at the load benchmark's size) before re-reading. */
+  /** Out-of-turn bodies held in memory (1 MiB each at the load benchmark's size) before re-reading. */
   static final int MAX_HELD = 16;
 
   private final int round;
@@ -40,8 +41,10 @@ final class RoundUpdates {
   private RunningAggregate running;
   /** Clients whose update the running sum may still have to wait for, in id order. */
   private final NavigableSet<String> waiting;
-  /** Accepted but not yet summed, in id order: the decoded delta, or null to read it back. */
-  private final TreeMap<String, float[]> outOfTurn = new TreeMap<>();
+  /** Accepted but not yet summed, in id order: the received body, or null to read it back. */
+  private final TreeMap<String, byte[]> outOfTurn = new TreeMap<>();
+  /** The one array bodies are decoded into before they are added. */
+  private float[] scratch;
   private int held;
   private boolean finished;
 
@@ -89,27 +92,27 @@ final class RoundUpdates {
   /**
    * An update is durable and counts.
    *
-   * @param delta its decoded delta, or null to read it back from the body store when needed
-   * @param body its raw bytes (kept only without a body store), or null if the store has them
+   * @param body its bytes, already checked ({@code ParameterCodec.check}), or null to read them back from
+   *     the body store when needed (a resumed round)
    */
-  void accept(String clientId, long examples, float[] delta, byte[] body) {
+  void accept(String clientId, long examples, byte[] body) {
     if (accepted.containsKey(clientId)) {
       throw new IllegalStateException("an update of '" + clientId + "' already counts in round " + round);
     }
     accepted.put(clientId, examples);
     if (bodies == null) {
-      kept.put(clientId, body != null ? body : ParameterCodec.encode(delta));
+      kept.put(clientId, body);
     }
     if (running == null) {
       return; // read back at the close
     }
     if (clientId.equals(next())) {
-      add(clientId, delta);
+      add(clientId, body);
       drain();
     } else {
-      boolean hold = delta != null && held < MAX_HELD;
+      boolean hold = body != null && held < MAX_HELD;
       held += hold ? 1 : 0;
-      outOfTurn.put(clientId, hold ? delta : null);
+      outOfTurn.put(clientId, hold ? body : null);
     }
   }
 
@@ -126,20 +129,28 @@ final class RoundUpdates {
 
   private void drain() {
     for (String id = next(); id != null && outOfTurn.containsKey(id); id = next()) {
-      float[] delta = outOfTurn.remove(id);
-      held -= delta != null ? 1 : 0;
-      add(id, delta);
+      byte[] body = outOfTurn.remove(id);
+      held -= body != null ? 1 : 0;
+      add(id, body);
     }
   }
 
-  private void add(String clientId, float[] delta) {
+  private void add(String clientId, byte[] body) {
     waiting.remove(clientId);
-    running.add(new ClientUpdate(clientId, accepted.get(clientId), delta != null ? delta : read(clientId)));
+    if (scratch == null) {
+      scratch = new float[dimension];
+    }
+    ParameterCodec.decodeInto(body != null ? body : read(clientId), scratch);
+    running.add(new ClientUpdate(clientId, accepted.get(clientId), scratch));
   }
 
-  private float[] read(String clientId) {
-    byte[] b = bodies != null ? bodies.read(round, clientId) : kept.get(clientId);
-    return ParameterCodec.decode(b, dimension);
+  private byte[] read(String clientId) {
+    return bodies != null ? bodies.read(round, clientId) : kept.get(clientId);
+  }
+
+  /** A body read back and checked again (it left this process's memory). */
+  private float[] decoded(String clientId) {
+    return ParameterCodec.decode(read(clientId), dimension);
   }
 
   /**
@@ -153,15 +164,15 @@ final class RoundUpdates {
     }
     if (running == null) {
       List<ClientUpdate> all = new ArrayList<>(accepted.size());
-      accepted.forEach((id, examples) -> all.add(new ClientUpdate(id, examples, read(id))));
+      accepted.forEach((id, examples) -> all.add(new ClientUpdate(id, examples, decoded(id))));
       return strategy.aggregateFit(round, current, all);
     }
     if (finished) {
       running = strategy.runningAggregate(round, current).orElseThrow();
-      accepted.forEach((id, examples) -> running.add(new ClientUpdate(id, examples, read(id))));
+      accepted.forEach((id, examples) -> running.add(new ClientUpdate(id, examples, decoded(id))));
     } else {
       waiting.clear();
-      for (Map.Entry<String, float[]> e : outOfTurn.entrySet()) {
+      for (Map.Entry<String, byte[]> e : outOfTurn.entrySet()) {
         add(e.getKey(), e.getValue());
       }
       outOfTurn.clear();

@@ -9,7 +9,7 @@ package org.hedgerow.aggregation.strategy;
  */
 public interface RunningAggregate {
   /**
-   * Adds the next update.
+   * Adds the next update. Its delta is not kept (the caller may reuse the array).
    *
    * @throws IllegalArgumentException if its dimension is not the model's or its client id does not
    *     come after the previous one's
