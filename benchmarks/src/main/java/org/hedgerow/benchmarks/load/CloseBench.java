@@ -52,17 +52,18 @@ public final class CloseBench {
         "binary-cross-entropy", 1e-3);
     System.out.println("# closebench: " + dim + " float32 per update, load " + LoadBench.loadAverage());
     System.out.println("clients\taggregator\torder\taccepted_ms_total\taggregate_ms\tpersist_ms\tclose_ms");
+    run(spec, 100, "fedavg", "shuffled", "# warm-up (JIT), not measured: ");
     for (String n : a.getOrDefault("clients", "100,1000").split(",")) {
       for (String agg : a.getOrDefault("aggregators", "fedavg,median").split(",")) {
         for (String order : a.getOrDefault("orders", "sorted,shuffled,reversed").split(",")) {
-          run(spec, Integer.parseInt(n), agg, order);
+          run(spec, Integer.parseInt(n), agg, order, "");
           System.gc();
         }
       }
     }
   }
 
-  private static void run(ModelSpec spec, int n, String aggregator, String order) throws Exception {
+  private static void run(ModelSpec spec, int n, String aggregator, String order, String prefix) throws Exception {
     Path dir = Files.createTempDirectory("hedgerow-closebench-");
     Strategy strategy = Aggregators.create(AggregatorSpec.of(aggregator), new FitConfig(1, 32, 1));
     CoordinatorOptions options = CoordinatorOptions.of(spec, 1, n, 1);
@@ -122,7 +123,7 @@ public final class CloseBench {
       store.closeRound(close).join();
       long t2 = System.nanoTime();
       f.closed(close);
-      System.out.printf(Locale.ROOT, "%d\t%s\t%s\t%.0f\t%.1f\t%.1f\t%.1f%n", n, aggregator, order, acceptedNanos / 1e6,
+      System.out.printf(Locale.ROOT, "%s%d\t%s\t%s\t%.0f\t%.1f\t%.1f\t%.1f%n", prefix, n, aggregator, order, acceptedNanos / 1e6,
           (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t2 - t0) / 1e6);
     } finally {
       try (var files = Files.walk(dir)) {

@@ -722,13 +722,18 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       applyTransition(c, close.next());
       return null;
     }).thenApply(v -> {
-      // Committed: the round's bodies are no longer needed. A file left by a failure here is deleted on the next open.
+      // Committed: the round's bodies are no longer needed. Deleted by a later writer task, off the path of the
+      // answer that waits for this close (unlinking a 1 GiB file takes a while); a file left by a crash before
+      // that is deleted on the next open.
       bodyIndex.remove(close.round());
-      try {
-        bodies.delete(close.round());
-      } catch (StoreException e) {
-        log.warn("round {} closed, but its body file stays: {}", close.round(), e.getMessage());
-      }
+      writer.submit(c -> {
+        try {
+          bodies.delete(close.round());
+        } catch (StoreException e) {
+          log.warn("round {} closed, but its body file stays: {}", close.round(), e.getMessage());
+        }
+        return null;
+      });
       return v;
     });
   }
