@@ -44,8 +44,12 @@ import org.slf4j.LoggerFactory;
  * unless the location asks for {@code NORMAL} (survives a killed process, not every power loss;
  * "acknowledged means durable" must hold for both). Not WAL: an update's 1 MiB body lands in new
  * pages, which a rollback journal writes once, where WAL writes them twice (log, then checkpoint) —
- * measured 0.37 → 0.64 of the bare endpoint's upload throughput (docs/benchmarks.md). The store has
- * one connection, so WAL's concurrent readers bring nothing.
+ * measured 0.37 → 0.64 of the bare endpoint's upload throughput (docs/benchmarks.md), when bodies were
+ * BLOBs. The store has one connection, so WAL's concurrent readers bring nothing.
+ *
+ * <p>Since schema version 4 an update's body is not in the database: {@link UpdateBodyLog} appends it to
+ * its round's body file, forced to disk before the commit of the row that names its offset, length
+ * and SHA-256 (the writer's {@code beforeCommit}).
  */
 public final class JdbcCoordinatorStore implements CoordinatorStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcCoordinatorStore.class);
