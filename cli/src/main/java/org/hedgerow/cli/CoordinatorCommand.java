@@ -198,7 +198,11 @@ public class CoordinatorCommand implements Runnable {
       int expected = clients == null ? 0 : clients;
       String storeSpec = store != null ? store
           : dir != null ? "sqlite:" + dir.resolve("coordinator.db") : null;
-      CoordinatorStore st = storeSpec == null ? null : JdbcCoordinatorStore.open(StoreLocation.parse(storeSpec));
+      StoreLocation location = storeSpec == null ? null : StoreLocation.parse(storeSpec);
+      if (location != null && location.kind() == StoreLocation.Kind.POSTGRESQL && dir != null) {
+        location = location.withBodyDirectory(dir.resolve("update-bodies")); // the open round's update bodies
+      }
+      CoordinatorStore st = location == null ? null : JdbcCoordinatorStore.open(location);
       AccessControl access = dir == null ? null : AccessControl.load(dir, st, !insecureHttp);
       CoordinatorVerticle v;
       try {

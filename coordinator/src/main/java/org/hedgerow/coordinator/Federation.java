@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.hedgerow.aggregation.strategy.ClientUpdate;
 import org.hedgerow.aggregation.strategy.PrivacyAccounted;
 import org.hedgerow.aggregation.strategy.Strategy;
 import org.hedgerow.aggregation.wire.ParameterCodec;
@@ -78,8 +77,8 @@ public final class Federation {
   public static final String COUNT_RELEASE_MECHANISM = "silo-count-gaussian";
   public static final String ROUND_MECHANISM = "dp-sgd-user";
 
-  /** An update waiting for its store write. */
-  public record PendingUpdate(Client client, StoredUpdate stored, ClientUpdate update) {}
+  /** An update waiting for its store write (its body, checked, in {@code stored}). */
+  public record PendingUpdate(Client client, StoredUpdate stored) {}
 
   /**
    * What to do with an upload: {@code alreadyAccepted} (a retry of an update already stored, answered
@@ -95,7 +94,10 @@ public final class Federation {
   private final Map<String, Client> clientsById = new LinkedHashMap<>();
   private final RegistrationTokens tokens = new RegistrationTokens();
   private final Map<String, PendingJoin> pendingJoins = new HashMap<>();
-  private final Map<String, ClientUpdate> updates = new TreeMap<>();
+  /** The open round's accepted updates, summed as they come (not held). */
+  private RoundUpdates updates;
+  /** Reads accepted bodies back from the store; null: {@link RoundUpdates} keeps them in memory. */
+  private org.hedgerow.coordinator.store.UpdateBodies bodies;
   private final Map<String, PendingUpdate> pendingUploads = new HashMap<>();
   private final Set<String> pendingDeclines = new TreeSet<>();
   private final Map<Integer, Map<String, org.hedgerow.coordinator.store.UploadKey>> uploadIds = new TreeMap<>();
@@ -135,6 +137,15 @@ public final class Federation {
     this.strategy = strategy;
     this.sampler = new ClientSampler(options.seed(), options.clientsPerRound());
     this.model = strategy.initializeParameters(options.spec(), options.seed());
+    this.updates = RoundUpdates.none(strategy, options.spec().parameterCount());
+  }
+
+  /**
+   * Where accepted update bodies are read back from (the store's body files), so that no round holds
+   * its updates in memory. Set before the first round opens; without it the raw bodies are kept.
+   */
+  public void readBodiesWith(org.hedgerow.coordinator.store.UpdateBodies bodies) {
+    this.bodies = bodies;
   }
 
   /**
@@ -185,11 +196,14 @@ public final class Federation {
     f.phase = Phase.valueOf(saved.phase());
     f.round = saved.round();
     f.finishReason = saved.finishReason();
+    f.bodies = saved.bodies();
     if (f.phase == Phase.TRAINING) {
       f.openRound(saved.round(), saved.roundOpenedAtMillis());
-      for (StoredUpdate u : saved.openRoundUpdates()) {
-        f.count(u, new ClientUpdate(u.clientId(), u.examples(),
-            ParameterCodec.decode(u.body(), options.spec().parameterCount())));
+      // In client-id order, so the running sum reads each body back once.
+      List<StoredUpdate> open = new ArrayList<>(saved.openRoundUpdates());
+      open.sort(java.util.Comparator.comparing(StoredUpdate::clientId));
+      for (StoredUpdate u : open) {
+        f.count(u);
         f.nextPosition = Math.max(f.nextPosition, u.position() + 1);
       }
     }
@@ -379,7 +393,6 @@ public final class Federation {
   private void openRound(int r, long atMillis) {
     round = r;
     phase = Phase.TRAINING;
-    updates.clear();
     roundOpenedAtMillis = atMillis;
     nextPosition = 0;
     bytesUp = 0;
@@ -389,6 +402,8 @@ public final class Federation {
     lossExamples = 0;
     deadlinePassed = false;
     selected = sample(r);
+    updates = new RoundUpdates(r, model, strategy, options.spec().parameterCount(), selected, bodies);
+    declined.keySet().forEach(updates::withdraw); // asked (a resumed round) but sending nothing
   }
 
   /** The clients asked in round {@code r} (see {@link ClientSampler}) out of those active when it opens. */
@@ -473,7 +488,7 @@ public final class Federation {
     if (closing != null || deadlinePassed) {
       throw new RejectedException(409, "round " + round + " is closing (its deadline passed): the update came too late");
     }
-    if (updates.containsKey(client.id())) {
+    if (updates.contains(client.id())) {
       throw new RejectedException(409, "an update from '" + client.id() + "' for round " + round + " was already accepted");
     }
     if (!selected.contains(client.id())) {
@@ -489,9 +504,8 @@ public final class Federation {
     if (examples < 1) {
       throw new RejectedException(400, "example count must be >= 1. Provided value: " + examples);
     }
-    float[] delta;
     try {
-      delta = ParameterCodec.decode(body, options.spec().parameterCount());
+      ParameterCodec.check(body, options.spec().parameterCount()); // decoded only when the round's sum takes it
     } catch (ParameterCodec.InvalidVectorException e) {
       throw new RejectedException(400, "update rejected: " + e.getMessage());
     }
@@ -500,7 +514,7 @@ public final class Federation {
     StoredUpdate stored = new StoredUpdate(round, client.id(), id, nextPosition++, trainedOnVersion, examples, body,
         Double.isFinite(trainSeconds) && trainSeconds >= 0 ? trainSeconds : 0, trainLoss, nowMillis,
         uploadId != null ? uploadHash : null);
-    PendingUpdate p = new PendingUpdate(client, stored, new ClientUpdate(client.id(), examples, delta));
+    PendingUpdate p = new PendingUpdate(client, stored);
     pendingUploads.put(client.id(), p);
     return new Admission(false, round, p);
   }
@@ -530,15 +544,16 @@ public final class Federation {
       throw new IllegalStateException("update of '" + p.client().id() + "' was not pending");
     }
     pendingUploads.remove(p.client().id());
-    count(p.stored(), p.update());
+    count(p.stored());
     return roundComplete();
   }
 
-  private void count(StoredUpdate u, ClientUpdate update) {
-    updates.put(u.clientId(), update);
+  /** @param u an accepted update; its body is null when resumed (read back when the sum needs it) */
+  private void count(StoredUpdate u) {
+    updates.accept(u.clientId(), u.examples(), u.body());
     uploadIds.computeIfAbsent(u.round(), k -> new TreeMap<>()).put(u.clientId(),
         new org.hedgerow.coordinator.store.UploadKey(u.uploadId(), u.uploadHash()));
-    bytesUp += u.body().length;
+    bytesUp += (long) options.spec().parameterCount() * Float.BYTES; // every accepted body has exactly this size
     trainSecondsSum += u.trainSeconds();
     if (Double.isFinite(u.trainLoss())) {
       lossSum += u.trainLoss() * u.examples();
@@ -578,7 +593,7 @@ public final class Federation {
     if (declined.containsKey(client.id())) {
       throw new RejectedException(409, "'" + client.id() + "' already declined round " + declined.get(client.id()).round());
     }
-    if (updates.containsKey(client.id()) || pendingUploads.containsKey(client.id())) {
+    if (updates.contains(client.id()) || pendingUploads.containsKey(client.id())) {
       throw new RejectedException(409, "an update from '" + client.id() + "' for round " + round + " was already accepted");
     }
     if (pendingDeclines.contains(client.id())) {
@@ -602,6 +617,7 @@ public final class Federation {
   public boolean declined(StoredDecline d) {
     pendingDeclines.remove(d.clientId());
     declined.put(d.clientId(), new Declined(d.clientId(), d.round(), d.reason(), d.epsilon(), d.cap()));
+    updates.withdraw(d.clientId());
     return roundComplete();
   }
 
@@ -666,7 +682,7 @@ public final class Federation {
       return closing;
     }
     long t0 = System.nanoTime();
-    float[] next = strategy.aggregateFit(round, model, List.copyOf(updates.values()));
+    float[] next = updates.aggregate();
     double aggSeconds = (System.nanoTime() - t0) / 1e9;
     List<StoredSpend> own = new ArrayList<>();
     if (strategy instanceof PrivacyAccounted pa) {
@@ -679,7 +695,7 @@ public final class Federation {
     // counts, training loss and time) are functions of their data and are not published (-1/NaN).
     boolean suppress = strategy instanceof PrivacyAccounted;
     long examples = suppress ? RoundRecord.SUPPRESSED
-        : updates.values().stream().mapToLong(ClientUpdate::examples).sum();
+        : updates.examples();
     RoundRecord rec = new RoundRecord(round, updates.size(), examples, bytesUp, bytesDown, secondsOpen(nowMillis),
         aggSeconds, suppress ? Double.NaN : trainSecondsSum,
         suppress || lossExamples == 0 ? Double.NaN : lossSum / lossExamples);
@@ -794,7 +810,7 @@ public final class Federation {
 
   private void finish(String reason) {
     phase = Phase.FINISHED;
-    updates.clear();
+    updates = RoundUpdates.none(strategy, options.spec().parameterCount());
     selected = Set.of();
     finishReason = reason;
   }

@@ -97,17 +97,48 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
    */
   @Override
   public float[] aggregateFit(int round, float[] current, List<ClientUpdate> updates) {
-    double[] sum = new double[current.length];
+    RunningAggregate a = runningAggregate(round, current).orElseThrow();
     for (ClientUpdate u : Updates.sortedChecked(updates, current.length)) {
-      double[] d = new double[current.length];
-      for (int i = 0; i < d.length; i++) {
-        d[i] = u.delta()[i];
-      }
-      double[] c = L2Clipping.clip(d, clipNorm);
-      for (int i = 0; i < d.length; i++) {
-        sum[i] += c[i];
-      }
+      a.add(u);
     }
+    return a.finish();
+  }
+
+  /** The sum of clipped deltas, kept as updates arrive; the noise is drawn and the budget charged at {@code finish}. */
+  @Override
+  public Optional<RunningAggregate> runningAggregate(int round, float[] current) {
+    WeightedSum clipped = new WeightedSum(current.length);
+    return Optional.of(new RunningAggregate() {
+      @Override
+      public void add(ClientUpdate update) {
+        clipped.addUnweighted(update, this::clip);
+      }
+
+      private double[] clip(float[] delta) {
+        double[] d = new double[delta.length];
+        for (int i = 0; i < d.length; i++) {
+          d[i] = delta[i];
+        }
+        return L2Clipping.clip(d, clipNorm);
+      }
+
+      @Override
+      public int count() {
+        return clipped.count();
+      }
+
+      @Override
+      public float[] finish() {
+        if (clipped.count() == 0) {
+          throw new IllegalArgumentException("cannot aggregate a round without updates");
+        }
+        return release(round, current, clipped.sum());
+      }
+    });
+  }
+
+  /** Charges the budget (throwing before anything is released), noises the sum and hands its mean to the delegate. */
+  private float[] release(int round, float[] current, double[] sum) {
     budget.spend(round, MECHANISM, noiseMultiplier, 1.0, 1, clipNorm); // throws before anything is released
     double[] noisy = noise.addNoise(sum, noiseMultiplier * clipNorm);
     double[] mean = new double[current.length];

@@ -31,6 +31,11 @@ public final class FedAvg implements Strategy {
     return Updates.apply(current, Updates.weightedMean(updates, current.length));
   }
 
+  @Override
+  public java.util.Optional<RunningAggregate> runningAggregate(int round, float[] current) {
+    return java.util.Optional.of(Updates.weightedMeanThen(current.length, mean -> Updates.apply(current, mean)));
+  }
+
   /** Σ n_k Δ_k / Σ n_k, in double, clients taken in id order (see {@link Updates#weightedMean}). */
   public static double[] weightedMean(List<ClientUpdate> updates, int dimension) {
     return Updates.weightedMean(updates, dimension);

@@ -66,6 +66,11 @@ public abstract class ServerOptimizer implements Strategy {
   }
 
   @Override
+  public final java.util.Optional<RunningAggregate> runningAggregate(int round, float[] current) {
+    return java.util.Optional.of(Updates.weightedMeanThen(current.length, mean -> aggregateMean(round, current, mean)));
+  }
+
+  @Override
   public final float[] aggregateMean(int round, float[] current, double[] weightedMeanDelta) {
     int n = current.length;
     if (weightedMeanDelta.length != n) {

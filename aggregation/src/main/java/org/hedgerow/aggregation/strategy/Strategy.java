@@ -38,6 +38,15 @@ public interface Strategy {
     return next;
   }
 
+  /**
+   * The round's aggregation as a running sum, if this rule can work from one (fed in ascending
+   * client-id order, it gives exactly what {@link #aggregateFit} gives); empty if the rule needs all
+   * updates at once (median, trimmed mean).
+   */
+  default java.util.Optional<RunningAggregate> runningAggregate(int round, float[] current) {
+    return java.util.Optional.empty();
+  }
+
   /** True if {@link #aggregateFit} needs each client's update (so secure aggregation cannot be used). */
   default boolean needsIndividualUpdates() {
     return false;

@@ -67,6 +67,27 @@ public final class UpdateNormBound implements Strategy {
     return delegate.aggregateFit(round, current, bounded);
   }
 
+  /** The delegate's running aggregate, fed the bounded updates; empty if the delegate has none. */
+  @Override
+  public java.util.Optional<RunningAggregate> runningAggregate(int round, float[] current) {
+    return delegate.runningAggregate(round, current).map(a -> new RunningAggregate() {
+      @Override
+      public void add(ClientUpdate update) {
+        a.add(bound(update));
+      }
+
+      @Override
+      public int count() {
+        return a.count();
+      }
+
+      @Override
+      public float[] finish() {
+        return a.finish();
+      }
+    });
+  }
+
   @Override
   public boolean needsIndividualUpdates() {
     return true;

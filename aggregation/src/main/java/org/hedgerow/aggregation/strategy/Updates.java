@@ -34,20 +34,35 @@ public final class Updates {
 
   /** Σ nₖΔₖ / Σ nₖ, in double, clients taken in id order. */
   public static double[] weightedMean(List<ClientUpdate> updates, int dimension) {
-    double[] sum = new double[dimension];
-    double total = 0;
+    WeightedSum sum = new WeightedSum(dimension);
     for (ClientUpdate u : sortedChecked(updates, dimension)) {
-      double w = u.examples();
-      total += w;
-      float[] d = u.delta();
-      for (int i = 0; i < dimension; i++) {
-        sum[i] += w * d[i];
+      sum.addWeighted(u);
+    }
+    return sum.mean();
+  }
+
+  /**
+   * A running example-weighted mean whose {@code finish} hands the mean to {@code step} (FedAvg adds
+   * it to the model, a server optimiser takes its step with it).
+   */
+  static RunningAggregate weightedMeanThen(int dimension, java.util.function.Function<double[], float[]> step) {
+    WeightedSum sum = new WeightedSum(dimension);
+    return new RunningAggregate() {
+      @Override
+      public void add(ClientUpdate update) {
+        sum.addWeighted(update);
       }
-    }
-    for (int i = 0; i < dimension; i++) {
-      sum[i] /= total;
-    }
-    return sum;
+
+      @Override
+      public int count() {
+        return sum.count();
+      }
+
+      @Override
+      public float[] finish() {
+        return step.apply(sum.mean());
+      }
+    };
   }
 
   /** The L2 norm of {@code x}, accumulated in double. */

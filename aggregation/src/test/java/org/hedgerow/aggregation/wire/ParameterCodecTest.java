@@ -32,4 +32,24 @@ class ParameterCodecTest {
     assertThrows(ParameterCodec.InvalidVectorException.class,
         () -> ParameterCodec.decode(ParameterCodec.encode(new float[] {Float.NEGATIVE_INFINITY}), 1));
   }
+
+  @Test
+  void check_nonFiniteOrWrongLength_refusedAsDecodeRefusesAndFiniteDecodedIntoGivenArray() {
+    float[] ok = {0f, -0f, Float.MIN_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE, 1.5f};
+    byte[] bytes = ParameterCodec.encode(ok);
+    ParameterCodec.check(bytes, ok.length);
+    float[] into = new float[ok.length];
+    ParameterCodec.decodeInto(bytes, into);
+    assertArrayEquals(ok, into);
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        Float.intBitsToFloat(0x7fc00001)}) {
+      float[] v = ok.clone();
+      v[4] = bad;
+      byte[] b = ParameterCodec.encode(v);
+      ParameterCodec.InvalidVectorException e = assertThrows(ParameterCodec.InvalidVectorException.class,
+          () -> ParameterCodec.check(b, v.length));
+      assertTrue(e.getMessage().startsWith("entry 4 is " + bad), e.getMessage());
+    }
+    assertThrows(ParameterCodec.InvalidVectorException.class, () -> ParameterCodec.check(bytes, ok.length + 1));
+  }
 }

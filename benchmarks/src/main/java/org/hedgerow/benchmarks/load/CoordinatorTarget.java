@@ -102,9 +102,17 @@ public final class CoordinatorTarget implements LoadTarget {
     }
     // Assembled as 'coordinator start' assembles it: one round of FedAvg, every client required.
     verticle = CoordinatorBuilder.of(FederationConfig.plain(spec, 1, 1, new FitConfig(1, 32, 1), AggregatorSpec.DEFAULT))
-        .clients(clients, clients).store(store).access(access).build();
+        .clients(clients, clients).store(store).access(access)
+        // Every simulated silo enrols from the one loopback address in the untimed set-up: lift the per-address
+        // enrolment rate limit (2/s) for it. The timed uploads keep every other limit.
+        .limits(org.hedgerow.coordinator.ServiceLimits.DEFAULTS.withEnrolRate(1e6, 1e6)).build();
     roundClosed = new CountDownLatch(1);
-    verticle.onRoundClosed((rec, model) -> roundClosed.countDown());
+    verticle.onRoundClosed((rec, model) -> {
+      // Aggregation inside the close (for a streamed rule: the last updates' turn and the final division).
+      System.out.printf(java.util.Locale.ROOT, "# %s N=%d: aggregation at the close %.1f ms%n", name(), clients,
+          rec.aggregationSeconds() * 1000);
+      roundClosed.countDown();
+    });
     deployment = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);
     return verticle.port();
   }

@@ -78,7 +78,7 @@ public final class LoadBench {
             + "JVM %s, %d CPUs, max heap %d MiB%n", bytes.length, delta.length, Arrays.toString(clientCounts), Arrays.toString(repsPerN), Arrays.toString(warmupPerN),
         maxConnections, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
-    System.out.println("target\tclients\trep\twall_s\tuploads_per_s\tMiB_per_s\tp50_ms\tp99_ms\tmax_ms\tserver_cpu_s\tdriver_cpu_s\tprocess_cpu_s\tstore_writer_cpu_s\tgc_jit_vm_cpu_s");
+    System.out.println("target\tclients\trep\twall_s\tuploads_per_s\tMiB_per_s\tp50_ms\tp99_ms\tmax_ms\ttail_ms\tserver_cpu_s\tdriver_cpu_s\tprocess_cpu_s\tstore_writer_cpu_s\tgc_jit_vm_cpu_s");
     Map<String, List<WaveResult>> all = new LinkedHashMap<>();
     for (int c = 0; c < clientCounts.length; c++) {
       int n = clientCounts[c];
@@ -94,14 +94,14 @@ public final class LoadBench {
             System.out.printf(Locale.ROOT, "%s\t%d\t%s\tFAILED: %s%n", t.name(), n, rep < 0 ? "warmup" : Integer.toString(rep + 1), e);
             continue;
           }
-          System.out.printf(Locale.ROOT, "%s\t%d\t%s\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f%n", t.name(), n,
+          System.out.printf(Locale.ROOT, "%s\t%d\t%s\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f%n", t.name(), n,
               rep < 0 ? "warmup" : Integer.toString(rep + 1), w.wallSeconds(), w.uploadsPerSecond(), w.mebibytesPerSecond(),
-              w.percentileMillis(50), w.percentileMillis(99), w.percentileMillis(100), w.serverCpuSeconds(),
+              w.percentileMillis(50), w.percentileMillis(99), w.percentileMillis(100), w.tailMillis(), w.serverCpuSeconds(),
               w.clientCpuSeconds(), w.processCpuSeconds(), w.storeWriterCpuSeconds(), w.vmCpuSeconds());
           if (rep >= 0) {
             all.computeIfAbsent(t.name() + "\t" + n, k -> new ArrayList<>()).add(w);
           }
-          System.gc(); // the coordinator's last round holds N MiB of updates; don't bill that to the next wave
+          System.gc(); // don't bill one wave's garbage to the next
         }
       }
     }
@@ -140,7 +140,7 @@ public final class LoadBench {
     System.out.println();
     System.out.println("# summary over measured reps: median (min..max), mean ± sd; latencies pooled over reps; "
         + "ratio = median/median of baseline, paired = median (min..max) of per-rep ratios");
-    System.out.println("target\tclients\treps\tuploads_per_s_median\tmin..max\tmean ± sd\tp50_ms\tp99_ms"
+    System.out.println("target\tclients\treps\tuploads_per_s_median\tmin..max\tmean ± sd\tp50_ms\tp99_ms\ttail_ms_median"
         + "\tserver_cpu_per_upload_ms\tdriver_cpu_per_upload_ms\tprocess_cpu_per_upload_ms\tstore_writer_cpu_per_upload_ms\tgc_jit_vm_cpu_per_upload_ms\tbaseline\tratio\tpaired_ratio");
     for (Map.Entry<String, List<WaveResult>> e : all.entrySet()) {
       List<WaveResult> ws = e.getValue();
@@ -167,9 +167,9 @@ public final class LoadBench {
         }
         paired = String.format(Locale.ROOT, "%.3f (%.3f..%.3f)", median(per), min(per), max(per));
       }
-      System.out.printf(Locale.ROOT, "%s\t%s\t%d\t%.1f\t%.1f..%.1f\t%.1f ± %.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s%n",
+      System.out.printf(Locale.ROOT, "%s\t%s\t%d\t%.1f\t%.1f..%.1f\t%.1f ± %.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s%n",
           key[0], key[1], ws.size(), median(ups), min(ups), max(ups), mean(ups), sd(ups), WaveResult.percentile(lat, 50),
-          WaveResult.percentile(lat, 99), serverCpu, driverCpu, processCpu, writerCpu, vmCpu, base == null ? "-" : baseline, ratio, paired);
+          WaveResult.percentile(lat, 99), median(ws.stream().mapToDouble(WaveResult::tailMillis).toArray()), serverCpu, driverCpu, processCpu, writerCpu, vmCpu, base == null ? "-" : baseline, ratio, paired);
     }
   }
 

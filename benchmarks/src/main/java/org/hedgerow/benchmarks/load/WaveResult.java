@@ -24,6 +24,16 @@ public record WaveResult(String target, int clients, long bodyBytes, double[] la
     return clients * (double) bodyBytes / (1 << 20) / wallSeconds;
   }
 
+  /**
+   * How much longer the last answer took than the one before it. For the coordinator that is the
+   * round's close: the update that completes the round is answered only once the next model is
+   * durable, every other one as soon as its own write is.
+   */
+  public double tailMillis() {
+    int n = latenciesMillis.length;
+    return n < 2 ? 0 : latenciesMillis[n - 1] - latenciesMillis[n - 2];
+  }
+
   /** Nearest-rank percentile of the sorted latencies. */
   public double percentileMillis(double p) {
     return percentile(latenciesMillis, p);

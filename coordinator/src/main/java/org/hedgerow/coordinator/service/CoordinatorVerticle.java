@@ -113,6 +113,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     Federation fresh = new Federation(options, strategy);
     StoredState saved = store.open(fresh.identity(), fresh.model(), strategy.state());
     this.federation = saved == null ? fresh : Federation.resume(options, strategy, saved);
+    federation.readBodiesWith(store.updateBodies()); // rounds sum bodies as they come, reading back from the store
     if (access != null) {
       federation.countEnrolledWith(access::activeEnrolments);
     }

@@ -39,10 +39,14 @@ public interface CoordinatorStore extends CredentialStore, AutoCloseable {
   CompletableFuture<Void> transition(Transition t);
 
   /**
-   * Stores an accepted update. Completes with false, storing nothing, if its round is not open in
+   * Stores an accepted update: its body in the round's body file, forced to disk before the row that
+   * points to it commits. Completes with false, storing nothing, if its round is not open in
    * the store (it closed in the meantime) or the client already has an update in that round.
    */
   CompletableFuture<Boolean> saveUpdate(StoredUpdate update);
+
+  /** Reads the open round's accepted update bodies back (any thread). */
+  UpdateBodies updateBodies();
 
   /** Records that a client declined a round. */
   CompletableFuture<Void> decline(StoredDecline decline);

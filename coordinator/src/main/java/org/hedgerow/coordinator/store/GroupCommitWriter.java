@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * committed together (group commit), so N concurrent uploads cost one fsync instead of N. If any
  * operation of a batch fails, the batch is rolled back and each operation re-run in its own
  * transaction, so one bad operation fails alone. An operation's future completes only after its
- * transaction committed.
+ * transaction committed. {@code beforeCommit} runs before every commit: what the rows point to outside
+ * the database (update body files) is forced to disk first.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -37,10 +38,16 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Connection connection;
   private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private final Runnable beforeCommit;
   private volatile boolean closed;
 
   GroupCommitWriter(Connection connection, String name) {
+    this(connection, name, () -> {});
+  }
+
+  GroupCommitWriter(Connection connection, String name, Runnable beforeCommit) {
     this.connection = connection;
+    this.beforeCommit = beforeCommit;
     this.thread = new Thread(this::loop, name);
     this.thread.setDaemon(true);
     this.thread.start();
@@ -120,6 +127,7 @@ final class GroupCommitWriter implements AutoCloseable {
       for (Task<?> t : batch) {
         results.add(t.op().run(connection));
       }
+      beforeCommit.run();
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       rollback();

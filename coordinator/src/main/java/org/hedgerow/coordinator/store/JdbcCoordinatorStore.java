@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,8 +43,12 @@ import org.slf4j.LoggerFactory;
  * unless the location asks for {@code NORMAL} (survives a killed process, not every power loss;
  * "acknowledged means durable" must hold for both). Not WAL: an update's 1 MiB body lands in new
  * pages, which a rollback journal writes once, where WAL writes them twice (log, then checkpoint) —
- * measured 0.37 → 0.64 of the bare endpoint's upload throughput (docs/benchmarks.md). The store has
- * one connection, so WAL's concurrent readers bring nothing.
+ * measured 0.37 → 0.64 of the bare endpoint's upload throughput (docs/benchmarks.md), when bodies were
+ * BLOBs. The store has one connection, so WAL's concurrent readers bring nothing.
+ *
+ * <p>Since schema version 4 an update's body is not in the database: {@link UpdateBodyLog} appends it to
+ * its round's body file, forced to disk before the commit of the row that names its offset, length
+ * and SHA-256 (the writer's {@code beforeCommit}).
  */
 public final class JdbcCoordinatorStore implements CoordinatorStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcCoordinatorStore.class);
@@ -55,12 +60,16 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
 
   private final StoreLocation location;
   private final Connection connection;
+  private final UpdateBodyLog bodies;
+  /** Where each committed body of an open round lies, by round then client id (read from any thread). */
+  private final Map<Integer, Map<String, BodyLocation>> bodyIndex = new ConcurrentHashMap<>();
   private final GroupCommitWriter writer;
 
-  private JdbcCoordinatorStore(StoreLocation location, Connection connection) {
+  private JdbcCoordinatorStore(StoreLocation location, Connection connection, UpdateBodyLog bodies) {
     this.location = location;
     this.connection = connection;
-    this.writer = new GroupCommitWriter(connection, "hedgerow-store-writer");
+    this.bodies = bodies;
+    this.writer = new GroupCommitWriter(connection, "hedgerow-store-writer", bodies::sync);
   }
 
   /**
@@ -69,6 +78,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
    * @throws StoreException if the database cannot be reached or a migration fails
    */
   public static JdbcCoordinatorStore open(StoreLocation location) {
+    Path bodyDirectory = location.updateBodyDirectory(); // a PostgreSQL store without one fails before connecting
     Connection c;
     try {
       c = connect(location);
@@ -82,8 +92,15 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       throw e instanceof StoreException s ? s
           : new StoreException("cannot migrate the store " + location + ": " + e.getMessage(), e);
     }
-    log.info("store {} open (schema version {})", location, schemaVersion(c));
-    return new JdbcCoordinatorStore(location, c);
+    UpdateBodyLog bodies;
+    try {
+      bodies = new UpdateBodyLog(bodyDirectory);
+    } catch (StoreException e) {
+      closeQuietly(c);
+      throw e;
+    }
+    log.info("store {} open (schema version {}, update bodies in {})", location, schemaVersion(c), bodyDirectory);
+    return new JdbcCoordinatorStore(location, c, bodies);
   }
 
   private static Connection connect(StoreLocation location) throws SQLException, IOException {
@@ -435,21 +452,32 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       }
     }
     List<StoredUpdate> open = new ArrayList<>();
+    Map<String, BodyLocation> located = new TreeMap<>();
+    Map<String, byte[]> legacyBodies = new TreeMap<>();
     Map<Integer, Map<String, UploadKey>> uploadIds = new TreeMap<>();
     try (PreparedStatement p = c.prepareStatement("SELECT round, client_id, upload_id, position, trained_on_version, "
-        + "examples, body, train_seconds, train_loss, accepted_at, upload_hash FROM updates ORDER BY round, position");
+        + "examples, body, train_seconds, train_loss, accepted_at, upload_hash, body_offset, body_length, body_sha256 "
+        + "FROM updates ORDER BY round, position");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
         int ur = r.getInt(1);
         String client = r.getString(2);
         uploadIds.computeIfAbsent(ur, k -> new TreeMap<>()).put(client, new UploadKey(r.getString(3), r.getString(11)));
         byte[] body = r.getBytes(7);
-        if (ur == round && body != null && openedAt != 0) {
-          open.add(new StoredUpdate(ur, client, r.getString(3), r.getInt(4), r.getInt(5), r.getLong(6), body,
+        long offset = r.getLong(12);
+        boolean inFile = !r.wasNull();
+        if (ur == round && (body != null || inFile) && openedAt != 0) {
+          open.add(new StoredUpdate(ur, client, r.getString(3), r.getInt(4), r.getInt(5), r.getLong(6), null,
               nullableDouble(r, 8), nullableDouble(r, 9), r.getLong(10), r.getString(11)));
+          if (inFile) {
+            located.put(client, new BodyLocation(offset, r.getInt(13), r.getString(14)));
+          } else {
+            legacyBodies.put(client, body);
+          }
         }
       }
     }
+    openBodies(c, openedAt != 0 ? round : 0, located, legacyBodies);
     List<StoredDecline> declines = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement(
         "SELECT client_id, round, reason, epsilon, cap, declined_at FROM declines ORDER BY declined_at, client_id");
@@ -478,7 +506,62 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
     }
     return new StoredState(phase, round, openedAt, version, model, state, finishReason, participants, bearer, open,
         uploadIds, declines, ledger, coordinatorSpends,
-        history, aborted);
+        history, aborted, updateBodies());
+  }
+
+  /**
+   * Brings the body files in line with the committed rows: checks every open-round body against its
+   * length and SHA-256 (an acknowledged update must be intact), cuts off bytes past the last one (an
+   * append whose row never committed: nothing was acknowledged for it), moves bodies still in the
+   * database (rows of schema version 3) into the file, and deletes the files of closed rounds.
+   */
+  private void openBodies(Connection c, int openRound, Map<String, BodyLocation> located,
+      Map<String, byte[]> legacyBodies) throws SQLException {
+    bodies.deleteAllBut(openRound);
+    bodyIndex.clear();
+    if (openRound == 0) {
+      return;
+    }
+    long end = 0;
+    for (Map.Entry<String, BodyLocation> e : located.entrySet()) {
+      bodies.read(openRound, e.getValue(), true);
+      end = Math.max(end, e.getValue().end());
+    }
+    long cut = bodies.truncate(openRound, end);
+    if (cut > 0) {
+      log.warn("round {}: cut {} bytes off {} (bodies appended for uploads whose commit never happened; none of them "
+          + "was acknowledged)", openRound, cut, bodies.file(openRound));
+    }
+    Map<String, BodyLocation> index = new ConcurrentHashMap<>(located);
+    for (Map.Entry<String, byte[]> e : legacyBodies.entrySet()) {
+      BodyLocation at = bodies.append(openRound, e.getValue());
+      try (PreparedStatement p = c.prepareStatement("UPDATE updates SET body = NULL, body_offset = ?, body_length = ?, "
+          + "body_sha256 = ? WHERE round = ? AND client_id = ?")) {
+        setLocation(p, 1, at);
+        p.setInt(4, openRound);
+        p.setString(5, e.getKey());
+        p.executeUpdate();
+      }
+      index.put(e.getKey(), at);
+    }
+    bodyIndex.put(openRound, index);
+  }
+
+  private static void setLocation(PreparedStatement p, int first, BodyLocation at) throws SQLException {
+    p.setLong(first, at.offset());
+    p.setInt(first + 1, at.length());
+    p.setString(first + 2, at.sha256());
+  }
+
+  @Override
+  public UpdateBodies updateBodies() {
+    return (round, clientId) -> {
+      BodyLocation at = bodyIndex.getOrDefault(round, Map.of()).get(clientId);
+      if (at == null) {
+        throw new StoreException("the store holds no body of an update of '" + clientId + "' in round " + round);
+      }
+      return bodies.read(round, at, false);
+    };
   }
 
   @Override
@@ -528,6 +611,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
 
   @Override
   public CompletableFuture<Boolean> saveUpdate(StoredUpdate u) {
+    BodyLocation[] written = new BodyLocation[1];
     return writer.submit(c -> {
       // Never into a round that is no longer open: the close and the update race on the event loop
       // only in theory, but the store is where the guarantee must hold.
@@ -548,23 +632,31 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
           }
         }
       }
+      // The body goes to the round's file once; the writer forces the file to disk before this row commits.
+      BodyLocation at = bodies.append(u.round(), u.body());
       try (PreparedStatement p = c.prepareStatement("INSERT INTO updates (round, client_id, upload_id, position, "
-          + "trained_on_version, examples, body, train_seconds, train_loss, accepted_at, upload_hash) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "trained_on_version, examples, train_seconds, train_loss, accepted_at, upload_hash, body_offset, "
+          + "body_length, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         p.setInt(1, u.round());
         p.setString(2, u.clientId());
         p.setString(3, u.uploadId());
         p.setInt(4, u.position());
         p.setInt(5, u.trainedOnVersion());
         p.setLong(6, u.examples());
-        p.setBytes(7, u.body());
-        setDouble(p, 8, u.trainSeconds());
-        setDouble(p, 9, u.trainLoss());
-        p.setLong(10, u.acceptedAtMillis());
-        p.setString(11, u.uploadHash());
+        setDouble(p, 7, u.trainSeconds());
+        setDouble(p, 8, u.trainLoss());
+        p.setLong(9, u.acceptedAtMillis());
+        p.setString(10, u.uploadHash());
+        setLocation(p, 11, at);
         p.executeUpdate();
       }
+      written[0] = at;
       return true;
+    }).thenApply(saved -> {
+      if (saved) { // committed: readable from now on
+        bodyIndex.computeIfAbsent(u.round(), r -> new ConcurrentHashMap<>()).put(u.clientId(), written[0]);
+      }
+      return saved;
     });
   }
 
@@ -587,7 +679,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
 
   @Override
   public CompletableFuture<Void> closeRound(RoundClose close) {
-    return writer.submit(c -> {
+    return writer.<Void>submit(c -> {
       long now = close.next().atMillis();
       if (close.producedModel()) {
         RoundRecord rec = close.record();
@@ -625,12 +717,27 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       for (StoredSpend s : close.coordinatorSpends()) {
         insertSpend(c, s, SOURCE_COORDINATOR, position++);
       }
-      try (PreparedStatement p = c.prepareStatement("UPDATE updates SET body = NULL WHERE round = ?")) {
+      try (PreparedStatement p = c.prepareStatement("UPDATE updates SET body = NULL, body_offset = NULL, "
+          + "body_length = NULL, body_sha256 = NULL WHERE round = ?")) {
         p.setInt(1, close.round());
         p.executeUpdate();
       }
       applyTransition(c, close.next());
       return null;
+    }).thenApply(v -> {
+      // Committed: the round's bodies are no longer needed. Deleted by a later writer task, off the path of the
+      // answer that waits for this close (unlinking a 1 GiB file takes a while); a file left by a crash before
+      // that is deleted on the next open.
+      bodyIndex.remove(close.round());
+      writer.submit(c -> {
+        try {
+          bodies.delete(close.round());
+        } catch (StoreException e) {
+          log.warn("round {} closed, but its body file stays: {}", close.round(), e.getMessage());
+        }
+        return null;
+      });
+      return v;
     });
   }
 
@@ -709,7 +816,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
   public long storedUpdateBodies() {
     return writer.call(c -> {
       try (Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT COUNT(*) FROM updates WHERE body IS NOT NULL")) {
+          ResultSet r = s.executeQuery("SELECT COUNT(*) FROM updates WHERE body IS NOT NULL OR body_length IS NOT NULL")) {
         r.next();
         return r.getLong(1);
       }
@@ -892,6 +999,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
   @Override
   public void close() {
     writer.close();
+    bodies.close();
     try {
       connection.close();
     } catch (SQLException e) {

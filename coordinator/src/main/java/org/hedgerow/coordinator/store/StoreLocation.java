@@ -20,8 +20,37 @@ import java.util.Locale;
  * @param user PostgreSQL user, or null (JDBC URL or SQLite)
  * @param password PostgreSQL password, or null
  * @param sqliteSynchronous SQLite's {@code synchronous} pragma: {@code FULL} (default) or {@code NORMAL}
+ * @param bodyDirectory where the open round's update bodies are kept (one append-only file per round), or
+ *     null for the default: beside an SQLite file ({@code FILE-bodies}); a PostgreSQL store must be given one
  */
-public record StoreLocation(Kind kind, String jdbcUrl, String user, String password, String sqliteSynchronous) {
+public record StoreLocation(Kind kind, String jdbcUrl, String user, String password, String sqliteSynchronous,
+    Path bodyDirectory) {
+  public StoreLocation(Kind kind, String jdbcUrl, String user, String password, String sqliteSynchronous) {
+    this(kind, jdbcUrl, user, password, sqliteSynchronous, null);
+  }
+
+  /** The same location with update bodies kept in {@code dir}. */
+  public StoreLocation withBodyDirectory(Path dir) {
+    return new StoreLocation(kind, jdbcUrl, user, password, sqliteSynchronous, dir.toAbsolutePath());
+  }
+
+  /**
+   * Where update bodies go: the given directory, or beside an SQLite file.
+   *
+   * @throws StoreException for PostgreSQL without a directory
+   */
+  public Path updateBodyDirectory() {
+    if (bodyDirectory != null) {
+      return bodyDirectory;
+    }
+    if (kind == Kind.SQLITE) {
+      Path f = sqliteFile();
+      return f.resolveSibling(f.getFileName() + "-bodies");
+    }
+    throw new StoreException("a PostgreSQL store keeps the open round's update bodies in files on the coordinator's "
+        + "disk and needs a directory for them ('coordinator start --dir D' puts them in D/update-bodies): " + this);
+  }
+
   /** The supported databases. */
   public enum Kind { SQLITE, POSTGRESQL }
 

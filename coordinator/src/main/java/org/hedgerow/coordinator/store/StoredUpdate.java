@@ -1,7 +1,7 @@
 package org.hedgerow.coordinator.store;
 
 /**
- * One accepted update, as kept until its round closes (the body is dropped then; the row stays so
+ * One accepted update, as kept until its round closes (its body is dropped then; the row stays so
  * that a retried upload is still recognised by its upload id).
  *
  * @param round the round it belongs to
@@ -10,7 +10,8 @@ package org.hedgerow.coordinator.store;
  * @param position order of acceptance within the round (0-based)
  * @param trainedOnVersion the model version it was trained from
  * @param examples its FedAvg weight
- * @param body the wire bytes (little-endian float32); null once the round closed
+ * @param body the wire bytes (little-endian float32) when saved; null when read back from the store
+ *     (the body stays in its round's body file, read through {@link UpdateBodies})
  * @param trainSeconds reported training time (0 if none)
  * @param trainLoss reported training loss (NaN if none)
  * @param acceptedAtMillis when it was accepted, epoch milliseconds

@@ -76,6 +76,7 @@ class JdbcCoordinatorStoreTest {
   private static Running start(StoreLocation at) {
     JdbcCoordinatorStore store = JdbcCoordinatorStore.open(at);
     Federation f = new Federation(OPTIONS, strategy());
+    f.readBodiesWith(store.updateBodies());
     assertNull(store.open(f.identity(), f.model(), f.strategy().state()));
     Federation.PendingJoin a = f.prepareRegister("a", KEY_A.publicKey(), 1);
     Federation.PendingJoin b = f.prepareRegister("b", KEY_B.publicKey(), 2);
@@ -115,9 +116,9 @@ class JdbcCoordinatorStoreTest {
         assertEquals(JdbcCoordinatorStore.knownMigrations(), s.appliedMigrations(), at.toString());
       }
       try (JdbcCoordinatorStore s = JdbcCoordinatorStore.open(at)) {
-        assertEquals(Map.of(1, "V1__initial.sql", 2, "V2__signed_silo_spends.sql", 3, "V3__upload_hash.sql"),
-            s.appliedMigrations(), at.toString());
-        assertEquals(3, s.count("schema_migrations"), at.toString());
+        assertEquals(Map.of(1, "V1__initial.sql", 2, "V2__signed_silo_spends.sql", 3, "V3__upload_hash.sql",
+            4, "V4__update_body_files.sql"), s.appliedMigrations(), at.toString());
+        assertEquals(4, s.count("schema_migrations"), at.toString());
       }
     }
   }

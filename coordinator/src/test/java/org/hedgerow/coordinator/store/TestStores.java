@@ -40,7 +40,7 @@ public final class TestStores {
     StoreLocation pg = postgres();
     if (pg != null) {
       wipe(pg);
-      out.add(pg);
+      out.add(pg.withBodyDirectory(Files.createTempDirectory(dir, "pg-bodies")));
     }
     return out;
   }

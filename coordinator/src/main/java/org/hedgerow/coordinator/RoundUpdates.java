@@ -1,0 +1,194 @@
+package org.hedgerow.coordinator;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.hedgerow.aggregation.strategy.ClientUpdate;
+import org.hedgerow.aggregation.strategy.RunningAggregate;
+import org.hedgerow.aggregation.strategy.Strategy;
+import org.hedgerow.aggregation.wire.ParameterCodec;
+import org.hedgerow.coordinator.store.UpdateBodies;
+
+/**
+ * The open round's accepted updates, without holding them: for a rule with a running aggregate
+ * (FedAvg, server optimisers, central DP) each update is added to one running sum as soon as every
+ * client before it in id order has either sent its update or can no longer send one, so the sum is
+ * the one {@code aggregateFit} computes, whatever the arrival order. Each body is decoded into one
+ * reused array just before it is added, so ingest allocates no vector. An update that arrives ahead
+ * of its turn keeps its received body while few do ({@value #MAX_HELD}), else is read back from the
+ * store's body file when its turn comes. At the close the clients that never sent anything are skipped and
+ * the rest added in order. Rules that need every update at once (median, trimmed mean) read them
+ * all back at the close. Without a body store (a federation used on its own, in tests) the raw
+ * bodies are kept in memory instead.
+ */
+final class RoundUpdates {
+  /** Out-of-turn bodies held in memory (1 MiB each at the load benchmark's size) before re-reading. */
+  static final int MAX_HELD = 16;
+
+  private final int round;
+  private final float[] current;
+  private final Strategy strategy;
+  private final int dimension;
+  private final UpdateBodies bodies;
+  /** Accepted updates' example counts, by client id. */
+  private final TreeMap<String, Long> accepted = new TreeMap<>();
+  /** Raw bodies, kept only without a body store. */
+  private final Map<String, byte[]> kept = new HashMap<>();
+  private RunningAggregate running;
+  /** Clients whose update the running sum may still have to wait for, in id order. */
+  private final NavigableSet<String> waiting;
+  /** Accepted but not yet summed, in id order: the received body, or null to read it back. */
+  private final TreeMap<String, byte[]> outOfTurn = new TreeMap<>();
+  /** The one array bodies are decoded into before they are added. */
+  private float[] scratch;
+  private int held;
+  private boolean finished;
+
+  /**
+   * @param asked the clients asked for an update this round
+   * @param bodies reads accepted bodies back, or null to keep them in memory
+   */
+  RoundUpdates(int round, float[] current, Strategy strategy, int dimension, java.util.Collection<String> asked,
+      UpdateBodies bodies) {
+    this.round = round;
+    this.current = current;
+    this.strategy = strategy;
+    this.dimension = dimension;
+    this.bodies = bodies;
+    this.running = strategy.runningAggregate(round, current).orElse(null);
+    this.waiting = new TreeSet<>(asked);
+  }
+
+  /** No round open. */
+  static RoundUpdates none(Strategy strategy, int dimension) {
+    return new RoundUpdates(0, new float[0], strategy, dimension, List.of(), null);
+  }
+
+  int size() {
+    return accepted.size();
+  }
+
+  boolean isEmpty() {
+    return accepted.isEmpty();
+  }
+
+  boolean contains(String clientId) {
+    return accepted.containsKey(clientId);
+  }
+
+  /** Σ examples over the accepted updates. */
+  long examples() {
+    long n = 0;
+    for (long e : accepted.values()) {
+      n += e;
+    }
+    return n;
+  }
+
+  /**
+   * An update is durable and counts.
+   *
+   * @param body its bytes, already checked ({@code ParameterCodec.check}), or null to read them back from
+   *     the body store when needed (a resumed round)
+   */
+  void accept(String clientId, long examples, byte[] body) {
+    if (accepted.containsKey(clientId)) {
+      throw new IllegalStateException("an update of '" + clientId + "' already counts in round " + round);
+    }
+    accepted.put(clientId, examples);
+    if (bodies == null) {
+      kept.put(clientId, body);
+    }
+    if (running == null) {
+      return; // read back at the close
+    }
+    if (clientId.equals(next())) {
+      add(clientId, body);
+      drain();
+    } else {
+      boolean hold = body != null && held < MAX_HELD;
+      held += hold ? 1 : 0;
+      outOfTurn.put(clientId, hold ? body : null);
+    }
+  }
+
+  /** {@code clientId} will send nothing this round (it declined): the sum stops waiting for it. */
+  void withdraw(String clientId) {
+    if (waiting.remove(clientId)) {
+      drain();
+    }
+  }
+
+  private String next() {
+    return waiting.isEmpty() ? null : waiting.first();
+  }
+
+  private void drain() {
+    for (String id = next(); id != null && outOfTurn.containsKey(id); id = next()) {
+      byte[] body = outOfTurn.remove(id);
+      held -= body != null ? 1 : 0;
+      add(id, body);
+    }
+  }
+
+  private void add(String clientId, byte[] body) {
+    waiting.remove(clientId);
+    if (scratch == null) {
+      scratch = new float[dimension];
+    }
+    ParameterCodec.decodeInto(body != null ? body : read(clientId), scratch);
+    running.add(new ClientUpdate(clientId, accepted.get(clientId), scratch));
+  }
+
+  private byte[] read(String clientId) {
+    return bodies != null ? bodies.read(round, clientId) : kept.get(clientId);
+  }
+
+  /** A body read back and checked again (it left this process's memory). */
+  private float[] decoded(String clientId) {
+    return ParameterCodec.decode(read(clientId), dimension);
+  }
+
+  /**
+   * The next model from the accepted updates: the running sum completed (clients still awaited are
+   * skipped), or every update read back for a rule that needs them all. If an earlier attempt
+   * failed after the running sum was consumed, the sum is rebuilt from the bodies.
+   */
+  float[] aggregate() {
+    if (accepted.isEmpty()) {
+      throw new IllegalStateException("round " + round + " has no update to aggregate");
+    }
+    if (running == null) {
+      List<ClientUpdate> all = new ArrayList<>(accepted.size());
+      accepted.forEach((id, examples) -> all.add(new ClientUpdate(id, examples, decoded(id))));
+      return strategy.aggregateFit(round, current, all);
+    }
+    if (finished) {
+      running = strategy.runningAggregate(round, current).orElseThrow();
+      accepted.forEach((id, examples) -> running.add(new ClientUpdate(id, examples, decoded(id))));
+    } else {
+      waiting.clear();
+      for (Map.Entry<String, byte[]> e : outOfTurn.entrySet()) {
+        add(e.getKey(), e.getValue());
+      }
+      outOfTurn.clear();
+      held = 0;
+    }
+    finished = true;
+    return running.finish();
+  }
+
+  /** Out-of-turn updates waiting for an earlier client (for tests and metrics). */
+  int waitingToBeSummed() {
+    return outOfTurn.size();
+  }
+
+  /** True if this round sums as updates come (false: every update is read back at the close). */
+  boolean streams() {
+    return running != null;
+  }
+}
