@@ -487,7 +487,7 @@ public final class Simulation {
    * The local-mode DP settings: the scenario's σ, or σ calibrated so the item-statistics release
    * plus the planned rounds just fit the cap.
    */
-  DpConfig localDpConfig() {
+  public DpConfig localDpConfig() {
     return scenario.noiseMultiplier() != null
         ? new DpConfig(scenario.noiseMultiplier(), scenario.clipNorm(), scenario.sampleRate(),
             scenario.dpStepsPerRound(), scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta(),
@@ -498,7 +498,7 @@ public final class Simulation {
   }
 
   /** Central mode's σ: the scenario's, or calibrated for one Gaussian release per round (q = 1). */
-  double centralNoiseMultiplier() {
+  public double centralNoiseMultiplier() {
     return scenario.noiseMultiplier() != null ? scenario.noiseMultiplier()
         : NoiseCalibration.noiseMultiplierFor(scenario.epsilonCap(), scenario.delta(), 1.0, scenario.rounds());
   }
