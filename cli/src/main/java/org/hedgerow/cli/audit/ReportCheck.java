@@ -37,10 +37,12 @@ public record ReportCheck(String name, String description, List<String> findings
       new Rule("epsilon recomputed (both ways)", "every reported epsilon equals the accountant's, neither under- nor "
           + "over-reported", f -> f.contains("the accountant gives") || f.contains("cannot be accounted")),
       new Rule("caps", "no epsilon above its silo's cap", f -> f.contains("exceeds the cap")),
+      new Rule("mechanisms", "every mechanism is one the accountant knows", f -> f.contains("unknown mechanism")),
+      // Every link finding starts "link i (holder, counter c, round r)": match the wording after it only.
       new Rule("counters and order", "counters 0, 1, 2, ... per silo, releases before rounds, rounds in order, "
-          + "delta and cap constant", f -> f.contains("counter") || f.contains("release after")
-              || f.contains("charged after round") || f.contains("changed from the holder's")),
-      new Rule("mechanisms", "every mechanism is one the accountant knows", f -> f.contains("unknown mechanism")));
+          + "delta and cap constant", f -> f.contains("): counter ") || f.contains("budget log reset")
+              || f.contains("first link has counter") || f.contains("release after")
+              || f.contains("charged after round") || f.contains("changed from the holder's")));
 
   /** Every check, in report order, with the findings filed under it (and "other" if any finding is unclaimed). */
   public static List<ReportCheck> classify(List<String> findings) {
