@@ -226,6 +226,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     org.hedgerow.coordinator.metrics.HttpMetricsHandler.mount(router, metrics);
     inFlight = org.hedgerow.coordinator.ops.InFlightRequests.mount(router);
     router.route().handler(this::connectionLimits);
+    if (access != null) { // the operator's and auditor's dashboard (/ui/) and the two facts it adds to the API
+      new org.hedgerow.coordinator.ui.DashboardRoutes(vertx, access, federation::ledger).mount(router);
+    }
     router.get(Wire.HEALTH).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     org.hedgerow.coordinator.ops.OpenApiEndpoint.mount(router);
     String secAggPost = "/v1/rounds/:round/secagg/:stage";
