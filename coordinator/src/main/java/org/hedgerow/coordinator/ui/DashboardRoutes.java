@@ -72,8 +72,14 @@ public final class DashboardRoutes {
   /** Mounts the routes; call before the coordinator's other routes so that last-seen sees every request. */
   public DashboardRoutes mount(Router router) {
     router.route().handler(lastSeen::handle);
-    router.get("/ui").handler(ctx -> ctx.redirect(UI));
-    router.get(UI).handler(ctx -> asset(ctx, "index.html"));
+    // Vert.x matches "/ui" and "/ui/" with one route: the page's relative links need the slash.
+    router.get("/ui").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) {
+        asset(ctx, "index.html");
+      } else {
+        ctx.redirect(UI);
+      }
+    });
     router.get(UI + ":asset").handler(ctx -> asset(ctx, ctx.pathParam("asset")));
     router.get(LEDGER_VERIFICATION).handler(access.authenticator().handler(Role.OPERATOR, Role.AUDITOR))
         .handler(this::verification);
