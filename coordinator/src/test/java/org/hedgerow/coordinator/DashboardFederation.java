@@ -28,6 +28,7 @@ final class DashboardFederation implements AutoCloseable {
   DashboardFederation(Path dir) throws Exception {
     this.dir = dir;
     f = new ServiceFixture(dir, 2, SILOS.size(), true, CoordinatorOptions.PRIVACY_LOCAL, true);
+    warmUp(f);
     List<Silo> silos = new ArrayList<>();
     for (String id : SILOS) {
       Silo s = f.enrol(id);
@@ -44,6 +45,23 @@ final class DashboardFederation implements AutoCloseable {
     }
   }
 
+  /**
+   * The first TLS handshake of a fresh JVM (provider set-up, cold code) can take longer than the
+   * fixture's 5 s connect timeout on a loaded 2-core machine; a few health checks let it finish.
+   */
+  static void warmUp(ServiceFixture f) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        assertEquals(200, f.get(f.anonymous, "/health", null).statusCode());
+        return;
+      } catch (java.net.http.HttpConnectTimeoutException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Halves the ε recorded for {@code holder}'s spend {@code counter} in the store, then restarts the coordinator. */
   void tamperAndRestart(String holder, long counter) throws Exception {
     f.close();
@@ -55,6 +73,7 @@ final class DashboardFederation implements AutoCloseable {
       assertEquals(1, p.executeUpdate());
     }
     f = new ServiceFixture(dir, 2, SILOS.size(), true, CoordinatorOptions.PRIVACY_LOCAL, false);
+    warmUp(f);
   }
 
   @Override

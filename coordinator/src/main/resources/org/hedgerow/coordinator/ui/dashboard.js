@@ -143,11 +143,11 @@ function renderLedger(v) {
 function renderSilos(v) {
   const body = $('silos').tBodies[0];
   body.replaceChildren();
-  const holders = Object.values(v.holders);
+  const holders = Object.entries(v.holders); // holder name -> what its links add up to
   show($('silos-empty'), holders.length === 0);
-  for (const h of holders) {
+  for (const [holder, h] of holders) {
     const tr = document.createElement('tr');
-    tr.dataset.silo = h.holder;
+    tr.dataset.silo = holder;
     const agree = h.recomputed_epsilon != null && h.reported_epsilon != null
       && Math.abs(h.reported_epsilon - h.recomputed_epsilon) <= 1e-12 * Math.max(h.reported_epsilon, h.recomputed_epsilon);
     const bar = document.createElement('span');
@@ -158,7 +158,7 @@ function renderSilos(v) {
     bar.append(fill);
     const spent = document.createElement('td');
     spent.append(bar, document.createTextNode(' ' + (100 * share).toFixed(1) + '%'));
-    tr.append(text('td', h.holder), text('td', fmt(h.reported_epsilon, 8), 'n eps'),
+    tr.append(text('td', holder), text('td', fmt(h.reported_epsilon, 8), 'n eps'),
       text('td', fmt(h.recomputed_epsilon, 8), 'n ' + (agree ? 'ok' : 'fail')), text('td', fmt(h.cap), 'n cap'),
       text('td', fmt(h.delta), 'n'), spent, text('td', h.links, 'n'),
       text('td', h.signed ? 'yes' : 'no', h.signed ? 'ok' : 'fail'));
@@ -238,6 +238,14 @@ function lineChart(figure, title, points, xUnit) {
     line.setAttribute('stroke-width', '2');
     line.setAttribute('fill', 'none');
     svg.append(line);
+    for (const p of points) { // a marker per point: one round or one sample is a dot, not an empty chart
+      const dot = document.createElementNS(SVG, 'circle');
+      dot.setAttribute('cx', sx(p[0]).toFixed(1));
+      dot.setAttribute('cy', sy(p[1] || 0).toFixed(1));
+      dot.setAttribute('r', '3');
+      dot.setAttribute('fill', '#2e8b57');
+      svg.append(dot);
+    }
     caption.textContent = `${title}: x ${fmt(x0, 4)}–${fmt(x1, 4)}${xUnit ? ' ' + xUnit : ' (round)'}, y ${fmt(y0, 4)}–${fmt(y1, 4)}`;
   } else {
     caption.textContent = title + ': no data yet';
