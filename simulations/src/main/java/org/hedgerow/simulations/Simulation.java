@@ -583,7 +583,8 @@ public final class Simulation {
       // match federated-dp's (same calibration), which is the run that reports them.
       PrivacyReport privacy = mode == Mode.PLAIN || secure ? null
           : PrivacyReport.of(scenario, mode == Mode.LOCAL ? "local" : "central", coordinator.spends(),
-              coordinator.declined(), edgeClients, dp, finishReason);
+              coordinator.declined(), edgeClients, dp, finishReason)
+              .withLedger(SignedLedger.countersign(coordinator.store().ledger()));
       return new FederatedOutcome(tracker.last, rows, tracker.trainSeconds, tracker.aggSeconds,
           (System.nanoTime() - t0) / 1e9, tracker.evalSeconds, privacy);
     } finally {
