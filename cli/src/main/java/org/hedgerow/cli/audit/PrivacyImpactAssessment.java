@@ -210,8 +210,9 @@ public record PrivacyImpactAssessment(String source, String federation, List<Sec
           + "release in its state directory (0700) for as long as its budget must be honoured: deleting them would "
           + "start a new budget for the same customers."));
     }
-    l.add(st("privacy", "Deletion of a customer at a silo removes their lines from later rounds; models already "
-        + "trained keep their contribution%s.", s.privacy().equals("local")
+    l.add(st("data, privacy (Silos.prepare)", "A customer's lines live only in their silo's own data file, which a "
+        + "silo reads when it starts: removing them there keeps them out of every run started afterwards. Models "
+        + "already trained keep their contribution%s.", s.privacy().equals("local")
             ? ", bounded by the silo's epsilon (the released models are DP with respect to that customer)"
             : s.privacy().equals("central") ? ", bounded per client by the coordinator's epsilon, not per customer"
                 : ", with no formal bound"));
