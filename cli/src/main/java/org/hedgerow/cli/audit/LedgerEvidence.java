@@ -93,6 +93,8 @@ public final class LedgerEvidence {
         logs.put(e.getKey(), readLog(e.getValue()));
       }
       return new Loaded(ledger, entries, coordinator, decodeKeys(hex), logs);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("no such file: " + e.getFile(), e);
     } catch (IOException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
