@@ -87,7 +87,8 @@ class DashboardBrowserTest {
     }
     assertFalse(participants.contains("not seen since start"), "every silo talked to this coordinator: " + participants);
     assertEquals("1", chromium.driver().findElement(By.id("model-version")).getText());
-    chromium.waitFor("a metrics chart", WAIT, d -> !d.findElements(By.cssSelector("#chart-updates polyline")).isEmpty());
+    // Two samples of /metrics (one refresh apart) make a line, not a dot.
+    chromium.waitFor("two metrics samples", WAIT, d -> d.findElements(By.cssSelector("#chart-requests circle")).size() >= 2);
     chromium.screenshot(SHOTS, "dashboard-auditor");
   }
 
