@@ -123,6 +123,19 @@ public class SimulateCommand implements Callable<Integer> {
     System.out.println("wrote " + out.resolve(Reports.SUMMARY) + ", " + out.resolve(Reports.ROUNDS) + ", "
         + out.resolve(Reports.PLOT) + (r.privacy() == null ? ""
             : ", " + out.resolve(Reports.PRIVACY) + ", " + out.resolve(Reports.DP_ROUNDS)));
+    if (r.privacy() != null && r.privacy().ledger() != null) {
+      // The compliance view of the same run: the ledger checked as an auditor would, written beside it.
+      org.hedgerow.cli.audit.AuditReport report = org.hedgerow.cli.audit.AuditReportWriter.write(
+          org.hedgerow.cli.audit.LedgerEvidence.of(out.resolve(Reports.LEDGER), out.resolve(Reports.LEDGER_KEY), null),
+          out);
+      System.out.printf("wrote %s and %s (%s; ledger %s, %s, head %s)%n",
+          out.resolve(org.hedgerow.cli.audit.AuditReportWriter.HTML_FILE),
+          out.resolve(org.hedgerow.cli.audit.AuditReportWriter.JSON_FILE), report.intact() ? "intact" : "CHECK FAILED",
+          out.resolve(Reports.LEDGER), out.resolve(Reports.LEDGER_KEY), report.head());
+      if (!report.intact()) {
+        throw new IllegalStateException("the run's own ledger does not verify: " + report.verification().findings());
+      }
+    }
     return 0;
   }
 }

@@ -25,18 +25,25 @@ import org.hedgerow.privacy.budget.Spend;
  *     (the demo's {@code federated-dp} and {@code federated-dp-secagg}): per silo, the ε of all of
  *     them together (one release, every round of every federation) by the same accountant; null
  *     otherwise. Each federation's own ε is within the cap; their composition is not.
+ * @param ledger the coordinator's signed ledger of this federation, or null when it was not available
  */
 public record PrivacyReport(String mode, double delta, double noiseMultiplier, boolean calibrated, List<Spend> spends,
-    Map<String, Holder> holders, String finishReason, Map<String, Double> composedEpsilon) {
+    Map<String, Holder> holders, String finishReason, Map<String, Double> composedEpsilon, SignedLedger ledger) {
 
   PrivacyReport(String mode, double delta, double noiseMultiplier, boolean calibrated, List<Spend> spends,
       Map<String, Holder> holders, String finishReason) {
-    this(mode, delta, noiseMultiplier, calibrated, spends, holders, finishReason, null);
+    this(mode, delta, noiseMultiplier, calibrated, spends, holders, finishReason, null, null);
   }
 
   /** This report with the composed ε of several federations on the same customers. */
   PrivacyReport withComposed(Map<String, Double> composed) {
-    return new PrivacyReport(mode, delta, noiseMultiplier, calibrated, spends, holders, finishReason, composed);
+    return new PrivacyReport(mode, delta, noiseMultiplier, calibrated, spends, holders, finishReason, composed, ledger);
+  }
+
+  /** This report with the coordinator's signed ledger. */
+  PrivacyReport withLedger(SignedLedger signed) {
+    return new PrivacyReport(mode, delta, noiseMultiplier, calibrated, spends, holders, finishReason, composedEpsilon,
+        signed);
   }
 
   /**

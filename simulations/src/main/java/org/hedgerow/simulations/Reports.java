@@ -26,6 +26,9 @@ public final class Reports {
   public static final String PLOT = "hr10_per_round.png";
   /** The privacy ledger: one row per silo and round (written when the run has a private federation). */
   public static final String PRIVACY = "privacy.csv";
+  /** The DP federation's signed ledger (as GET /v1/ledger serves it) and its coordinator's public key. */
+  public static final String LEDGER = "ledger.jsonl";
+  public static final String LEDGER_KEY = "ledger-key.pub";
   /** Per-round figures of {@code federated-dp}, same columns as {@link #ROUNDS}. */
   public static final String DP_ROUNDS = "rounds-dp.csv";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -48,6 +51,10 @@ public final class Reports {
       dpLines.add(RoundRow.HEADER);
       r.dpRounds().forEach(row -> dpLines.add(row.csv()));
       Files.write(dir.resolve(DP_ROUNDS), dpLines, StandardCharsets.UTF_8);
+      if (r.privacy().ledger() != null) {
+        Files.writeString(dir.resolve(LEDGER), r.privacy().ledger().jsonLines());
+        Files.writeString(dir.resolve(LEDGER_KEY), r.privacy().ledger().coordinatorKeyHex() + "\n");
+      }
     }
     plot(r, dir.resolve(PLOT));
   }
@@ -89,6 +96,10 @@ public final class Reports {
       priv.put("delta", p.delta());
       priv.put("noise_multiplier", p.noiseMultiplier());
       priv.put("noise_multiplier_calibrated", p.calibrated());
+      if (p.ledger() != null) {
+        priv.put("ledger_head", p.ledger().head());
+        priv.put("ledger_key", p.ledger().coordinatorKeyHex());
+      }
       if (p.mode().equals("local")) {
         // Charged to every silo's budget before training (docs/privacy.md, "Item statistics under DP").
         priv.put("stats_noise_multiplier", r.scenario().statsNoiseMultiplier());

@@ -494,7 +494,7 @@ public final class Simulation {
    * The local-mode DP settings: the scenario's σ, or σ calibrated so the item-statistics release
    * plus the planned rounds just fit the cap.
    */
-  DpConfig localDpConfig() {
+  public DpConfig localDpConfig() {
     return scenario.noiseMultiplier() != null
         ? new DpConfig(scenario.noiseMultiplier(), scenario.clipNorm(), scenario.sampleRate(),
             scenario.dpStepsPerRound(), scenario.dpLearningRate(), scenario.epsilonCap(), scenario.delta(),
@@ -505,7 +505,7 @@ public final class Simulation {
   }
 
   /** Central mode's σ: the scenario's, or calibrated for one Gaussian release per round (q = 1). */
-  double centralNoiseMultiplier() {
+  public double centralNoiseMultiplier() {
     return scenario.noiseMultiplier() != null ? scenario.noiseMultiplier()
         : NoiseCalibration.noiseMultiplierFor(scenario.epsilonCap(), scenario.delta(), 1.0, scenario.rounds());
   }
@@ -603,7 +603,8 @@ public final class Simulation {
       // match federated-dp's (same calibration), which is the run that reports them.
       PrivacyReport privacy = mode == Mode.PLAIN || secure ? null
           : PrivacyReport.of(scenario, mode == Mode.LOCAL ? "local" : "central", coordinator.spends(),
-              coordinator.declined(), edgeClients, dp, finishReason);
+              coordinator.declined(), edgeClients, dp, finishReason)
+              .withLedger(SignedLedger.countersign(coordinator.store().ledger()));
       return new FederatedOutcome(tracker.last, rows, tracker.trainSeconds, tracker.aggSeconds,
           (System.nanoTime() - t0) / 1e9, tracker.evalSeconds, privacy);
     } finally {

@@ -73,6 +73,16 @@ class SimulationDpTest {
     double hr = s.at("/methods/federated-dp/hr@10").asDouble();
     assertTrue(hr > 0 && hr <= 1, "hr@10 " + hr);
     assertEquals(3, Files.readAllLines(out.resolve(Reports.DP_ROUNDS)).size());
+
+    // The coordinator's signed ledger of the same spends, checked as an auditor would, under the key written beside it.
+    List<org.hedgerow.privacy.ledger.LedgerEntry> links = org.hedgerow.aggregation.wire.LedgerJson.fromJsonLines(
+        Files.readString(out.resolve(Reports.LEDGER)));
+    assertEquals(p.spends(), links.stream().map(org.hedgerow.privacy.ledger.LedgerEntry::spend).toList());
+    org.hedgerow.privacy.ledger.LedgerVerifier.Report v = org.hedgerow.privacy.ledger.LedgerVerifier.verify(links,
+        org.hedgerow.privacy.crypto.Hex.decode(Files.readString(out.resolve(Reports.LEDGER_KEY)).strip()),
+        java.util.Map.of());
+    assertTrue(v.intact(), v.findings().toString());
+    assertEquals(v.head(), s.at("/privacy/ledger_head").asText());
   }
 
   @Test

@@ -168,6 +168,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     HttpMetricsHandler.mount(router, metrics);
     inFlight = InFlightRequests.mount(router);
     router.route().handler(connections::handle);
+    if (access != null) { // the operator's and auditor's dashboard (/ui/) and the two facts it adds to the API
+      new org.hedgerow.coordinator.ui.DashboardRoutes(vertx, access, federation::ledger).mount(router);
+    }
     router.get(Wire.HEALTH).handler(status::health);
     OpenApiEndpoint.mount(router);
     String update = "/v1/rounds/:round/update";

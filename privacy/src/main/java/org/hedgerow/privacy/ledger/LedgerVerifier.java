@@ -201,7 +201,7 @@ public final class LedgerVerifier {
   }
 
   /** Null if {@code reported} equals {@code recomputed} within the tolerance, else which way it differs. */
-  static String compareEpsilon(double reported, double recomputed) {
+  public static String compareEpsilon(double reported, double recomputed) {
     if (Double.isNaN(recomputed)) {
       return null; // already a finding: the parameters could not be accounted
     }
