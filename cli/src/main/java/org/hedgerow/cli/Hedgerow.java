@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         SimulateCommand.class,
         ClientCommand.class,
+        ServeCommand.class,
+        ReplayCommand.class,
         EnrolCommand.class,
         CoordinatorCommand.class,
         PartitionCommand.class,

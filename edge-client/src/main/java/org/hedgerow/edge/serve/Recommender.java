@@ -22,8 +22,10 @@ import org.hedgerow.edge.task.SiloData;
  *
  * <p>Reads never lock: a request takes the current {@link ServingSnapshot} and the customer's current
  * {@link CustomerProfile}, both immutable. Writes are serialised: each is made durable in the store
- * first, then applied — a new profile for a customer with new events, a rebuilt snapshot when the
- * customers it may use change (training opt-out, erasure).
+ * first, then applied — a new profile for a customer with new events; for a training opt-out or an
+ * erasure, the customer's own effect at once (an erased customer's profile is dropped) and a rebuild
+ * of the snapshot without them in the background (seconds on the bundled data), which other writes
+ * wait for.
  */
 public final class Recommender {
   /** Every basket counts as history when serving: there is nothing to hold out. */
@@ -39,6 +41,13 @@ public final class Recommender {
   private final Set<Integer> erased = ConcurrentHashMap.newKeySet();
   private volatile ServingSnapshot snapshot;
   private volatile Map<Integer, CustomerProfile> profiles;
+  private final java.util.concurrent.ExecutorService rebuilds = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "serve-rebuild");
+        t.setDaemon(true);
+        return t;
+      });
+  private final java.util.concurrent.atomic.AtomicBoolean rebuildWanted = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param log the silo's cleaned log
@@ -120,11 +129,9 @@ public final class Recommender {
       store.append(events);
       Set<Integer> touched = new TreeSet<>();
       events.forEach(e -> touched.add(e.customer()));
-      Map<Integer, CustomerProfile> next = new HashMap<>(profiles);
       for (int c : touched) {
-        next.put(c, profileOf(snapshot, c, store.events(c)));
+        profiles.put(c, profileOf(snapshot, c, store.events(c)));
       }
-      profiles = next;
     }
   }
 
@@ -140,7 +147,7 @@ public final class Recommender {
       store.consent(customer, after);
       consent.put(customer, after);
       if (after.training() != before.training()) {
-        rebuild();
+        rebuildLater();
       }
       return after;
     }
@@ -160,7 +167,8 @@ public final class Recommender {
       erased.add(customer);
       consent.remove(customer);
       List<PurchaseLine> dropped = logLines.remove(customer);
-      rebuild();
+      profiles.remove(customer);
+      rebuildLater();
       return new Erasure(customer, deleted, dropped == null ? 0 : dropped.size(), known || deleted > 0);
     }
   }
@@ -187,12 +195,32 @@ public final class Recommender {
         }
       }
       ServingSnapshot s = ServingSnapshot.build(catalogue, statistics, model);
-      Map<Integer, CustomerProfile> next = new HashMap<>();
+      Map<Integer, CustomerProfile> next = new ConcurrentHashMap<>();
       for (CustomerLog c : data.customers()) {
         next.put(c.customerId(), s.profile(c.train()));
       }
       snapshot = s;
       profiles = next;
+    }
+  }
+
+  /** Rebuilds the snapshot on the rebuild thread; requests that pile up meanwhile share one rebuild. */
+  private void rebuildLater() {
+    rebuildWanted.set(true);
+    // The flag is cleared before the rebuild reads anything, so a request after that gets a rebuild of its own.
+    rebuilds.execute(() -> {
+      if (rebuildWanted.getAndSet(false)) {
+        rebuild();
+      }
+    });
+  }
+
+  /** Waits until every rebuild asked for so far is done (tests; a clean shutdown). */
+  public void awaitRebuilds() throws InterruptedException {
+    try {
+      rebuilds.submit(() -> { }).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
     }
   }
 
