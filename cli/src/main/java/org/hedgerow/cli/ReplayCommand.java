@@ -64,30 +64,32 @@ public class ReplayCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
     }
+    java.io.PrintWriter out = commandSpec.commandLine().getOut();
     ServingModel m = model == null ? null : ServingModel.read(model);
     RetailLogLoader.Result log = logFormat.load(data);
-    System.out.println("log " + data + ": " + log.report());
+    out.println("log " + data + ": " + log.report());
     var baskets = SiloData.basketsByCustomer(log.lines());
     Catalogue catalogue = new Catalogue(SiloData.trainingCodes(baskets, h));
     SiloData silo = SiloData.build("replay", baskets, h, catalogue);
-    System.out.printf("replaying %d held-out baskets of %d customers, k=%d, %d repeats, model %s%n",
+    out.printf("replaying %d held-out baskets of %d customers, k=%d, %d repeats, model %s%n",
         silo.testBaskets(), silo.customers().size(), k, repeats, m == null ? "none (repeat baseline)" : m.version());
     if (!json) {
-      System.out.printf("%-8s %-18s %-10s %-12s %-12s%n", "epsilon", "hit_rate (±se)", "precision", "new_hit_rate",
+      out.printf("%-8s %-18s %-10s %-12s %-12s%n", "epsilon", "hit_rate (±se)", "precision", "new_hit_rate",
           "explore_hits");
     }
     for (SlatePolicy p : policies) {
       HoldoutReplay.Result r = HoldoutReplay.run(silo, catalogue, m, p, k, repeats, seed);
       if (json) {
-        System.out.printf(java.util.Locale.ROOT, "{\"epsilon\": %s, \"hit_rate\": %.6f, \"hit_rate_se\": %.6f, "
+        out.printf(java.util.Locale.ROOT, "{\"epsilon\": %s, \"hit_rate\": %.6f, \"hit_rate_se\": %.6f, "
             + "\"precision\": %.6f, \"new_hit_rate\": %.6f, \"explore_hit_share\": %.6f, \"baskets\": %d, "
             + "\"repeats\": %d}%n", p.epsilon(), r.hitRate(), r.hitRateStdError(), r.precision(), r.newHitRate(),
             r.exploreHitShare(), r.baskets(), r.repeats());
       } else {
-        System.out.printf(java.util.Locale.ROOT, "%-8s %.4f ± %.4f    %.4f     %.4f       %.4f%n", p.epsilon(),
+        out.printf(java.util.Locale.ROOT, "%-8s %.4f ± %.4f    %.4f     %.4f       %.4f%n", p.epsilon(),
             r.hitRate(), r.hitRateStdError(), r.precision(), r.newHitRate(), r.exploreHitShare());
       }
     }
+    out.flush();
     return 0;
   }
 }
