@@ -45,7 +45,7 @@ public final class HoldoutReplay {
     if (k < 1 || repeats < 1) {
       throw new IllegalArgumentException("k and repeats must be >= 1");
     }
-    ServingSnapshot s = ServingSnapshot.build(catalogue, data.customers(), model);
+    ServingSnapshot s = ServingSnapshot.build(catalogue, data.customers(), model, policy.neighbourWeight());
     List<CustomerProfile> profiles = new ArrayList<>();
     List<Set<Integer>> targets = new ArrayList<>();
     for (CustomerLog c : data.customers()) {

@@ -99,10 +99,15 @@ public final class Recommender {
     boolean personal = p != null && !p.isEmpty() && consentOf(customer).personalisation();
     List<SlatePolicy.Pick> picks = personal ? policy.personal(s, p, k, rnd) : SlatePolicy.popular(s, k);
     List<Recommendation.Item> items = new ArrayList<>(picks.size());
-    for (SlatePolicy.Pick x : picks) {
+    StringBuilder json = new StringBuilder(96 + 72 * picks.size()).append("{\"customer\":\"").append(customer)
+        .append("\",\"model_version\":").append(s.modelVersionJson()).append(",\"personal\":").append(personal)
+        .append(",\"items\":[");
+    for (int n = 0; n < picks.size(); n++) {
+      SlatePolicy.Pick x = picks.get(n);
       items.add(new Recommendation.Item(s.catalogue().code(x.item()), x.score(), x.reason()));
+      json.append(n == 0 ? "" : ",").append(x.json());
     }
-    return new Recommendation(customer, s.modelVersion(), personal, items);
+    return new Recommendation(customer, s.modelVersion(), personal, items, json.append("]}").toString());
   }
 
   public Consent consentOf(int customer) {
@@ -194,7 +199,7 @@ public final class Recommender {
           statistics.add(c);
         }
       }
-      ServingSnapshot s = ServingSnapshot.build(catalogue, statistics, model);
+      ServingSnapshot s = ServingSnapshot.build(catalogue, statistics, model, policy.neighbourWeight());
       Map<Integer, CustomerProfile> next = new ConcurrentHashMap<>();
       for (CustomerLog c : data.customers()) {
         next.put(c.customerId(), s.profile(c.train()));

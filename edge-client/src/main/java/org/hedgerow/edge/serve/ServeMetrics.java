@@ -7,13 +7,15 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Request counters and latency sums by route and status, in Prometheus' text format. */
 final class ServeMetrics {
-  private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+  private final Map<String, Map<Integer, LongAdder>> requests = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> micros = new ConcurrentHashMap<>();
   private final LongAdder eventsAccepted = new LongAdder();
   private final Map<String, LongAdder> reasons = new ConcurrentHashMap<>();
 
   void request(String route, int status, long nanos) {
-    requests.computeIfAbsent(route + "\",status=\"" + status, k -> new LongAdder()).increment();
+    // Keyed by route then status: no string is built per request.
+    requests.computeIfAbsent(route, k -> new ConcurrentHashMap<>()).computeIfAbsent(status, k -> new LongAdder())
+        .increment();
     micros.computeIfAbsent(route, k -> new LongAdder()).add(nanos / 1000);
   }
 
@@ -28,8 +30,9 @@ final class ServeMetrics {
   String render(Recommender r) {
     StringBuilder sb = new StringBuilder();
     sb.append("# TYPE hedgerow_serve_requests_total counter\n");
-    new TreeMap<>(requests).forEach((k, v) -> sb.append("hedgerow_serve_requests_total{route=\"").append(k)
-        .append("\"} ").append(v.sum()).append('\n'));
+    new TreeMap<>(requests).forEach((route, byStatus) -> new TreeMap<>(byStatus).forEach((status, v) ->
+        sb.append("hedgerow_serve_requests_total{route=\"").append(route).append("\",status=\"").append(status)
+            .append("\"} ").append(v.sum()).append('\n')));
     sb.append("# TYPE hedgerow_serve_request_seconds_sum counter\n");
     new TreeMap<>(micros).forEach((k, v) -> sb.append("hedgerow_serve_request_seconds_sum{route=\"").append(k)
         .append("\"} ").append(v.sum() / 1e6).append('\n'));

@@ -160,13 +160,10 @@ public final class ServeVerticle extends VerticleBase {
     // An erased customer has no profile left: the popular list, like any newcomer.
     Recommendation r = recommender.recommend(customer, k,
         new SplittableRandom(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
-    JsonArray items = new JsonArray();
     for (Recommendation.Item i : r.items()) {
-      items.add(new JsonObject().put("item", i.item()).put("score", i.score()).put("reason", i.reason().key()));
       metrics.reason(i.reason());
     }
-    json(ctx, 200, new JsonObject().put("customer", Integer.toString(customer)).put("model_version", r.modelVersion())
-        .put("personal", r.personal()).put("items", items));
+    ctx.response().putHeader("content-type", "application/json").end(r.json());
   }
 
   private void events(RoutingContext ctx) {

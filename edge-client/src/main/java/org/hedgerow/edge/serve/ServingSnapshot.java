@@ -31,9 +31,13 @@ public final class ServingSnapshot {
   private final float[] popularity;
   private final ItemNeighbours neighbours;
   private final int statisticsCustomers;
+  private final double neighbourWeight;
+  private final List<SlatePolicy.Pick> popularSlate;
+  private final String modelVersionJson;
 
   private ServingSnapshot(Catalogue catalogue, Ranker ranker, String modelVersion, ItemStats stats,
-      ItemNeighbours neighbours, int statisticsCustomers) {
+      ItemNeighbours neighbours, int statisticsCustomers, double neighbourWeight) {
+    this.neighbourWeight = neighbourWeight;
     this.catalogue = catalogue;
     this.ranker = ranker;
     this.modelVersion = modelVersion;
@@ -47,14 +51,18 @@ public final class ServingSnapshot {
     this.popularOrder = order(popularity);
     this.neighbours = neighbours;
     this.statisticsCustomers = statisticsCustomers;
+    this.popularSlate = SlatePolicy.popularSlate(this);
+    this.modelVersionJson = io.vertx.core.json.Json.encode(modelVersion);
   }
 
   /**
    * @param statistics the customers whose baskets make the item statistics, popularity and neighbours
    *     (those who allow it); all their baskets must be in {@code train}
    * @param model the global model, or null to rank with the {@code repeat} baseline
+   * @param neighbourWeight the ranking's boost of similar customers' products ({@link SlatePolicy})
    */
-  public static ServingSnapshot build(Catalogue catalogue, Collection<CustomerLog> statistics, ServingModel model) {
+  public static ServingSnapshot build(Catalogue catalogue, Collection<CustomerLog> statistics, ServingModel model,
+      double neighbourWeight) {
     SiloData pooled = new SiloData("serving", List.copyOf(statistics));
     ItemStats stats = ItemStats.of(List.of(pooled), catalogue.size());
     FeatureExtractor fx = new FeatureExtractor(stats);
@@ -62,14 +70,14 @@ public final class ServingSnapshot {
     ItemNeighbours nb = ItemNeighbours.build(statistics, catalogue.size(), NEIGHBOURS_PER_ITEM);
     int buyers = (int) statistics.stream().filter(c -> !c.train().isEmpty()).count();
     return new ServingSnapshot(catalogue, ranker, model == null ? "none (repeat baseline)" : model.version(), stats,
-        nb, buyers);
+        nb, buyers, neighbourWeight);
   }
 
   /** A customer's profile over this snapshot's catalogue, from their baskets in time order. */
   public CustomerProfile profile(List<Basket> baskets) {
     CustomerHistory h = new CustomerHistory();
     baskets.forEach(h::add);
-    return new CustomerProfile(h);
+    return new CustomerProfile(h, this);
   }
 
   public Catalogue catalogue() {
@@ -102,6 +110,19 @@ public final class ServingSnapshot {
 
   float popularity(int item) {
     return popularity[item];
+  }
+
+  List<SlatePolicy.Pick> popularSlate() {
+    return popularSlate;
+  }
+
+  /** The model version as a JSON string literal. */
+  String modelVersionJson() {
+    return modelVersionJson;
+  }
+
+  double neighbourWeight() {
+    return neighbourWeight;
   }
 
   ItemNeighbours neighbours() {

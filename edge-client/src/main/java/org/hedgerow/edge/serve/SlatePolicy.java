@@ -26,6 +26,8 @@ import java.util.SplittableRandom;
 public record SlatePolicy(double epsilon, double neighbourWeight) {
   public static final double DEFAULT_EPSILON = 0.1;
   public static final double DEFAULT_NEIGHBOUR_WEIGHT = 1.0;
+  /** The longest slate: profiles keep this many ranked products. */
+  public static final int MAX_SLATE = 100;
 
   public SlatePolicy {
     if (!(epsilon >= 0 && epsilon <= 1)) {
@@ -36,14 +38,37 @@ public record SlatePolicy(double epsilon, double neighbourWeight) {
     }
   }
 
-  /** A candidate with its score and reason. */
-  record Pick(int item, float score, Reason reason) {}
+  /**
+   * A candidate with its score and reason; {@code json} is its response fragment, encoded once when it
+   * enters a ranked list (a request then only joins fragments), null while it is only a candidate.
+   */
+  record Pick(int item, float score, Reason reason, String json) {
+    Pick(int item, float score, Reason reason) {
+      this(item, score, reason, null);
+    }
 
-  /** The personal slate of a customer with a non-empty profile. */
+    /** This pick with its JSON fragment {@code {"item", "score", "reason"}}. */
+    Pick encoded(ServingSnapshot s) {
+      return json != null ? this : new Pick(item, score, reason, new io.vertx.core.json.JsonObject()
+          .put("item", s.catalogue().code(item)).put("score", score).put("reason", reason.key()).encode());
+    }
+  }
+
+  /** The personal slate of a customer with a non-empty profile: their greedy top k, then exploration. */
   List<Pick> personal(ServingSnapshot s, CustomerProfile p, int k, SplittableRandom rnd) {
+    if (k > MAX_SLATE) {
+      throw new IllegalArgumentException("k must be <= " + MAX_SLATE + ". Provided value: " + k);
+    }
+    List<Pick> ranked = p.ranked();
+    return explore(s, p, new ArrayList<>(ranked.subList(0, Math.min(k, ranked.size()))), rnd);
+  }
+
+  /** The greedy top {@code k} of a customer (no exploration), with the snapshot's neighbour weight. */
+  static List<Pick> rank(ServingSnapshot s, CustomerProfile p, int k) {
+    double neighbourWeight = s.neighbourWeight();
     int[] bought = p.items();
-    float[] boughtScores = p.historyScores(s);
-    Map<Integer, Float> sim = neighbourWeight > 0 ? p.similarity(s) : Map.of();
+    float[] boughtScores = p.historyScores();
+    Map<Integer, Float> sim = neighbourWeight > 0 ? p.similarity() : Map.of();
     float max = p.maxSimilarity();
     List<Pick> candidates = new ArrayList<>(bought.length + sim.size() + k);
     for (int j = 0; j < bought.length; j++) {
@@ -66,20 +91,29 @@ public record SlatePolicy(double epsilon, double neighbourWeight) {
     }
     candidates.sort((a, b) -> a.score() != b.score() ? Float.compare(b.score(), a.score())
         : Integer.compare(a.item(), b.item()));
-    List<Pick> slate = new ArrayList<>(candidates.subList(0, Math.min(k, candidates.size())));
-    return explore(s, p, slate, rnd);
+    List<Pick> top = new ArrayList<>(Math.min(k, candidates.size()));
+    for (Pick x : candidates.subList(0, Math.min(k, candidates.size()))) {
+      top.add(x.encoded(s));
+    }
+    return List.copyOf(top);
   }
 
   /** The non-personal slate: the silo's most popular products (share of its customers who bought each). */
   static List<Pick> popular(ServingSnapshot s, int k) {
-    List<Pick> out = new ArrayList<>(k);
+    List<Pick> all = s.popularSlate();
+    return all.subList(0, Math.min(k, all.size()));
+  }
+
+  /** The popular list of {@link #MAX_SLATE} products, encoded (built once per snapshot). */
+  static List<Pick> popularSlate(ServingSnapshot s) {
+    List<Pick> out = new ArrayList<>(MAX_SLATE);
     for (int i : s.popularOrder()) {
-      if (out.size() == k) {
+      if (out.size() == MAX_SLATE) {
         break;
       }
-      out.add(new Pick(i, s.popularity(i), Reason.POPULAR));
+      out.add(new Pick(i, s.popularity(i), Reason.POPULAR).encoded(s));
     }
-    return out;
+    return List.copyOf(out);
   }
 
   private List<Pick> explore(ServingSnapshot s, CustomerProfile p, List<Pick> slate, SplittableRandom rnd) {
@@ -98,7 +132,7 @@ public record SlatePolicy(double epsilon, double neighbourWeight) {
         int i = rnd.nextInt(n);
         if (!taken.contains(i) && !p.history().contains(i)) {
           taken.add(i);
-          slate.set(slot, new Pick(i, s.unseenScore(i), Reason.EXPLORE));
+          slate.set(slot, new Pick(i, s.unseenScore(i), Reason.EXPLORE).encoded(s));
           pool--;
           break;
         }
