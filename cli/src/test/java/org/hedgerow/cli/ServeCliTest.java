@@ -169,6 +169,21 @@ class ServeCliTest {
   }
 
   @Test
+  void partition_eventsByCustomer_eachSiloGetsItsRowsUnchanged() throws Exception {
+    Path out = tmp.resolve("parts");
+    CliRun r = CliRun.of("partition", "--data", TAOBAO.toString(), "--format", "events", "--partition", "customer",
+        "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    List<String> all = Files.readAllLines(TAOBAO);
+    List<String> mine = all.stream().filter(l -> l.startsWith("101,")).toList();
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(out.resolve("customer-101.csv.gz")))) {
+      assertEquals(mine, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+    }
+    assertEquals(0, CliRun.of("replay", "--data", out.resolve("customer-101.csv.gz").toString(), "--format", "events",
+        "--epsilon", "0").exitCode(), "a silo's file reads back with the same flags");
+  }
+
+  @Test
   void serve_badFlags_exit2NamingTheFlag() {
     CliRun r = CliRun.of("serve", "--data", TAOBAO.toString(), "--port", "0", "--format", "events", "--columns",
         "user,item,time");
