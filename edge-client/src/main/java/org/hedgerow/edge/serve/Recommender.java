@@ -3,7 +3,6 @@ package org.hedgerow.edge.serve;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -235,10 +234,5 @@ public final class Recommender {
     Map<Integer, List<SiloData.BasketLines>> b = SiloData.basketsByCustomer(lines);
     SiloData one = SiloData.build("serving", b, ALL_HISTORY, s.catalogue());
     return one.customers().isEmpty() ? s.profile(List.of()) : s.profile(one.customers().get(0).train());
-  }
-
-  /** Customers in the current profiles (for tests and metrics). */
-  Set<Integer> knownCustomers() {
-    return new HashSet<>(profiles.keySet());
   }
 }
