@@ -1,6 +1,7 @@
 package org.hedgerow.cli;
 
 import org.hedgerow.cli.bench.SecAggBenchCommand;
+import org.hedgerow.cli.bench.ServeBenchCommand;
 import picocli.CommandLine.Command;
 
 /**
@@ -11,5 +12,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: run a component in one process and report its cost.",
-    subcommands = {SecAggBenchCommand.class})
+    subcommands = {SecAggBenchCommand.class, ServeBenchCommand.class})
 public final class BenchCommand {}

@@ -42,8 +42,18 @@ public class ClientCommand implements Callable<Integer> {
   @Option(names = "--silo", required = true, description = "This silo's name.")
   String silo;
 
-  @Option(names = "--data", required = true, description = "This silo's behaviour log (Online Retail CSV, may be .gz).")
+  @Option(names = "--data", required = true, description = "This silo's behaviour log (see --format; may be .gz).")
   Path data;
+
+  @picocli.CommandLine.Mixin LogFormatOptions format;
+
+  @Option(names = "--serve-store", description = "The store of this silo's 'hedgerow serve': customers who opted "
+      + "out of training or were erased are left out of the examples, statistics and DP releases, and the feedback "
+      + "posted to it is trained on (default: serve.db in the --state directory when it exists there).")
+  Path serveStore;
+
+  @Option(names = "--save-model", description = "Write the final global model to FILE for 'hedgerow serve --model'.")
+  Path saveModel;
 
   @Option(names = "--holdout", defaultValue = "last-invoice", description = "Local test split (default: ${DEFAULT-VALUE}).")
   String holdout;
@@ -173,9 +183,19 @@ public class ClientCommand implements Callable<Integer> {
 
   private int run(Holdout h, java.time.LocalDateTime recentEnd, SiloState st) throws Exception {
     Catalogue declared = catalogueFile == null ? null : Catalogue.load(catalogueFile);
-    RetailLogLoader.Result r = new RetailLogLoader().load(data);
+    RetailLogLoader.Result r = format.logFormat().load(data);
     System.out.println(silo + ": " + r.report());
-    var baskets = SiloData.basketsByCustomer(r.lines());
+    java.util.List<org.hedgerow.edge.data.PurchaseLine> lines = r.lines();
+    Path stateHome = state != null ? state : st != null ? st.dir() : null;
+    Path store = serveStore != null ? serveStore : stateHome != null
+        && java.nio.file.Files.isRegularFile(stateHome.resolve("serve.db")) ? stateHome.resolve("serve.db") : null;
+    if (store != null) { // consent and erasure at the silo's service bind its training (docs/serving.md)
+      org.hedgerow.edge.silo.TrainingConsent consent = org.hedgerow.edge.silo.TrainingConsent.fromStore(store);
+      lines = consent.trainingLines(lines);
+      System.out.printf("%s: serving store %s: %d customers excluded from training (opted out or erased), %d feedback "
+          + "events added%n", silo, store, consent.excluded().size(), consent.feedback().size());
+    }
+    var baskets = SiloData.basketsByCustomer(lines);
     Catalogue catalogue = declared != null ? declared : new Catalogue(SiloData.trainingCodes(baskets, h));
     SiloData local = SiloData.build(silo, baskets, h, catalogue);
     if (coordinator.getScheme().equals("https") && credentials == null) {
@@ -236,6 +256,11 @@ public class ClientCommand implements Callable<Integer> {
     }
     PreferenceModel m = new PreferenceModel(spec, seed);
     m.setParameters(cc.model(spec.parameterCount()).parameters());
+    if (saveModel != null) {
+      org.hedgerow.edge.client.CoordinatorClient.GlobalModel g = cc.model(spec.parameterCount());
+      new org.hedgerow.edge.serve.ServingModel(Integer.toString(g.version()), spec, g.parameters()).write(saveModel);
+      System.out.printf("%s: global model version %d saved to %s%n", silo, g.version(), saveModel);
+    }
     Metrics metrics = Evaluator.evaluate(local, new ModelRanker(m, fx)).metrics();
     System.out.printf("%s: %d rounds done; final global model on the local holdout: hr@10 %.4f, recall@10 %.4f, "
         + "ndcg@10 %.4f, auc %.4f (%d test baskets)%n", silo, client.roundsDone(), metrics.hr10(), metrics.recall10(),

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         SimulateCommand.class,
         GridSweepCommand.class,
         ClientCommand.class,
+        ServeCommand.class,
+        ReplayCommand.class,
         EnrolCommand.class,
         CoordinatorCommand.class,
         PartitionCommand.class,

@@ -51,14 +51,21 @@ public class PartitionCommand implements Callable<Integer> {
       + "(default: the bundled list for the bundled data; for other data, every product code in the cleaned log).")
   Path catalogue;
 
+  @picocli.CommandLine.Mixin LogFormatOptions format;
+
   @Override
   public Integer call() throws IOException {
     Path file = Home.resolve(data);
-    RetailLogLoader.Result r = new RetailLogLoader().load(file);
+    org.hedgerow.edge.data.LogFormat logFormat = format.logFormat();
+    RetailLogLoader.Result r = logFormat.load(file);
     System.out.println(r.report());
     Map<String, List<PurchaseLine>> silos = Partitioner.parse(partition, ukShops, seed).partition(r.lines());
     Files.createDirectories(out);
-    for (Map.Entry<String, List<PurchaseLine>> e : silos.entrySet()) {
+    if (logFormat instanceof org.hedgerow.edge.data.EventLogLoader events) {
+      EventPartition.write(file, events, silos, out);
+    }
+    for (Map.Entry<String, List<PurchaseLine>> e : logFormat instanceof org.hedgerow.edge.data.EventLogLoader
+        ? Map.<String, List<PurchaseLine>>of().entrySet() : silos.entrySet()) {
       Path f = out.resolve(e.getKey() + ".csv.gz");
       try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(
           new GZIPOutputStream(Files.newOutputStream(f)), StandardCharsets.UTF_8))) {
@@ -78,7 +85,7 @@ public class PartitionCommand implements Callable<Integer> {
     org.hedgerow.edge.task.Catalogue c;
     if (catalogue != null) {
       c = org.hedgerow.edge.task.Catalogue.load(catalogue);
-    } else if (data.equals(BUNDLED_DATA)) {
+    } else if (data.equals(BUNDLED_DATA) && !format.events()) {
       c = org.hedgerow.edge.task.Catalogue.load(Home.resolve(BUNDLED_CATALOGUE));
     } else {
       java.util.Set<String> codes = new java.util.TreeSet<>();

@@ -54,6 +54,8 @@ public class SimulateCommand implements Callable<Integer> {
 
   @Mixin RunOptions overrides;
 
+  @Mixin LogFormatOptions format;
+
   /** Subdirectory of {@code --out} holding each enrolled silo's key, certificate and CA. */
   static final String CREDENTIALS = "credentials";
 
@@ -76,7 +78,7 @@ public class SimulateCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--baselines only applies with --coordinator (an in-process "
             + "run always trains them)");
       }
-      return run(Scenario.load(scenarioFile).with(overrides.asJson(), "command line"), out);
+      return run(Scenario.load(scenarioFile).with(overrides.asJson(), "command line"), out, format.logFormat());
     }
     RemoteCoordinator remote;
     try {
@@ -85,29 +87,39 @@ public class SimulateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Scenario s = scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile);
-    return runRemote(s.with(overrides.asJson(), "command line"), remote, out, baselines);
+    return runRemote(s.with(overrides.asJson(), "command line"), remote, out, baselines, format.logFormat());
   }
 
   /** The silos of scenario {@code s} against {@code remote}; outputs in {@code out}. */
   static int runRemote(Scenario s, RemoteCoordinator remote, Path out, boolean baselines) throws Exception {
-    FederationData fd = load(s);
+    return runRemote(s, remote, out, baselines, org.hedgerow.edge.data.LogFormat.retail());
+  }
+
+  static int runRemote(Scenario s, RemoteCoordinator remote, Path out, boolean baselines,
+      org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
+    FederationData fd = load(s, logFormat);
     SimulationResult r = new Simulation(s, System.out).remote(fd, remote, out.resolve(CREDENTIALS), baselines);
     return write(r, out);
   }
 
   static int run(Scenario s, Path out) throws Exception {
-    SimulationResult r = new Simulation(s, System.out).run(load(s));
+    return run(s, out, org.hedgerow.edge.data.LogFormat.retail());
+  }
+
+  static int run(Scenario s, Path out, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
+    SimulationResult r = new Simulation(s, System.out).run(load(s, logFormat));
     return write(r, out);
   }
 
-  private static FederationData load(Scenario s) throws Exception {
+  private static FederationData load(Scenario s, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
     Holdout holdout = Holdout.parse(s.holdout());
     Partitioner partitioner = Partitioner.parse(s.partition(), s.ukShops(), s.seed());
     Path data = Home.resolve(s.data());
     System.out.printf("scenario %s: %s, partition %s, holdout %s, %d rounds, seed %d%n", s.name(), data,
         s.partition(), holdout, s.rounds(), s.seed());
     long t0 = System.nanoTime();
-    FederationData fd = FederationData.load(data, partitioner, holdout, declaredCatalogue(s));
+    var log = logFormat.load(data); // --format events reads any event log; the retail format is the default
+    FederationData fd = FederationData.of(log.lines(), log.report(), partitioner, holdout, declaredCatalogue(s));
     System.out.printf("loaded in %.1f s: %s%n", (System.nanoTime() - t0) / 1e9, fd.report());
     return fd;
   }

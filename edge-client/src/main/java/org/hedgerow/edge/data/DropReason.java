@@ -15,7 +15,9 @@ public enum DropReason {
   /** Postage, manual entries, fees, discounts, gift vouchers: not a product a customer prefers. */
   NON_PRODUCT_CODE("non_product_code"),
   /** The exact same line (all eight fields) seen earlier in the file: a logging duplicate. */
-  DUPLICATE_LINE("duplicate_line");
+  DUPLICATE_LINE("duplicate_line"),
+  /** Event logs only: a behaviour whose type has no weight (or weight 0) in {@code --event-weights}. */
+  UNWEIGHTED_EVENT("unweighted_event");
 
   private final String key;
 

@@ -24,7 +24,7 @@ import java.util.zip.GZIPInputStream;
  * <p>A wrong header fails at once with the file, line and column; a bad data row is counted under
  * {@link DropReason#MALFORMED} and the load goes on, so one broken line never loses a shop's data.
  */
-public final class RetailLogLoader {
+public final class RetailLogLoader implements LogFormat {
   /** The columns, in order, of the UCI Online Retail export. */
   public static final List<String> COLUMNS =
       List.of("InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice",
@@ -38,6 +38,7 @@ public final class RetailLogLoader {
   /** The cleaned lines and the report of what happened to the rest. */
   public record Result(List<PurchaseLine> lines, CleaningReport report) {}
 
+  @Override
   public Result load(Path file) {
     if (!Files.isReadable(file)) {
       throw new LogFormatException(file, 0, null, "cannot read the file (missing or no permission)");
