@@ -61,6 +61,8 @@ import org.hedgerow.aggregation.strategy.AggregatorSpec;
  *     "max_update_norm": …}} with the parameters the rule takes (see {@link AggregatorSpec}). Used by
  *     every federation of the run; rules that need each client's update (median, trimmed mean, a
  *     max_update_norm) cannot be combined with secure aggregation or central DP
+ * @param coPurchase whether non-private silos (and {@code centralized}) add co-purchase features
+ *     from their own data ({@code CoPurchase}, docs/preferences.md); never under local DP
  */
 public record Scenario(
     String name,
@@ -91,7 +93,8 @@ public record Scenario(
     double countNoiseMultiplier,
     String catalogue,
     String trainingEnd,
-    AggregatorSpec aggregator) {
+    AggregatorSpec aggregator,
+    boolean coPurchase) {
 
   /** The privacy modes. */
   public static final List<String> PRIVACY_MODES = List.of("none", "local", "central");
@@ -103,7 +106,7 @@ public record Scenario(
       "local_epochs", "batch_size", "hidden", "dropout", "learning_rate", "targets_per_customer",
       "examples_per_kind", "workers", "seed", "privacy", "epsilon_cap", "delta", "noise_multiplier", "clip_norm",
       "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation", "stats_noise_multiplier",
-      "count_noise_multiplier", "catalogue", "training_end", "aggregator");
+      "count_noise_multiplier", "catalogue", "training_end", "aggregator", "copurchase");
 
   public Scenario {
     hidden = List.copyOf(hidden);
@@ -283,10 +286,21 @@ public record Scenario(
           number(o, "dp_learning_rate", source), SecureAggregationSetting.fromJson(o.get("secure_aggregation"), source),
           number(o, "stats_noise_multiplier", source), number(o, "count_noise_multiplier", source),
           nullableText(o, "catalogue", source), nullableText(o, "training_end", source),
-          aggregator(o.get("aggregator"), source));
+          aggregator(o.get("aggregator"), source), bool(o, "copurchase", source));
     } catch (NullPointerException e) {
       throw new IllegalArgumentException(source + ": a required key is missing");
     }
+  }
+
+  private static boolean bool(ObjectNode o, String k, String source) {
+    JsonNode n = o.get(k);
+    if (n == null || n.isNull()) {
+      return false;
+    }
+    if (!n.isBoolean()) {
+      throw new IllegalArgumentException(source + ": " + k + " must be true or false. Provided value: " + n);
+    }
+    return n.asBoolean();
   }
 
   /** The {@code aggregator} key: missing or null means fedavg; a string names the rule; an object adds parameters. */
@@ -386,6 +400,7 @@ public record Scenario(
     } else {
       o.put("training_end", trainingEnd);
     }
+    o.put("copurchase", coPurchase);
     if (aggregator.parameters().isEmpty()) {
       o.put("aggregator", aggregator.name());
     } else {

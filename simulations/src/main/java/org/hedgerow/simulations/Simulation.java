@@ -66,10 +66,10 @@ public final class Simulation {
   /** Every DP silo budget this run created, per silo: several federations may train on the same customers. */
   private final Map<String, List<org.hedgerow.privacy.budget.PrivacyBudget>> dpBudgets = new LinkedHashMap<>();
   /**
-   * Scale of the explore policy reported as {@code federated-explore}: new-product slots = round(K ×
-   * scale × the customer's past share of new products) (docs/preferences.md).
+   * New-product slots in the top K of the explore policy reported as {@code federated-explore}
+   * (ExploreSlotsRanker.fixed; the slot count measured against others in docs/preferences.md).
    */
-  static final double EXPLORE_SCALE = 1.0;
+  static final int EXPLORE_SLOTS = 1;
   /** The federated model's final ranking under the explore policy, once the plain federation has run. */
   private MethodResult federatedExplore;
 
@@ -446,7 +446,7 @@ public final class Simulation {
     for (SiloData s : data.silos()) {
       SiloSettings settings = SiloSettings.plain(s.name(), scenario.targetsPerCustomer(), scenario.examplesPerKind(),
           scenario.seed());
-      silos.add(Silos.prepare(settings, s, data.catalogue().size(), null));
+      silos.add(Silos.prepare(settings, s, data.catalogue().size(), null, scenario.coPurchase()));
     }
     return silos;
   }
@@ -596,9 +596,9 @@ public final class Simulation {
       }
       List<RoundRow> rows = tracker.rows;
       if (mode == Mode.PLAIN && !secure && tracker.last != null) {
-        // The explore/exploit policy on the final global model (ExploreSlotsRanker, calibrated slots).
-        federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.calibrated(
-            new ModelRanker(tracker.evalModel, featuresOf(silos, siloData)), EXPLORE_SCALE));
+        // The explore/exploit policy on the final global model.
+        federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.fixed(
+            new ModelRanker(tracker.evalModel, featuresOf(silos, siloData)), EXPLORE_SLOTS));
       }
       if (rows.size() < scenario.rounds()) {
         out.printf("%s finished after %d of %d rounds: %s%n", label, rows.size(), scenario.rounds(), finishReason);
@@ -695,7 +695,8 @@ public final class Simulation {
   ModelRanker centralizedRanker(FederationData data, ModelSpec spec) {
     List<CustomerLog> all = new ArrayList<>();
     data.silos().forEach(s -> all.addAll(s.customers()));
-    FeatureExtractor fx = new FeatureExtractor(data.pooledStats(), CoPurchase.of(all, data.catalogue().size()));
+    FeatureExtractor fx = new FeatureExtractor(data.pooledStats(),
+        scenario.coPurchase() ? CoPurchase.of(all, data.catalogue().size()) : null);
     TrainingSet ts = builder().build(all, fx, scenario.seed());
     PreferenceModel m = new PreferenceModel(spec, scenario.seed());
     m.setParameters(spec.initialParameters(scenario.seed()));

@@ -121,12 +121,48 @@ public final class TifuKnn {
         // Non-negative floats order like their bit patterns: sort distance and index in one long.
         keyed[m++] = ((long) Float.floatToIntBits(d) << 32) | u;
       }
-      Arrays.sort(keyed, 0, m);
-      int[] out = new int[Math.min(k, m)];
+      int take = Math.min(k, m);
+      if (take < m) {
+        selectSmallest(keyed, m, take); // only the nearest need sorting
+      }
+      Arrays.sort(keyed, 0, take);
+      int[] out = new int[take];
       for (int j = 0; j < out.length; j++) {
         out[j] = (int) keyed[j];
       }
       return out;
+    }
+  }
+
+  /** Rearranges {@code a[0..n)} so that its {@code k} smallest values come first, in any order (quickselect). */
+  static void selectSmallest(long[] a, int n, int k) {
+    int lo = 0;
+    int hi = n - 1;
+    while (lo < hi) {
+      long pivot = a[(lo + hi) >>> 1];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) {
+          i++;
+        }
+        while (a[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          long t = a[i];
+          a[i++] = a[j];
+          a[j--] = t;
+        }
+      }
+      // Now a[lo..j] <= pivot <= a[i..hi]; keep to the side that holds position k - 1.
+      if (k - 1 <= j) {
+        hi = j;
+      } else if (k - 1 >= i) {
+        lo = i;
+      } else {
+        return;
+      }
     }
   }
 

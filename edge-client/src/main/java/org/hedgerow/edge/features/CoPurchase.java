@@ -11,8 +11,9 @@ import org.hedgerow.edge.task.CustomerLog;
 /**
  * Which products are bought by the same customers, within one party's training data (a silo's own,
  * or all silos' pooled for {@code centralized}); nothing here leaves the silo. For each product j it
- * keeps its {@link #NEIGHBOURS} most related products i (cosine of their buyer sets) with the
- * number of customers who bought both, C(i, j), and the number who bought j, n_j.
+ * keeps its {@link #NEIGHBOURS} most related products i (bought together by at least {@link
+ * #MIN_TOGETHER} customers, ranked by (C(i, j) − 1) / √(n_i n_j)) with the number of customers who
+ * bought both, C(i, j), and the number who bought j, n_j.
  *
  * <p>A customer's profile scores products by P(i | j) = C(i, j) / n_j averaged over the products j
  * of their history, and of their latest basket. Counts <em>leave the customer out</em>: their own
@@ -25,6 +26,8 @@ public final class CoPurchase {
   public static final int NEIGHBOURS = 100;
   /** New products per customer that get a personal score (the best by co-purchase). */
   public static final int CANDIDATES = 50;
+  /** Customers who must have bought both products for them to count as related. */
+  static final int MIN_TOGETHER = 3;
 
   private final int size;
   private final int[] buyers;
@@ -68,10 +71,13 @@ public final class CoPurchase {
       int row = j * size;
       for (int i = 0; i < size; i++) {
         int c = together[row + i];
-        if (i == j || c == 0) {
+        if (i == j || c < MIN_TOGETHER) {
           continue;
         }
-        float cosine = (float) (c / Math.sqrt((double) buyers[i] * buyers[j]));
+        // One customer fewer in the count: a pair that one customer makes is not chosen because of
+        // them, so a customer's own later purchases do not pick their candidates (the values are
+        // left-out exactly; this keeps the choice of lists nearly independent of any one customer).
+        float cosine = (float) ((c - 1) / Math.sqrt((double) buyers[i] * buyers[j]));
         // Highest cosine first (negated bits of a positive float sort ascending), then lower index.
         keyed[m++] = ((long) (Integer.MAX_VALUE - Float.floatToIntBits(cosine)) << 32) | i;
       }

@@ -42,6 +42,15 @@ public final class Silos {
    * DP, null otherwise).
    */
   public static PreparedSilo prepare(SiloSettings settings, SiloData data, int catalogueSize, SiloRelease release) {
+    return prepare(settings, data, catalogueSize, release, false);
+  }
+
+  /**
+   * As above; with {@code coPurchase} a non-private silo's features include its own co-purchase
+   * counts ({@link CoPurchase}; ignored under DP: counts over other customers are not released).
+   */
+  public static PreparedSilo prepare(SiloSettings settings, SiloData data, int catalogueSize, SiloRelease release,
+      boolean coPurchase) {
     TrainingSetBuilder builder = new TrainingSetBuilder(settings.targetsPerCustomer(), settings.examplesPerKind());
     if (!settings.privateTraining()) {
       if (release != null) {
@@ -50,7 +59,7 @@ public final class Silos {
       // Co-purchase counts stay in the silo and feed only its own features (not under DP: they are
       // counts over other customers, which no DP release covers).
       FeatureExtractor fx = new FeatureExtractor(ItemStats.of(List.of(data), catalogueSize),
-          CoPurchase.of(data.customers(), catalogueSize));
+          coPurchase ? CoPurchase.of(data.customers(), catalogueSize) : null);
       TrainingSet ts = builder.build(data, fx, settings.seed() ^ settings.name().hashCode());
       return new PreparedSilo(settings, data, fx, ts, null);
     }

@@ -97,4 +97,23 @@ class TifuKnnTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TifuKnnSettings(2, 1, 1, 5, 1.5));
     assertTrue(e.getMessage().contains("alpha"), e.getMessage());
   }
+
+  @Test
+  void selectSmallest_randomArrays_firstKAreTheKSmallest() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + rnd.nextInt(60);
+      int k = 1 + rnd.nextInt(n);
+      long[] a = new long[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = rnd.nextInt(20); // many duplicates
+      }
+      long[] sorted = a.clone();
+      java.util.Arrays.sort(sorted);
+      TifuKnn.selectSmallest(a, n, k);
+      long[] head = java.util.Arrays.copyOf(a, k);
+      java.util.Arrays.sort(head);
+      assertArrayEquals(java.util.Arrays.copyOf(sorted, k), head, "n=" + n + " k=" + k);
+    }
+  }
 }

@@ -32,18 +32,17 @@ class CoPurchaseTest {
     // Customer 1 bought 0 and later 5; nobody else bought 5. At the cut-off before 5, 5 must not
     // look related to 0: its only co-purchase with 0 is customer 1's own.
     List<Basket> one = List.of(basket(1, 0, 0), basket(1, 1, 5));
-    List<CustomerLog> logs = List.of(new CustomerLog(1, one, List.of()),
-        new CustomerLog(2, List.of(basket(2, 0, 0, 3)), List.of()),
-        new CustomerLog(3, List.of(basket(3, 0, 0, 3, 4)), List.of()),
-        new CustomerLog(4, List.of(basket(4, 0, 0, 3)), List.of()),
-        new CustomerLog(5, List.of(basket(5, 0, 0, 3)), List.of()));
+    List<CustomerLog> logs = new java.util.ArrayList<>(List.of(new CustomerLog(1, one, List.of())));
+    for (int c = 2; c <= 13; c++) { // twelve others buy 0 and 3; three of them also 4
+      logs.add(new CustomerLog(c, List.of(c <= 4 ? basket(c, 0, 0, 3, 4) : basket(c, 0, 0, 3)), List.of()));
+    }
     FeatureExtractor fx = new FeatureExtractor(stats(logs, 6), CoPurchase.of(logs, 6));
     CustomerHistory cutOff = history(one.subList(0, 1));
     assertArrayEquals(new int[] {3, 4}, fx.newCandidates(cutOff));
     float[] row = new float[FeatureExtractor.FEATURES];
     int o = FeatureExtractor.ITEM_FEATURES + FeatureExtractor.HISTORY_FEATURES;
     fx.write(cutOff, 4, row, 0);
-    // P(4 | 0) leaving customer 1 out: one of the four other buyers of 0 bought 4; features are x3.
+    // P(4 | 0) leaving customer 1 out: three of the twelve other buyers of 0 bought 4; features are x3.
     assertEquals(0.75f, row[o], 1e-6); // over the history
     assertEquals(0.75f, row[o + 1], 1e-6); // over the latest basket (the same here)
     assertEquals(1f, row[o + 2], 0); // a new candidate
