@@ -11,19 +11,24 @@ import org.hedgerow.simulations.partition.Partitioner;
 /**
  * Developer tool, not a test: loads the default scenario's data from a Hedgerow home and runs only
  * the named methods that need no federation ({@code repeat}, {@code tifu-knn}, {@code
- * tifu-knn-local}, {@code centralized}), printing their metrics. Usage: {@code PreferenceBench HOME
- * method...}.
+ * tifu-knn-local}, {@code centralized}, which also prints the explore policies on its model),
+ * printing their metrics. Usage: {@code PreferenceBench HOME [--copurchase] method...}.
  */
 public final class PreferenceBench {
   public static void main(String[] args) throws Exception {
     Path home = Path.of(args[0]);
     Scenario s = Scenario.bundledDefault();
+    int first = 1;
+    if (args.length > 1 && args[1].equals("--copurchase")) {
+      s = s.with(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("copurchase", true), "bench");
+      first = 2;
+    }
     long t0 = System.nanoTime();
     FederationData data = FederationData.load(home.resolve(s.data()), Partitioner.parse(s.partition(), s.ukShops()),
         Holdout.parse(s.holdout()), Catalogue.load(home.resolve(s.catalogue())));
     System.out.printf("loaded in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     Simulation sim = new Simulation(s, System.out);
-    for (int a = 1; a < args.length; a++) {
+    for (int a = first; a < args.length; a++) {
       long t = System.nanoTime();
       MethodResult r = switch (args[a]) {
         case "repeat" -> Evaluation.evaluate(data, x -> new RepeatRanker(data.pooledStats()));
