@@ -155,7 +155,7 @@ public final class Evaluator {
   /**
    * How many candidates score strictly above {@code s} and how many tie with it (the item itself
    * not counted), over the customer's view of the catalogue: unseen scores, except that products
-   * the customer bought carry their personal score instead.
+   * with a personal score for the customer (their own, and any new ones the ranker names) carry it.
    */
   private static long[] aboveAndTied(float s, float[] unseen, float[] sorted, int[] own, float[] ownScores) {
     long above = unseen.length - upperBound(sorted, s);

@@ -20,6 +20,9 @@ import org.hedgerow.edge.task.Basket;
  * (from the customer's own habit: the share of new products in their past baskets, times K,
  * rounded), so customers who keep trying new things get more new products and staple re-orderers
  * keep their list.
+ *
+ * <p>Keeps the last customer's scores between {@code personalItems} and {@code historyScores}:
+ * one evaluation at a time per instance (not thread-safe).
  */
 public final class ExploreSlotsRanker implements Ranker {
   private final Ranker model;

@@ -13,6 +13,9 @@ import org.hedgerow.edge.task.CustomerLog;
  * histories, the customer's own vector from the history being ranked (the customer themselves is
  * never their own neighbour). Products outside the personal scores' support rank after them, by
  * popularity.
+ *
+ * <p>Keeps the last customer's scores between {@code personalItems} and {@code historyScores}:
+ * one evaluation at a time per instance (not thread-safe).
  */
 public final class TifuKnnRanker implements Ranker {
   private final TifuKnnSettings settings;
