@@ -135,7 +135,7 @@ public class ServeCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(),
           "an https coordinator needs --credentials DIR (from 'hedgerow enrol')");
     }
-    ModelSpec spec = ClientCommand.specFrom(cc.getJson(org.hedgerow.aggregation.wire.Wire.MODEL));
+    ModelSpec spec = ClientCommand.specFrom(cc.modelInfo());
     CoordinatorClient.GlobalModel g = cc.model(spec.parameterCount());
     System.out.printf("global model version %d fetched from %s%n", g.version(), coordinator);
     return new ServingModel(Integer.toString(g.version()), spec, g.parameters());

@@ -67,6 +67,8 @@ import org.hedgerow.aggregation.strategy.AggregatorSpec;
  *     secure aggregation), at the same cap as {@code federated-dp-secagg}
  * @param ddpLearningRate η of distributed DP: each round's pseudo-delta is −η times the mean clipped
  *     customer gradient (default 1)
+ * @param coPurchase whether non-private silos (and {@code centralized}) add co-purchase features
+ *     from their own data ({@code CoPurchase}, docs/preferences.md); never under local DP
  */
 public record Scenario(
     String name,
@@ -99,7 +101,8 @@ public record Scenario(
     String trainingEnd,
     AggregatorSpec aggregator,
     boolean distributedDp,
-    double ddpLearningRate) {
+    double ddpLearningRate,
+    boolean coPurchase) {
 
   /** The privacy modes. */
   public static final List<String> PRIVACY_MODES = List.of("none", "local", "central");
@@ -111,7 +114,8 @@ public record Scenario(
       "local_epochs", "batch_size", "hidden", "dropout", "learning_rate", "targets_per_customer",
       "examples_per_kind", "workers", "seed", "privacy", "epsilon_cap", "delta", "noise_multiplier", "clip_norm",
       "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation", "stats_noise_multiplier",
-      "count_noise_multiplier", "catalogue", "training_end", "aggregator", "distributed_dp", "ddp_learning_rate");
+      "count_noise_multiplier", "catalogue", "training_end", "aggregator", "distributed_dp", "ddp_learning_rate",
+      "copurchase");
 
   public Scenario {
     hidden = List.copyOf(hidden);
@@ -300,7 +304,8 @@ public record Scenario(
           nullableText(o, "catalogue", source), nullableText(o, "training_end", source),
           aggregator(o.get("aggregator"), source), bool(o, "distributed_dp", false, source),
           o.hasNonNull("ddp_learning_rate") ? number(o, "ddp_learning_rate", source)
-              : org.hedgerow.coordinator.secagg.DistributedDpOptions.DEFAULT_LEARNING_RATE);
+              : org.hedgerow.coordinator.secagg.DistributedDpOptions.DEFAULT_LEARNING_RATE,
+          bool(o, "copurchase", false, source));
     } catch (NullPointerException e) {
       throw new IllegalArgumentException(source + ": a required key is missing");
     }
@@ -425,6 +430,7 @@ public record Scenario(
       o.put("training_end", trainingEnd);
     }
     o.put("distributed_dp", distributedDp).put("ddp_learning_rate", ddpLearningRate);
+    o.put("copurchase", coPurchase);
     if (aggregator.parameters().isEmpty()) {
       o.put("aggregator", aggregator.name());
     } else {

@@ -37,9 +37,12 @@ import org.hedgerow.coordinator.assembly.FederationConfig;
 import org.hedgerow.coordinator.store.RoundRecord;
 import org.hedgerow.edge.client.CoordinatorClient;
 import org.hedgerow.edge.client.EdgeClient;
+import org.hedgerow.edge.eval.ExploreSlotsRanker;
 import org.hedgerow.edge.eval.ModelRanker;
 import org.hedgerow.edge.eval.PopularityRanker;
 import org.hedgerow.edge.eval.RepeatRanker;
+import org.hedgerow.edge.eval.TifuKnnSettings;
+import org.hedgerow.edge.features.CoPurchase;
 import org.hedgerow.edge.features.FeatureExtractor;
 import org.hedgerow.edge.features.TrainingSet;
 import org.hedgerow.edge.features.TrainingSetBuilder;
@@ -63,6 +66,13 @@ public final class Simulation {
   private final PrintStream out;
   /** Every DP silo budget this run created, per silo: several federations may train on the same customers. */
   private final Map<String, List<org.hedgerow.privacy.budget.PrivacyBudget>> dpBudgets = new LinkedHashMap<>();
+  /**
+   * New-product slots in the top K of the explore policy reported as {@code federated-explore}
+   * (ExploreSlotsRanker.fixed; the slot count measured against others in docs/preferences.md).
+   */
+  static final int EXPLORE_SLOTS = 1;
+  /** The federated model's final ranking under the explore policy, once the plain federation has run. */
+  private MethodResult federatedExplore;
 
   public Simulation(Scenario scenario, PrintStream out) {
     this.scenario = scenario;
@@ -90,10 +100,15 @@ public final class Simulation {
     long te = System.nanoTime();
     methods.put("popularity", Evaluation.evaluate(data, s -> new PopularityRanker(data.pooledStats())));
     methods.put("repeat", Evaluation.evaluate(data, s -> new RepeatRanker(data.pooledStats())));
+    methods.put("tifu-knn", TifuKnnBaselines.pooled(data, TifuKnnSettings.defaultGrid(), out));
+    methods.put("tifu-knn-local", TifuKnnBaselines.local(data, TifuKnnSettings.defaultGrid(), out));
     double evalSeconds = (System.nanoTime() - te) / 1e9;
 
     FederatedOutcome fed = federated(data, spec, silos, training, Mode.PLAIN);
     methods.put("federated", fed.result());
+    if (federatedExplore != null) {
+      methods.put("federated-explore", federatedExplore);
+    }
     evalSeconds += fed.evaluationSeconds();
     FederatedOutcome dp = null;
     if (scenario.privacyEnabled()) {
@@ -154,7 +169,8 @@ public final class Simulation {
     double baselineSeconds = (System.nanoTime() - tb) / 1e9;
 
     Map<String, MethodResult> ordered = new LinkedHashMap<>();
-    for (String k : List.of("popularity", "repeat", "local-only", "centralized", "federated", "federated-dp",
+    for (String k : List.of("popularity", "repeat", "tifu-knn", "tifu-knn-local", "local-only", "centralized",
+        "federated", "federated-explore", "federated-dp",
         "federated-secagg", "federated-dp-secagg", "federated-ddp-secagg")) {
       if (methods.containsKey(k)) {
         ordered.put(k, methods.get(k));
@@ -352,6 +368,8 @@ public final class Simulation {
       long tb = System.nanoTime();
       out.println("baselines: centralized and local-only (same epochs as the federation: "
           + scenario.rounds() * scenario.localEpochs() + ")");
+      methods.put("tifu-knn", TifuKnnBaselines.pooled(data, TifuKnnSettings.defaultGrid(), out));
+      methods.put("tifu-knn-local", TifuKnnBaselines.local(data, TifuKnnSettings.defaultGrid(), out));
       methods.put("local-only", localOnly(data, spec, exact));
       methods.put("centralized", centralized(data, spec));
       baselineSeconds = (System.nanoTime() - tb) / 1e9;
@@ -360,7 +378,8 @@ public final class Simulation {
       methods.put(label, tracker.last);
     }
     Map<String, MethodResult> ordered = new LinkedHashMap<>();
-    for (String k : List.of("popularity", "repeat", "local-only", "centralized", "federated", "federated-dp",
+    for (String k : List.of("popularity", "repeat", "tifu-knn", "tifu-knn-local", "local-only", "centralized",
+        "federated", "federated-dp",
         "federated-secagg", "federated-dp-secagg", "federated-ddp-secagg")) {
       if (methods.containsKey(k)) {
         ordered.put(k, methods.get(k));
@@ -433,7 +452,7 @@ public final class Simulation {
     for (SiloData s : data.silos()) {
       SiloSettings settings = SiloSettings.plain(s.name(), scenario.targetsPerCustomer(), scenario.examplesPerKind(),
           scenario.seed());
-      silos.add(Silos.prepare(settings, s, data.catalogue().size(), null));
+      silos.add(Silos.prepare(settings, s, data.catalogue().size(), null, scenario.coPurchase()));
     }
     return silos;
   }
@@ -593,6 +612,11 @@ public final class Simulation {
         f.get(60, TimeUnit.SECONDS);
       }
       List<RoundRow> rows = tracker.rows;
+      if (mode == Mode.PLAIN && !secure && tracker.last != null) {
+        // The explore/exploit policy on the final global model.
+        federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.fixed(
+            new ModelRanker(tracker.evalModel, featuresOf(silos, siloData)), EXPLORE_SLOTS));
+      }
       if (rows.size() < scenario.rounds()) {
         out.printf("%s finished after %d of %d rounds: %s%n", label, rows.size(), scenario.rounds(), finishReason);
       }
@@ -702,16 +726,23 @@ public final class Simulation {
   }
 
   /** One model on everyone's pooled examples and pooled statistics: the non-private ceiling. */
-  private MethodResult centralized(FederationData data, ModelSpec spec) {
-    FeatureExtractor fx = new FeatureExtractor(data.pooledStats());
+  MethodResult centralized(FederationData data, ModelSpec spec) {
+    ModelRanker ranker = centralizedRanker(data, spec);
+    return Evaluation.evaluate(data, s -> ranker);
+  }
+
+  /** The centralized model, trained, as a ranker over the pooled features. */
+  ModelRanker centralizedRanker(FederationData data, ModelSpec spec) {
     List<CustomerLog> all = new ArrayList<>();
     data.silos().forEach(s -> all.addAll(s.customers()));
+    FeatureExtractor fx = new FeatureExtractor(data.pooledStats(),
+        scenario.coPurchase() ? CoPurchase.of(all, data.catalogue().size()) : null);
     TrainingSet ts = builder().build(all, fx, scenario.seed());
     PreferenceModel m = new PreferenceModel(spec, scenario.seed());
     m.setParameters(spec.initialParameters(scenario.seed()));
     m.fit(ts, scenario.rounds() * scenario.localEpochs(), scenario.batchSize(), scenario.seed());
     out.println("  centralized done");
-    return Evaluation.evaluate(data, s -> new ModelRanker(m, fx));
+    return new ModelRanker(m, fx);
   }
 
   /** Each silo alone, from the same start, for as many epochs as the federation ran. */

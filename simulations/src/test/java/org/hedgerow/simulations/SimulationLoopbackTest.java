@@ -35,7 +35,8 @@ class SimulationLoopbackTest {
       assertEquals(3, row.clients());
       assertTrue(row.bytesUp() > 0 && row.bytesDown() > 0, row.toString());
     }
-    assertEquals(Set.of("popularity", "repeat", "local-only", "centralized", "federated"), r.methods().keySet());
+    assertEquals(Set.of("popularity", "repeat", "tifu-knn", "tifu-knn-local", "local-only", "centralized",
+        "federated", "federated-explore"), r.methods().keySet());
     double hr = r.methods().get("federated").overall().hr10();
     assertTrue(hr > 0 && hr <= 1, "hr@10 " + hr);
 

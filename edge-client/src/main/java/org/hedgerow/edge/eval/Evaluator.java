@@ -33,22 +33,22 @@ public final class Evaluator {
       }
       CustomerHistory h = new CustomerHistory();
       c.train().forEach(h::add);
-      int[] own = h.items();
+      int[] own = ranker.personalItems(h);
       float[] ownScores = ranker.historyScores(h, own);
       Map<Integer, Float> personal = new HashMap<>(own.length * 2);
       for (int k = 0; k < own.length; k++) {
         personal.put(own[k], ownScores[k]);
       }
-      double share = repeatShareOfTop(unseen, sorted, own, ownScores);
+      double share = repeatShareOfTop(h, unseen, sorted, own, ownScores);
       for (Basket b : c.test()) {
-        score(b, unseen, sorted, own, ownScores, personal, sums);
+        score(b, h, unseen, sorted, own, ownScores, personal, sums);
         sums.repeatShare += share;
       }
     }
     return sums;
   }
 
-  private static void score(Basket b, float[] unseen, float[] sorted, int[] own, float[] ownScores,
+  private static void score(Basket b, CustomerHistory history, float[] unseen, float[] sorted, int[] own, float[] ownScores,
       Map<Integer, Float> personal, MetricSums sums) {
     int basketSize = b.items().length;
     int known = 0;
@@ -79,7 +79,7 @@ public final class Evaluator {
       long above = at[0];
       long tied = at[1];
       double position = above + tied / 2.0;
-      boolean repeat = personal.containsKey(pos[a]);
+      boolean repeat = history.contains(pos[a]);
       repeatTargets += repeat ? 1 : 0;
       if (position < K) {
         hits++;
@@ -132,9 +132,13 @@ public final class Evaluator {
    * The share of the customer's top {@link #K} that are products they bought before: each own
    * product's position is computed as for a target (ties split), and those above K are counted.
    */
-  private static double repeatShareOfTop(float[] unseen, float[] sorted, int[] own, float[] ownScores) {
+  private static double repeatShareOfTop(CustomerHistory history, float[] unseen, float[] sorted, int[] own,
+      float[] ownScores) {
     double inTop = 0;
     for (int a = 0; a < own.length; a++) {
+      if (!history.contains(own[a])) {
+        continue; // a personal score for a new product: it takes a place, but not a repeat's
+      }
       long[] at = aboveAndTied(ownScores[a], unseen, sorted, own, ownScores);
       long above = at[0];
       long tied = at[1];
@@ -151,7 +155,7 @@ public final class Evaluator {
   /**
    * How many candidates score strictly above {@code s} and how many tie with it (the item itself
    * not counted), over the customer's view of the catalogue: unseen scores, except that products
-   * the customer bought carry their personal score instead.
+   * with a personal score for the customer (their own, and any new ones the ranker names) carry it.
    */
   private static long[] aboveAndTied(float s, float[] unseen, float[] sorted, int[] own, float[] ownScores) {
     long above = unseen.length - upperBound(sorted, s);

@@ -28,6 +28,18 @@ public final class ModelRanker implements Ranker {
     return unseen;
   }
 
+  /** The customer's own products and their co-purchase candidates (the only products with personal features). */
+  @Override
+  public int[] personalItems(CustomerHistory history) {
+    int[] own = history.items();
+    int[] fresh = features.newCandidates(history);
+    if (fresh.length == 0) {
+      return own;
+    }
+    return java.util.stream.IntStream.concat(java.util.Arrays.stream(own), java.util.Arrays.stream(fresh)).distinct()
+        .sorted().toArray();
+  }
+
   @Override
   public float[] historyScores(CustomerHistory history, int[] items) {
     float[] x = new float[items.length * FeatureExtractor.FEATURES];

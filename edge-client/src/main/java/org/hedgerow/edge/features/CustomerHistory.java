@@ -17,9 +17,15 @@ public final class CustomerHistory {
     long quantity;
     int lastBasket;
     LocalDateTime lastTime;
+    /** Sum over baskets containing it of DECAY^(baskets after that one), as of basket lastBasket. */
+    double decayed;
   }
 
+  /** Per-basket decay of {@link #decayedFrequency}: a basket five places back counts about a third. */
+  static final double DECAY = 0.8;
+
   private final Map<Integer, ItemRecord> items = new HashMap<>();
+  private final java.util.List<Basket> baskets = new java.util.ArrayList<>();
   private int basketCount;
   private long lineCount;
   private LocalDateTime lastTime;
@@ -31,6 +37,7 @@ public final class CustomerHistory {
         continue;
       }
       ItemRecord r = items.computeIfAbsent(i, x -> new ItemRecord());
+      r.decayed = r.baskets == 0 ? 1 : r.decayed * Math.pow(DECAY, basketCount - r.lastBasket) + 1;
       r.baskets++;
       r.quantity += b.quantities()[k];
       r.lastBasket = basketCount;
@@ -39,6 +46,12 @@ public final class CustomerHistory {
     }
     basketCount++;
     lastTime = b.time();
+    baskets.add(b);
+  }
+
+  /** The baskets added so far, oldest first (for rankers that weigh baskets by their age). */
+  public java.util.List<Basket> basketList() {
+    return java.util.Collections.unmodifiableList(baskets);
   }
 
   /** Distinct products summed over baskets (a basket's size counted once per basket). */
@@ -71,6 +84,14 @@ public final class CustomerHistory {
 
   ItemRecord record(int item) {
     return items.get(item);
+  }
+
+  /**
+   * Time-decayed purchase frequency in [0, 1]: (1 − DECAY) × sum over the baskets containing the
+   * item of DECAY^(baskets since then); 1 for an item in every one of a long history.
+   */
+  double decayedFrequency(ItemRecord r) {
+    return (1 - DECAY) * r.decayed * Math.pow(DECAY, basketCount - 1 - r.lastBasket);
   }
 
   /** Days between the latest purchase of the item and the customer's latest basket. */

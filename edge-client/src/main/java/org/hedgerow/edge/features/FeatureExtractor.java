@@ -4,28 +4,73 @@ package org.hedgerow.edge.features;
  * Turns (customer history, candidate product) into the model's input vector. See
  * {@code docs/features.md} for the design and the reasons behind it.
  *
- * <p>The first {@link #ITEM_FEATURES} entries describe the product in the silo; the remaining
+ * <p>The first {@link #ITEM_FEATURES} entries describe the product in the silo; the next
  * {@link #HISTORY_FEATURES} describe the customer's own history with it and are all exactly zero
- * when the customer never bought it. So every product a customer never bought gets the same score
- * for every customer of the silo, which lets evaluation rank the full catalogue exactly at the cost
- * of scoring the catalogue once per silo plus each customer's own products.
+ * when the customer never bought it; the last {@link #COPURCHASE_FEATURES} say what customers who
+ * bought the same products bought ({@link CoPurchase}), and are set only for the customer's own
+ * products and their few best new candidates ({@link #newCandidates}). So every other product gets
+ * the same score for every customer of the silo, which lets evaluation rank the full catalogue
+ * exactly at the cost of scoring the catalogue once per silo plus each customer's personal products.
  */
 public final class FeatureExtractor {
   public static final int ITEM_FEATURES = 5;
-  public static final int HISTORY_FEATURES = 11;
-  public static final int FEATURES = ITEM_FEATURES + HISTORY_FEATURES;
+  public static final int HISTORY_FEATURES = 12;
+  /** Co-purchase features: set for the customer's own products and their new-product candidates only. */
+  public static final int COPURCHASE_FEATURES = 3;
+  public static final int FEATURES = ITEM_FEATURES + HISTORY_FEATURES + COPURCHASE_FEATURES;
   /** Names in vector order, for docs and debugging. */
   public static final String[] NAMES = {
       "item_popularity", "item_recent_popularity", "item_repeat_rate", "item_units_per_basket", "item_sold_here",
       "bought_before", "baskets_with_item", "share_of_baskets", "recency", "in_last_basket", "in_last_3_baskets",
-      "units_bought", "customer_baskets", "baskets_since_last", "customer_basket_size", "customer_distinct_items"};
+      "units_bought", "customer_baskets", "baskets_since_last", "customer_basket_size", "customer_distinct_items",
+      "decayed_frequency", "copurchase_history", "copurchase_latest", "copurchase_candidate"};
   /** Identifies this feature layout in a model spec; bump when the vector changes. */
-  public static final String SCHEMA = "retail-v2:" + String.join(",", NAMES);
+  public static final String SCHEMA = "retail-v3:" + String.join(",", NAMES);
 
   private final ItemStats stats;
+  private final CoPurchase coPurchase;
+  /** The co-purchase profile of the history last written for, per thread (examples come in runs per history). */
+  private final ThreadLocal<CachedProfile> lastProfile = new ThreadLocal<>();
 
+  private record CachedProfile(CustomerHistory history, int baskets, CoPurchase.Profile profile) {}
+
+  /** Features without co-purchase signals (all three are 0): e.g. under DP, where counts over other customers are not released. */
   public FeatureExtractor(ItemStats stats) {
+    this(stats, null);
+  }
+
+  /**
+   * @param coPurchase co-purchase counts over the same party's training data as {@code stats}, or
+   *     null for none
+   */
+  public FeatureExtractor(ItemStats stats, CoPurchase coPurchase) {
+    if (coPurchase != null && coPurchase.size() != stats.size()) {
+      throw new IllegalArgumentException("co-purchase counts cover " + coPurchase.size() + " products, item statistics "
+          + stats.size());
+    }
     this.stats = stats;
+    this.coPurchase = coPurchase;
+  }
+
+  public boolean hasCoPurchase() {
+    return coPurchase != null;
+  }
+
+  /**
+   * Products the customer never bought whose features are not those of {@link #writeUnseen}: their
+   * best co-purchase candidates (ascending; empty without co-purchase counts).
+   */
+  public int[] newCandidates(CustomerHistory history) {
+    return coPurchase == null || history == null ? new int[0] : profile(history).candidates().clone();
+  }
+
+  private CoPurchase.Profile profile(CustomerHistory history) {
+    CachedProfile c = lastProfile.get();
+    if (c == null || c.history() != history || c.baskets() != history.basketCount()) {
+      c = new CachedProfile(history, history.basketCount(), coPurchase.profile(history));
+      lastProfile.set(c);
+    }
+    return c.profile();
   }
 
   public ItemStats stats() {
@@ -37,6 +82,7 @@ public final class FeatureExtractor {
     writeItem(item, out, offset);
     CustomerHistory.ItemRecord r = history == null ? null : history.record(item);
     int h = offset + ITEM_FEATURES;
+    writeCoPurchase(history, item, r != null, out, h + HISTORY_FEATURES);
     if (r == null) {
       java.util.Arrays.fill(out, h, h + HISTORY_FEATURES, 0f);
       return;
@@ -53,6 +99,29 @@ public final class FeatureExtractor {
     out[h + 8] = 1f / (n - r.lastBasket);
     out[h + 9] = (float) (Math.log1p((double) history.lineCount() / n) / 5.0);
     out[h + 10] = (float) (Math.log1p(history.distinctItems()) / 7.0);
+    out[h + 11] = (float) history.decayedFrequency(r);
+  }
+
+  /** Co-purchase block: for own products and new candidates only, so that every other product stays unseen-like. */
+  private void writeCoPurchase(CustomerHistory history, int item, boolean own, float[] out, int o) {
+    out[o] = 0f;
+    out[o + 1] = 0f;
+    out[o + 2] = 0f;
+    if (coPurchase == null || history == null) {
+      return;
+    }
+    CoPurchase.Profile p = profile(history);
+    boolean candidate = !own && p.isCandidate(item);
+    if (!own && !candidate) {
+      return;
+    }
+    int k = p.indexOf(item);
+    if (k >= 0) {
+      // Scaled so typical values sit in [0, 1]: P(i | j) averages are mostly below 0.3.
+      out[o] = Math.min(1f, 3f * p.inHistory()[k]);
+      out[o + 1] = Math.min(1f, 3f * p.inLatest()[k]);
+    }
+    out[o + 2] = candidate ? 1f : 0f;
   }
 
   /** The features of {@code item} for a customer who never bought it. */

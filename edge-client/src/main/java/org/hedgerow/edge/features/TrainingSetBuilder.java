@@ -15,8 +15,9 @@ import org.hedgerow.edge.task.SiloData;
  *
  * <p>At test time every catalogue product is a candidate, so the loss we want is the one over the
  * whole catalogue. Scoring all of it per example would be far too slow, so negatives are drawn in
- * two strata — the customer's own earlier products that were not re-bought (few, and the hard
- * case), and the rest of the catalogue uniformly — and each example carries the weight of the
+ * three strata — the customer's own earlier products that were not re-bought (few, and the hard
+ * case), the new products co-purchase points to ({@link FeatureExtractor#newCandidates}, the hard
+ * new ones), and the rest of the catalogue uniformly — and each example carries the weight of the
  * stratum size over its sample size. The weighted loss is then an unbiased estimate of the
  * full-catalogue loss; without the weights the history stratum is over-represented ~50 times and
  * the model learns that having bought a product makes a repeat <em>less</em> likely.
@@ -110,12 +111,29 @@ public final class TrainingSetBuilder {
             y.add(0f);
             w.add(NEGATIVE_SCALE * staleCount / staleSample.size());
           }
-          int others = catalogue - target.size() - staleCount;
+          // New products the co-purchase counts point to (a stratum of their own: the hard new negatives).
+          Set<Integer> candidates = new HashSet<>();
+          List<Integer> candidateNegatives = new ArrayList<>();
+          for (int i : extractor.newCandidates(h)) {
+            candidates.add(i);
+            if (!target.contains(i)) {
+              candidateNegatives.add(i);
+            }
+          }
+          int candidateCount = candidateNegatives.size();
+          List<Integer> candidateSample = sample(candidateNegatives, rnd);
+          for (int i : candidateSample) {
+            extractor.write(h, i, row, 0);
+            x.add(row);
+            y.add(0f);
+            w.add(NEGATIVE_SCALE * candidateCount / candidateSample.size());
+          }
+          int others = catalogue - target.size() - staleCount - candidateCount;
           int wanted = Math.min(2 * perKind, others);
           int drawn = 0;
           for (int tries = 0; drawn < wanted && tries < 20 * wanted; tries++) {
             int i = rnd.nextInt(catalogue);
-            if (target.contains(i) || h.contains(i)) {
+            if (target.contains(i) || h.contains(i) || candidates.contains(i)) {
               continue;
             }
             extractor.write(h, i, row, 0);

@@ -6,6 +6,7 @@ import org.hedgerow.edge.dp.SiloPrivacy;
 import org.hedgerow.edge.dp.SiloRelease;
 import org.hedgerow.edge.dp.SpendLog;
 import org.hedgerow.edge.features.CustomerSeeds;
+import org.hedgerow.edge.features.CoPurchase;
 import org.hedgerow.edge.features.FeatureExtractor;
 import org.hedgerow.edge.features.ItemStats;
 import org.hedgerow.edge.features.TrainingSet;
@@ -41,12 +42,24 @@ public final class Silos {
    * DP, null otherwise).
    */
   public static PreparedSilo prepare(SiloSettings settings, SiloData data, int catalogueSize, SiloRelease release) {
+    return prepare(settings, data, catalogueSize, release, false);
+  }
+
+  /**
+   * As above; with {@code coPurchase} a non-private silo's features include its own co-purchase
+   * counts ({@link CoPurchase}; ignored under DP: counts over other customers are not released).
+   */
+  public static PreparedSilo prepare(SiloSettings settings, SiloData data, int catalogueSize, SiloRelease release,
+      boolean coPurchase) {
     TrainingSetBuilder builder = new TrainingSetBuilder(settings.targetsPerCustomer(), settings.examplesPerKind());
     if (!settings.privateTraining()) {
       if (release != null) {
         throw new IllegalArgumentException("silo " + settings.name() + " is not private: it makes no DP release");
       }
-      FeatureExtractor fx = new FeatureExtractor(ItemStats.of(List.of(data), catalogueSize));
+      // Co-purchase counts stay in the silo and feed only its own features (not under DP: they are
+      // counts over other customers, which no DP release covers).
+      FeatureExtractor fx = new FeatureExtractor(ItemStats.of(List.of(data), catalogueSize),
+          coPurchase ? CoPurchase.of(data.customers(), catalogueSize) : null);
       TrainingSet ts = builder.build(data, fx, settings.seed() ^ settings.name().hashCode());
       return new PreparedSilo(settings, data, fx, ts, null);
     }
