@@ -74,7 +74,7 @@ public class PartitionCommand implements Callable<Integer> {
         for (PurchaseLine l : e.getValue()) {
           // Cleaned lines; the description is not kept by the loader, so it is left empty.
           w.write(l.invoice() + "," + l.stockCode() + ",," + l.quantity() + "," + DATE.format(l.time()) + ","
-              + l.unitPrice() + "," + l.customerId() + "," + quote(l.country()));
+              + l.unitPrice() + "," + l.customerId() + "," + org.hedgerow.edge.data.CsvLine.quote(l.country()));
           w.newLine();
         }
       }
@@ -97,9 +97,5 @@ public class PartitionCommand implements Callable<Integer> {
     c.write(list);
     System.out.printf("%-16s %,8d products -> %s%n", "catalogue", c.size(), list);
     return 0;
-  }
-
-  private static String quote(String s) {
-    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
   }
 }

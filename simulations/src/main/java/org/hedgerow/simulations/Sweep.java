@@ -12,12 +12,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
+import org.hedgerow.edge.data.CsvLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -164,19 +163,14 @@ public final class Sweep {
     if (lines.isEmpty()) {
       return rows;
     }
-    if (!Csv.parse(lines.get(0)).equals(header)) {
+    if (!header.equals(CsvLine.split(lines.get(0)))) {
       throw new IllegalArgumentException(table + " was written by a different grid (columns " + lines.get(0)
           + "); use another output directory, or delete it to start over");
     }
     int axes = header.size() - 1 - RESULT_COLUMNS.size();
     for (int i = 1; i < lines.size(); i++) {
-      List<String> c;
-      try {
-        c = Csv.parse(lines.get(i));
-      } catch (IllegalArgumentException e) {
-        c = List.of();
-      }
-      if (c.size() != header.size()) {
+      List<String> c = CsvLine.split(lines.get(i));
+      if (c == null || c.size() != header.size()) {
         // A line cut short by a crash mid-write: that point runs again.
         continue;
       }
@@ -191,7 +185,7 @@ public final class Sweep {
       if (i > 0) {
         b.append(',');
       }
-      b.append(Csv.quote(cells.get(i)));
+      b.append(CsvLine.quote(cells.get(i)));
     }
     return b.append('\n').toString();
   }
@@ -240,11 +234,9 @@ public final class Sweep {
         series.computeIfAbsent(label, k -> new ArrayList<>()).add(new double[] {xd, r.hr10()});
       }
     }
-    Set<String> used = new LinkedHashSet<>();
     for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
       List<double[]> pts = e.getValue();
       pts.sort((a, b) -> Double.compare(a[0], b[0]));
-      used.add(e.getKey());
       chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(),
           pts.stream().mapToDouble(p -> p[1]).toArray()).setMarker(SeriesMarkers.CIRCLE);
     }

@@ -3,12 +3,20 @@ package org.hedgerow.edge.data;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits one RFC 4180 line: commas inside double quotes are data, a doubled quote is a quote. */
-final class CsvLine {
+/** One RFC 4180 line: commas inside double quotes are data, a doubled quote is a quote. */
+public final class CsvLine {
   private CsvLine() {}
 
+  /** A field as written: quoted when it holds a comma, quote or line break, its quotes doubled. */
+  public static String quote(String field) {
+    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+      return field;
+    }
+    return '"' + field.replace("\"", "\"\"") + '"';
+  }
+
   /** Returns the fields, or {@code null} when a quote is left open (the line is malformed). */
-  static List<String> split(String line) {
+  public static List<String> split(String line) {
     List<String> fields = new ArrayList<>(8);
     StringBuilder field = new StringBuilder();
     boolean quoted = false;
