@@ -19,15 +19,20 @@ import org.hedgerow.coordinator.store.UpdateBodies;
  * client before it in id order has either sent its update or can no longer send one, so the sum is
  * the one {@code aggregateFit} computes, whatever the arrival order. Each body is decoded into one
  * reused array just before it is added, so ingest allocates no vector. An update that arrives ahead
- * of its turn keeps its received body while few do ({@value #MAX_HELD}), else is read back from the
- * store's body file when its turn comes. At the close the clients that never sent anything are skipped and
+ * of its turn keeps its received body while the held bodies stay within a byte budget (by default
+ * {@value #DEFAULT_MAX_HELD_BYTES} bytes: all of a 100-client round of 1 MiB updates, so a typical
+ * round never touches the disk twice), else is read back from the store's body file when its turn comes. At the close the clients that never sent anything are skipped and
  * the rest added in order. Rules that need every update at once (median, trimmed mean) read them
  * all back at the close. Without a body store (a federation used on its own, in tests) the raw
  * bodies are kept in memory instead.
  */
 final class RoundUpdates {
-  /** Out-of-turn bodies held in memory (1 MiB each at the load benchmark's size) before re-reading. */
-  static final int MAX_HELD = 16;
+  /**
+   * Bytes of out-of-turn bodies held in memory before the rest are re-read. Re-reading costs an
+   * allocation and a read on the event loop per body, which dominated small rounds (issue 9's load
+   * benchmark at N = 100); 128 MiB bounds what a round can pin whatever its size.
+   */
+  static final long DEFAULT_MAX_HELD_BYTES = 128L << 20;
 
   private final int round;
   private final float[] current;
@@ -45,7 +50,8 @@ final class RoundUpdates {
   private final TreeMap<String, byte[]> outOfTurn = new TreeMap<>();
   /** The one array bodies are decoded into before they are added. */
   private float[] scratch;
-  private int held;
+  private final long maxHeldBytes;
+  private long heldBytes;
   private boolean finished;
 
   /**
@@ -54,6 +60,13 @@ final class RoundUpdates {
    */
   RoundUpdates(int round, float[] current, Strategy strategy, int dimension, java.util.Collection<String> asked,
       UpdateBodies bodies) {
+    this(round, current, strategy, dimension, asked, bodies, DEFAULT_MAX_HELD_BYTES);
+  }
+
+  /** As above, holding at most {@code maxHeldBytes} of out-of-turn bodies. */
+  RoundUpdates(int round, float[] current, Strategy strategy, int dimension, java.util.Collection<String> asked,
+      UpdateBodies bodies, long maxHeldBytes) {
+    this.maxHeldBytes = maxHeldBytes;
     this.round = round;
     this.current = current;
     this.strategy = strategy;
@@ -110,8 +123,8 @@ final class RoundUpdates {
       add(clientId, body);
       drain();
     } else {
-      boolean hold = body != null && held < MAX_HELD;
-      held += hold ? 1 : 0;
+      boolean hold = body != null && heldBytes + body.length <= maxHeldBytes;
+      heldBytes += hold ? body.length : 0;
       outOfTurn.put(clientId, hold ? body : null);
     }
   }
@@ -130,7 +143,7 @@ final class RoundUpdates {
   private void drain() {
     for (String id = next(); id != null && outOfTurn.containsKey(id); id = next()) {
       byte[] body = outOfTurn.remove(id);
-      held -= body != null ? 1 : 0;
+      heldBytes -= body != null ? body.length : 0;
       add(id, body);
     }
   }
@@ -176,7 +189,7 @@ final class RoundUpdates {
         add(e.getKey(), e.getValue());
       }
       outOfTurn.clear();
-      held = 0;
+      heldBytes = 0;
     }
     finished = true;
     return running.finish();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A round summed as its updates arrive gives bit for bit what {@code aggregateFit} gives for the
  * same updates, whatever the arrival order, with clients that never send and clients that decline;
- * out-of-turn updates beyond {@link RoundUpdates#MAX_HELD} are read back rather than held; a body
+ * out-of-turn updates beyond the held-bytes budget are read back rather than held; a body
  * passed as null (a resumed round) is read back.
  * Deterministic (fixed seeds).
  */
@@ -99,17 +99,19 @@ class RoundUpdatesTest {
   }
 
   @Test
-  void accept_reverseOrder_holdsAtMostMaxHeldAndReadsTheRestBack() {
+  void accept_reverseOrderBeyondBudget_holdsWithinBudgetAndReadsTheRestBack() {
     Random r = new Random(3);
     List<String> asked = new ArrayList<>();
     List<ClientUpdate> sent = new ArrayList<>();
-    int n = RoundUpdates.MAX_HELD + 20;
+    int maxHeld = 16;
+    int n = maxHeld + 20;
     for (int i = 0; i < n; i++) {
       asked.add(String.format("c%03d", i));
       sent.add(update(asked.get(i), r));
     }
     MapBodiesFake bodies = new MapBodiesFake();
-    RoundUpdates round = new RoundUpdates(1, model(), new FedAvg(FIT), DIM, asked, bodies);
+    long budget = (long) maxHeld * ParameterCodec.encode(sent.get(0).delta()).length;
+    RoundUpdates round = new RoundUpdates(1, model(), new FedAvg(FIT), DIM, asked, bodies, budget);
     assertTrue(round.streams());
     for (int k = n - 1; k >= 0; k--) {
       ClientUpdate u = sent.get(k);
@@ -117,7 +119,7 @@ class RoundUpdatesTest {
       round.accept(u.clientId(), u.examples(), ParameterCodec.encode(u.delta()));
       assertEquals(k == 0 ? 0 : n - k, round.waitingToBeSummed());
     }
-    assertEquals(n - 1 - RoundUpdates.MAX_HELD, bodies.reads, "beyond MAX_HELD, out-of-turn updates are re-read");
+    assertEquals(n - 1 - maxHeld, bodies.reads, "beyond the byte budget, out-of-turn updates are re-read");
     assertArrayEquals(new FedAvg(FIT).aggregateFit(1, model(), sent), round.aggregate());
   }
 

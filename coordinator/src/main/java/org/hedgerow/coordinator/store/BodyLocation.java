@@ -1,13 +1,13 @@
 package org.hedgerow.coordinator.store;
 
 /**
- * Where one update body lies in its round's body file, with the SHA-256 that proves it intact.
+ * Where one update body lies in its round's body file, with the checksum that proves it intact.
  *
  * @param offset first byte in the file
  * @param length bytes
- * @param sha256 lower-case hex SHA-256 of those bytes
+ * @param checksum {@link BodyChecksum} of those bytes
  */
-record BodyLocation(long offset, int length, String sha256) {
+record BodyLocation(long offset, int length, String checksum) {
   long end() {
     return offset + length;
   }

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Since schema version 4 an update's body is not in the database: {@link UpdateBodyLog} appends it to
  * its round's body file, forced to disk before the commit of the row that names its offset, length
- * and SHA-256 (the writer's {@code beforeCommit}).
+ * and checksum (the writer's {@code beforeCommit}).
  */
 public final class JdbcCoordinatorStore implements CoordinatorStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcCoordinatorStore.class);
@@ -456,7 +456,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
     Map<String, byte[]> legacyBodies = new TreeMap<>();
     Map<Integer, Map<String, UploadKey>> uploadIds = new TreeMap<>();
     try (PreparedStatement p = c.prepareStatement("SELECT round, client_id, upload_id, position, trained_on_version, "
-        + "examples, body, train_seconds, train_loss, accepted_at, upload_hash, body_offset, body_length, body_sha256 "
+        + "examples, body, train_seconds, train_loss, accepted_at, upload_hash, body_offset, body_length, body_checksum "
         + "FROM updates ORDER BY round, position");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
@@ -511,7 +511,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
 
   /**
    * Brings the body files in line with the committed rows: checks every open-round body against its
-   * length and SHA-256 (an acknowledged update must be intact), cuts off bytes past the last one (an
+   * length and checksum (an acknowledged update must be intact), cuts off bytes past the last one (an
    * append whose row never committed: nothing was acknowledged for it), moves bodies still in the
    * database (rows of schema version 3) into the file, and deletes the files of closed rounds.
    */
@@ -536,7 +536,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
     for (Map.Entry<String, byte[]> e : legacyBodies.entrySet()) {
       BodyLocation at = bodies.append(openRound, e.getValue());
       try (PreparedStatement p = c.prepareStatement("UPDATE updates SET body = NULL, body_offset = ?, body_length = ?, "
-          + "body_sha256 = ? WHERE round = ? AND client_id = ?")) {
+          + "body_checksum = ? WHERE round = ? AND client_id = ?")) {
         setLocation(p, 1, at);
         p.setInt(4, openRound);
         p.setString(5, e.getKey());
@@ -550,7 +550,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
   private static void setLocation(PreparedStatement p, int first, BodyLocation at) throws SQLException {
     p.setLong(first, at.offset());
     p.setInt(first + 1, at.length());
-    p.setString(first + 2, at.sha256());
+    p.setString(first + 2, at.checksum());
   }
 
   @Override
@@ -636,7 +636,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       BodyLocation at = bodies.append(u.round(), u.body());
       try (PreparedStatement p = c.prepareStatement("INSERT INTO updates (round, client_id, upload_id, position, "
           + "trained_on_version, examples, train_seconds, train_loss, accepted_at, upload_hash, body_offset, "
-          + "body_length, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "body_length, body_checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         p.setInt(1, u.round());
         p.setString(2, u.clientId());
         p.setString(3, u.uploadId());
@@ -718,7 +718,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         insertSpend(c, s, SOURCE_COORDINATOR, position++);
       }
       try (PreparedStatement p = c.prepareStatement("UPDATE updates SET body = NULL, body_offset = NULL, "
-          + "body_length = NULL, body_sha256 = NULL WHERE round = ?")) {
+          + "body_length = NULL, body_checksum = NULL WHERE round = ?")) {
         p.setInt(1, close.round());
         p.executeUpdate();
       }

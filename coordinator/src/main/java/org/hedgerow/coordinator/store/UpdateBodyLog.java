@@ -9,9 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * Update bodies kept once, outside the database: one append-only file per open round
  * ({@code round-NNNNNNNN.bodies} in the store's body directory), each body's offset, length and
- * SHA-256 in its database row. The store's writer appends (no fsync), and {@link #sync} forces
+ * checksum ({@link BodyChecksum}) in its database row. The store's writer appends (no fsync), and {@link #sync} forces
  * every file written since the last sync before the database commits the rows that point into it:
  * a row, and so a 202, exists only for a body already on disk. A crash can leave bytes past the last
  * committed row (an append whose commit never came); they belong to no acknowledged upload, and
@@ -102,7 +99,7 @@ final class UpdateBodyLog implements AutoCloseable {
       }
       ends.put(round, offset + body.length);
       dirty.put(round, true);
-      return new BodyLocation(offset, body.length, sha256(body));
+      return new BodyLocation(offset, body.length, BodyChecksum.of(body));
     } catch (IOException e) {
       throw new StoreException("cannot append an update body to " + file(round) + ": " + e.getMessage(), e);
     }
@@ -145,7 +142,7 @@ final class UpdateBodyLog implements AutoCloseable {
   /**
    * Reads {@code at} back.
    *
-   * @param verify also check its SHA-256 (on open: the disk may have lost what it acknowledged)
+   * @param verify also check its checksum (on open: the disk may have lost what it acknowledged)
    * @throws StoreException if the file is shorter or the bytes do not match
    */
   byte[] read(int round, BodyLocation at, boolean verify) {
@@ -170,9 +167,9 @@ final class UpdateBodyLog implements AutoCloseable {
         }
         pos += n;
       }
-      if (verify && !sha256(body).equals(at.sha256())) {
+      if (verify && !BodyChecksum.matches(body, at.checksum())) {
         throw new StoreException("the update body at offset " + at.offset() + " of " + file(round) + " does not match "
-            + "its SHA-256 " + at.sha256() + ": the file was altered or damaged");
+            + "its checksum " + at.checksum() + ": the file was altered or damaged");
       }
       return body;
     } catch (IOException e) {
@@ -234,13 +231,6 @@ final class UpdateBodyLog implements AutoCloseable {
     }
   }
 
-  static String sha256(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
-  }
 
   @Override
   public void close() {
