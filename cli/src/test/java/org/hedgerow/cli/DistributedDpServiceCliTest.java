@@ -162,6 +162,12 @@ class DistributedDpServiceCliTest {
       }
       assertEquals(2, rounds, silo + " has a distributed link per round");
       double accountant = SpendAccounting.epsilon(recomputed, DELTA);
+      DistributedGaussianParameters last = ledger.stream().map(LedgerEntry::spend)
+          .filter(x -> x.holder().equals(silo) && x.distributed() != null).reduce((a, b) -> b).orElseThrow().distributed();
+      System.out.printf(java.util.Locale.ROOT, "%s: printed epsilon %s, accountant %s; last round t %d of n %d, "
+          + "share variance %.6g, d %d, l2 sensitivity %.6g, tau %s, bits %d%n", silo, printed.get("epsilon"),
+          accountant, last.minSurvivors(), last.maxContributors(), last.shareVariance(), last.dimension(),
+          last.l2Sensitivity(), last.tau(), last.bits());
       assertEquals(accountant, printed.get("epsilon").asDouble(), silo + " prints the accountant's epsilon");
       assertTrue(accountant <= TARGET, silo + ": " + accountant);
     }
