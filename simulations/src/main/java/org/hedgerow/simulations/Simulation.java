@@ -432,7 +432,7 @@ public final class Simulation {
     List<Spend> spends = new ArrayList<>();
     for (Spend s : status.privacy().spends()) {
       spends.add(new Spend(s.round(), siloOf.getOrDefault(s.holder(), s.holder()), s.mechanism(), s.noiseMultiplier(),
-          s.sampleRate(), s.steps(), s.epsilon(), s.delta(), s.cap(), s.clipNorm(), s.counter()));
+          s.sampleRate(), s.steps(), s.epsilon(), s.delta(), s.cap(), s.clipNorm(), s.counter(), s.distributed()));
     }
     return spends;
   }

@@ -2,6 +2,7 @@ package org.hedgerow.aggregation.secagg;
 
 import java.security.SecureRandom;
 import java.util.random.RandomGenerator;
+import org.hedgerow.privacy.accounting.DistributedGaussianParameters;
 import org.hedgerow.privacy.accounting.DistributedGaussianSum;
 import org.hedgerow.privacy.clipping.L2Clipping;
 import org.hedgerow.privacy.crypto.ChaChaRandom;
@@ -66,12 +67,12 @@ public record DistributedDpEncoding(SecureSumEncoding sum, DistributedDpTerms te
 
   /** Bound on ‖R_u‖₂ that every rounded customer vector is checked against: γηC + √d. */
   double roundedNormBound() {
-    return scale() * contributionBound() + Math.sqrt(parameters);
+    return DistributedGaussianSum.roundedNormBound(scale(), terms.learningRate(), terms.clipNorm(), parameters);
   }
 
   /** Δ, the L2 sensitivity of the summed integer vector to one customer (the bound plus 10⁻⁹ relative slack). */
   public double l2Sensitivity() {
-    return roundedNormBound() * (1 + 1e-9);
+    return DistributedGaussianSum.sensitivity(scale(), terms.learningRate(), terms.clipNorm(), parameters);
   }
 
   /** The factor by which rounding inflates the sensitivity: Δ/(γηC). */
@@ -86,6 +87,15 @@ public record DistributedDpEncoding(SecureSumEncoding sum, DistributedDpTerms te
   public double effectiveNoiseMultiplier() {
     return DistributedGaussianSum.effectiveNoiseMultiplier(l2Sensitivity(), terms.shareVariance(),
         terms.minSurvivors(), terms.maxContributors(), parameters);
+  }
+
+  /**
+   * Everything the accounting of this round uses (σ², t, n, d, γ, η, Δ, τ, bits and the ring), as the
+   * silo's ledger entry records it; its {@code effectiveNoiseMultiplier()} is this plan's.
+   */
+  public DistributedGaussianParameters ledgerParameters() {
+    return DistributedGaussianParameters.of(terms.shareVariance(), terms.minSurvivors(), terms.maxContributors(),
+        parameters, scale(), terms.learningRate(), terms.clipNorm(), sum.bits(), SecureSumEncoding.MODULUS_BITS);
   }
 
   /** Per-coordinate clamp L of a silo's integer sum, leaving room for n silos and 64 standard deviations of noise. */

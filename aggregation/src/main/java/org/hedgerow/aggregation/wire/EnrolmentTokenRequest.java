@@ -1,4 +1,9 @@
 package org.hedgerow.aggregation.wire;
 
-/** {@code POST /v1/admin/enrolment-tokens} (operator): a one-time token for {@code clientId}, valid {@code ttlSeconds}. */
-public record EnrolmentTokenRequest(String clientId, long ttlSeconds) {}
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * {@code POST /v1/admin/enrolment-tokens} (operator): a one-time token for {@code clientId}, valid
+ * {@code ttlSeconds} (null: the coordinator's default).
+ */
+public record EnrolmentTokenRequest(String clientId, @JsonInclude(JsonInclude.Include.NON_NULL) Long ttlSeconds) {}

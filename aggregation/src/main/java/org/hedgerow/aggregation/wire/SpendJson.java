@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.hedgerow.privacy.accounting.DistributedGaussianParameters;
 import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.privacy.crypto.Hex;
@@ -41,7 +42,38 @@ public final class SpendJson {
     o.put("epsilon", s.epsilon());
     o.put("delta", s.delta());
     o.put("cap", s.cap());
+    if (s.distributed() != null) {
+      o.set("distributed", toJson(s.distributed()));
+    }
     return o;
+  }
+
+  /** The {@code "distributed"} object of a spend. */
+  public static ObjectNode toJson(DistributedGaussianParameters d) {
+    ObjectNode p = MAPPER.createObjectNode();
+    p.put("share_variance", d.shareVariance());
+    p.put("min_survivors", d.minSurvivors());
+    p.put("max_contributors", d.maxContributors());
+    p.put("dimension", d.dimension());
+    p.put("scale", d.scale());
+    p.put("learning_rate", d.learningRate());
+    p.put("l2_sensitivity", d.l2Sensitivity());
+    p.put("tau", d.tau());
+    p.put("bits", d.bits());
+    p.put("modulus_bits", d.modulusBits());
+    return p;
+  }
+
+  /** Parses the text of a {@code "distributed"} object ({@link #toJson(DistributedGaussianParameters)}); null stays null. */
+  public static DistributedGaussianParameters distributedFromJson(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return distributed(MAPPER.readTree(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("distributed parameters are not JSON: " + e.getOriginalMessage(), e);
+    }
   }
 
   public static ObjectNode toJson(SignedSpend s) {
@@ -64,9 +96,26 @@ public final class SpendJson {
     try {
       return new Spend(intField(o, "round"), text(o, "silo"), text(o, "mechanism"), number(o, "noise_multiplier"),
           number(o, "sample_rate"), longField(o, "steps"), number(o, "epsilon"), number(o, "delta"), number(o, "cap"),
-          number(o, "clip_norm"), longField(o, "counter"));
+          number(o, "clip_norm"), longField(o, "counter"), distributed(o.get("distributed")));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad spend: " + e.getMessage(), e);
+    }
+  }
+
+  /** The distributed parameters of a spend ({@code "distributed"}), or null if it has none. */
+  private static DistributedGaussianParameters distributed(JsonNode d) {
+    if (d == null || d.isNull()) {
+      return null;
+    }
+    if (!d.isObject()) {
+      throw new IllegalArgumentException("field 'distributed' must be an object");
+    }
+    try {
+      return new DistributedGaussianParameters(number(d, "share_variance"), intField(d, "min_survivors"),
+          intField(d, "max_contributors"), intField(d, "dimension"), number(d, "scale"), number(d, "learning_rate"),
+          number(d, "l2_sensitivity"), number(d, "tau"), intField(d, "bits"), intField(d, "modulus_bits"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("distributed: " + e.getMessage(), e);
     }
   }
 

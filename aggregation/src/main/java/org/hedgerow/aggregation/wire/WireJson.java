@@ -46,6 +46,7 @@ public final class WireJson {
       m.coercionConfigFor(number).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
           .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
+    m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail); // 1.5 is no count
     SimpleModule spends = new SimpleModule("hedgerow-spends");
     spends.addSerializer(Spend.class, new JsonSerializer<>() {
       @Override
@@ -126,6 +127,7 @@ public final class WireJson {
     String kind = t == null ? "of another type"
         : t == String.class ? "a string"
         : t == boolean.class || t == Boolean.class ? "true or false"
+        : t == int.class || t == long.class || t == Integer.class || t == Long.class ? "a whole number"
         : Number.class.isAssignableFrom(t) || (t.isPrimitive() && t != char.class) ? "a number"
         : java.util.Collection.class.isAssignableFrom(t) || t.isArray() ? "an array"
         : "an object";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.util.List;
+import org.hedgerow.privacy.accounting.DistributedGaussianParameters;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.crypto.Ed25519;
@@ -40,6 +41,24 @@ class LedgerJsonTest {
     }
     assertEquals(0, back.get(4).publicKey().length);
     assertTrue(LedgerVerifier.verify(back, coordinator.publicKey(), java.util.Map.of()).intact());
+  }
+
+  @Test
+  void fromJsonLines_distributedRound_parametersBackAndSignatureValid() {
+    PrivacyLedger l = new PrivacyLedger(coordinator.privateKey(), List.of());
+    DistributedGaussianParameters p = DistributedGaussianParameters.of(2.5e7, 3, 4, 13_057, 1.1e4, 1.0, 1.0, 16, 32);
+    l.append(SignedSpend.sign(new PrivacyBudget("silo-1", 8, 1e-5).spendDistributed(1,
+        LedgerVerifier.DISTRIBUTED_MECHANISM, p, 1.0), silo));
+    String jsonl = LedgerJson.toJsonLines(l.entries());
+    assertTrue(jsonl.contains("\"distributed\":{\"share_variance\":2.5E7,\"min_survivors\":3,\"max_contributors\":4,"
+        + "\"dimension\":13057,"), jsonl);
+    List<LedgerEntry> back = LedgerJson.fromJsonLines(jsonl);
+    assertEquals(p, back.get(0).spend().distributed());
+    assertEquals(l.entries().get(0).hash(), back.get(0).hash());
+    assertTrue(LedgerVerifier.verify(back, coordinator.publicKey(), java.util.Map.of()).intact());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LedgerJson.fromJsonLines(jsonl.replace("\"min_survivors\":3", "\"min_survivors\":\"3\"")));
+    assertTrue(e.getMessage().contains("distributed: field 'min_survivors' must be a whole number"), e.getMessage());
   }
 
   @Test

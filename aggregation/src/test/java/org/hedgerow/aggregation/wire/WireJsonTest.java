@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hedgerow.aggregation.model.ModelSpec;
+import org.hedgerow.aggregation.secagg.DistributedDpTerms;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.privacy.budget.Spend;
 import org.junit.jupiter.api.Test;
@@ -23,9 +23,7 @@ class WireJsonTest {
 
   @Test
   void encode_roundStateWithSecureAggregation_keepsTheAnnouncedTermsInOrder() {
-    Map<String, Object> terms = new LinkedHashMap<>();
-    terms.put("mode", "secagg+");
-    terms.put("neighbours", 4);
+    SecureAggregationTerms terms = new SecureAggregationTerms("secagg+", null, null, 4, null, null, null, null, null);
     RoundState s = new RoundState(RoundState.TRAINING, 2, 3, 1, 5, 5, 5, "local", new RoundConfig(1, 32, 7, terms), 5,
         true);
     String json = WireJson.encode(s);
@@ -33,7 +31,42 @@ class WireJsonTest {
         + "{\"mode\":\"secagg+\",\"neighbours\":4}},\"selected_clients\":5,\"selected\":true}"), json);
     RoundState back = WireJson.decode(json, RoundState.class);
     assertEquals(s, back);
-    assertEquals(4, back.config().secureAggregation().get("neighbours"));
+    assertEquals(4, back.config().secureAggregation().neighbours());
+  }
+
+  @Test
+  void decode_secAggSessionWithDistributedDp_sameSessionBack() {
+    DistributedDpTerms ddp = new DistributedDpTerms(1234.5, 1.0, 1.0, 3, 4, 8.0, 1e-5, 2);
+    SecAggSession session = new SecAggSession(2, 1, 32, 11, List.of("a2V5MQ==", "a2V5Mg=="),
+        new SecureAggregationTerms("secagg+", "ab12", 4, 2, 3, 16, 0.5, 1024L, ddp));
+    String json = WireJson.encode(session);
+    assertTrue(json.contains("\"distributed_dp\":{\"share_variance\":1234.5,\"clip_norm\":1.0"), json);
+    assertEquals(session, WireJson.decode(json, SecAggSession.class));
+  }
+
+  @Test
+  void decode_distributedDpTermsOutOfRange_refusedNamingTheTerm() {
+    String json = "{\"mode\":\"secagg+\",\"distributed_dp\":{\"share_variance\":0.1,\"clip_norm\":1,"
+        + "\"learning_rate\":1,\"min_survivors\":3,\"max_contributors\":4,\"target_epsilon\":8,\"delta\":1e-5,"
+        + "\"rounds\":2}}";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> WireJson.decode(json, SecureAggregationTerms.class));
+    assertTrue(e.getMessage().startsWith("'distributed_dp': "), e.getMessage());
+    assertTrue(e.getMessage().contains("share_variance must be >= 1/4"), e.getMessage());
+  }
+
+  @Test
+  void decode_fractionalTtl_refusedAsNotAWholeNumber() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> WireJson.decode("{\"client_id\":\"a\",\"ttl_seconds\":1.5}", EnrolmentTokenRequest.class));
+    assertEquals("'ttl_seconds' must be a whole number", e.getMessage());
+  }
+
+  @Test
+  void decode_enrolmentRequestWithoutIdentity_leavesItNullAndEncodesWithoutIt() {
+    EnrolmentRequest r = WireJson.decode("{\"token\":\"t\",\"csr\":\"pem\"}", EnrolmentRequest.class);
+    assertEquals(new EnrolmentRequest("t", "pem", null, null), r);
+    assertEquals("{\"token\":\"t\",\"csr\":\"pem\"}", WireJson.encode(r));
   }
 
   @Test

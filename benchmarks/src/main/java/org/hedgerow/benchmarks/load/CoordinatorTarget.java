@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Files;
@@ -20,7 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.aggregation.strategy.FitConfig;
+import org.hedgerow.aggregation.wire.EnrolmentAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentRequest;
+import org.hedgerow.aggregation.wire.EnrolmentTokenAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentTokenRequest;
+import org.hedgerow.aggregation.wire.JoinAnswer;
+import org.hedgerow.aggregation.wire.JoinRequest;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.WireJson;
 import org.hedgerow.coordinator.AccessControl;
 import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
@@ -128,19 +134,22 @@ public final class CoordinatorTarget implements LoadTarget {
     for (int i = 0; i < clients; i++) {
       String silo = String.format("silo-%05d", i);
       uploads.add(switch (mode) {
-        case OPEN -> post(client, port, Wire.CLIENTS, null, null, new JsonObject().put("silo", silo), 201)
-            .map(r -> upload("Bearer " + r.getString("token"), null));
+        case OPEN -> post(client, port, Wire.CLIENTS, null, null, new JoinRequest(silo, null), 201, JoinAnswer.class)
+            .map(r -> upload("Bearer " + r.token(), null));
         case SERVICE -> enrolmentToken(client, port, silo)
-            .compose(t -> post(client, port, Wire.ENROL, null, null, new JsonObject().put("token", t), 201))
-            .map(r -> "Bearer " + r.getString("token"))
-            .compose(auth -> post(client, port, Wire.CLIENTS, auth, null, null, 201).map(r -> upload(auth, null)));
+            .compose(t -> post(client, port, Wire.ENROL, null, null, new EnrolmentRequest(t, null, null, null), 201,
+                EnrolmentAnswer.class))
+            .map(r -> "Bearer " + r.token())
+            .compose(auth -> post(client, port, Wire.CLIENTS, auth, null, null, 201, JoinAnswer.class)
+                .map(r -> upload(auth, null)));
         case SERVICE_TLS -> {
           SiloIdentity id = identities.get(i);
           yield enrolmentToken(client, port, silo)
               .compose(t -> post(client, port, Wire.ENROL, null, null,
-                  new JsonObject().put("token", t).put("csr", id.csrPem()), 201))
-              .map(r -> id.sslOptions(r.getString("certificate"), trustCa))
-              .compose(ssl -> post(client, port, Wire.CLIENTS, null, ssl, null, 201).map(r -> upload(null, ssl)));
+                  new EnrolmentRequest(t, id.csrPem(), null, null), 201, EnrolmentAnswer.class))
+              .map(r -> id.sslOptions(r.certificate(), trustCa))
+              .compose(ssl -> post(client, port, Wire.CLIENTS, null, ssl, null, 201, JoinAnswer.class)
+                  .map(r -> upload(null, ssl)));
         }
       });
     }
@@ -165,12 +174,13 @@ public final class CoordinatorTarget implements LoadTarget {
 
   private Future<String> enrolmentToken(HttpClient client, int port, String silo) {
     return post(client, port, Wire.ADMIN_ENROLMENT_TOKENS, "Bearer " + operatorToken, null,
-        new JsonObject().put("client_id", silo), 201).map(r -> r.getString("token"));
+        new EnrolmentTokenRequest(silo, null), 201, EnrolmentTokenAnswer.class).map(EnrolmentTokenAnswer::token);
   }
 
   /** POSTs {@code body} (none if null) and returns the JSON answer, failing unless the status is {@code expected}. */
-  private static Future<JsonObject> post(HttpClient client, int port, String uri, String authorization,
-      ClientSSLOptions ssl, JsonObject body, int expected) {
+  /** POSTs the wire record {@code body} (null: none) and reads the answer as {@code answer}. */
+  private static <T> Future<T> post(HttpClient client, int port, String uri, String authorization,
+      ClientSSLOptions ssl, Object body, int expected, Class<T> answer) {
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(uri)
         .putHeader("Content-Type", "application/json");
     if (authorization != null) {
@@ -179,14 +189,14 @@ public final class CoordinatorTarget implements LoadTarget {
     if (ssl != null) {
       o.setSslOptions(ssl);
     }
-    Function<io.vertx.core.http.HttpClientResponse, Future<JsonObject>> read = resp -> resp.body().map(b -> {
+    Function<io.vertx.core.http.HttpClientResponse, Future<T>> read = resp -> resp.body().map(b -> {
       if (resp.statusCode() != expected) {
         throw new IllegalStateException("POST " + uri + " answered " + resp.statusCode() + " (expected " + expected
             + "): " + b);
       }
-      return new JsonObject(b);
+      return WireJson.decode(b.toString(), answer);
     });
-    return client.request(o).compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body.encode())))
+    return client.request(o).compose(req -> body == null ? req.send() : req.send(Buffer.buffer(WireJson.encode(body))))
         .compose(read);
   }
 

@@ -1,8 +1,6 @@
 package org.hedgerow.coordinator.auth;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -12,7 +10,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.hedgerow.aggregation.wire.EnrolledClientsAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentRequest;
 import org.hedgerow.aggregation.wire.EnrolmentTokenAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentTokenRequest;
 import org.hedgerow.aggregation.wire.RevokeAnswer;
 import org.hedgerow.aggregation.wire.Wire;
 import org.hedgerow.aggregation.wire.WireJson;
@@ -79,35 +80,26 @@ public final class AdminRoutes {
   }
 
   private void issueToken(RoutingContext ctx) {
-    JsonObject in = jsonBody(ctx);
-    String clientId = string(in, "client_id", true);
-    Duration ttl = null;
-    if (in.containsKey("ttl_seconds")) {
-      Object v = in.getValue("ttl_seconds");
-      if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-        throw new RejectedException(400, "ttl_seconds must be an integer. Provided value: " + v);
-      }
-      ttl = Duration.ofSeconds(n.longValue());
-    }
-    Duration t = ttl;
-    blocking(ctx, 201, () -> enrolment.issueToken(clientId, t),
+    EnrolmentTokenRequest in = body(ctx, EnrolmentTokenRequest.class, "enrolment token request");
+    String clientId = required(in.clientId(), "client_id");
+    Duration ttl = in.ttlSeconds() == null ? null : Duration.ofSeconds(in.ttlSeconds());
+    blocking(ctx, 201, () -> enrolment.issueToken(clientId, ttl),
         r -> new EnrolmentTokenAnswer(r.clientId(), r.token(), r.expiresAt().toString()));
   }
 
   private void enrol(RoutingContext ctx) {
-    JsonObject in = jsonBody(ctx);
-    String token = string(in, "token", true);
-    String csr = string(in, "csr", enrolment.tls());
+    EnrolmentRequest in = body(ctx, EnrolmentRequest.class, "enrolment request");
+    String token = required(in.token(), "token");
+    String csr = enrolment.tls() ? required(in.csr(), "csr") : in.csr();
     // Optional: the silo's Ed25519 identity key and its proof of possession, certified in its certificate.
-    byte[] identityKey = base64(in, "identity_key");
-    byte[] identityProof = base64(in, "identity_proof");
+    byte[] identityKey = base64(in.identityKey(), "identity_key");
+    byte[] identityProof = base64(in.identityProof(), "identity_proof");
     blocking(ctx, 201, () -> enrolment.enrol(token, csr, identityKey, identityProof), e -> e.certificatePem() != null
-        ? new JsonObject().put("client_id", e.clientId()).put("certificate", e.certificatePem()).put("ca", e.caPem())
-        : new JsonObject().put("client_id", e.clientId()).put("token", e.bearerToken()));
+        ? EnrolmentAnswer.certified(e.clientId(), e.certificatePem(), e.caPem())
+        : EnrolmentAnswer.bearer(e.clientId(), e.bearerToken()));
   }
 
-  private static byte[] base64(JsonObject in, String field) {
-    String v = string(in, field, false);
+  private static byte[] base64(String v, String field) {
     if (v == null) {
       return null;
     }
@@ -135,11 +127,7 @@ public final class AdminRoutes {
     });
   }
 
-  private static String encode(Object message) {
-    return message instanceof JsonObject j ? j.encode() : WireJson.encode(message);
-  }
-
-  /** Runs {@code work} off the event loop and answers with its result as a wire record (or, for enrolment, JSON). */
+  /** Runs {@code work} off the event loop and answers with its result as a wire record. */
   private <T> void blocking(RoutingContext ctx, int status, Callable<T> work, Function<T, Object> answer) {
     vertx.executeBlocking(work, false).onComplete(r -> {
       if (r.failed()) {
@@ -147,11 +135,12 @@ public final class AdminRoutes {
         return;
       }
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(encode(answer.apply(r.result())));
+          .end(WireJson.encode(answer.apply(r.result())));
     });
   }
 
-  private static JsonObject jsonBody(RoutingContext ctx) {
+  /** The body as the wire record {@code type}; a refusal names the field that was wrong. */
+  private static <T> T body(RoutingContext ctx, Class<T> type, String what) {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw new RejectedException(400, "expected a JSON object body");
     }
@@ -160,27 +149,16 @@ public final class AdminRoutes {
           + MAX_BODY_BYTES + " bytes for " + ctx.request().path());
     }
     try {
-      Object v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-      if (!(v instanceof JsonObject o)) {
-        throw new RejectedException(400, "expected a JSON object body");
-      }
-      return o;
-    } catch (DecodeException e) {
-      throw new RejectedException(400, "body is not valid JSON: " + e.getMessage());
+      return WireJson.decode(ctx.body().asString(), type);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedException(400, what + ": " + e.getMessage());
     }
   }
 
-  private static String string(JsonObject in, String key, boolean required) {
-    Object v = in.getValue(key);
+  private static String required(String v, String field) {
     if (v == null) {
-      if (required) {
-        throw new RejectedException(400, "missing '" + key + "'");
-      }
-      return null;
+      throw new RejectedException(400, "missing '" + field + "'");
     }
-    if (!(v instanceof String s)) {
-      throw new RejectedException(400, "'" + key + "' must be a string");
-    }
-    return s;
+    return v;
   }
 }

@@ -1,7 +1,6 @@
 package org.hedgerow.coordinator.metrics;
 
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.hedgerow.coordinator.http.RejectedException;
@@ -57,7 +56,7 @@ public final class MetricsEndpoint {
     }
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("error", message).encode());
+          .end(org.hedgerow.aggregation.wire.WireJson.encode(new org.hedgerow.aggregation.wire.ErrorBody(message)));
     }
   }
 }

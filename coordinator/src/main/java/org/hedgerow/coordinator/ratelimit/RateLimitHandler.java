@@ -1,16 +1,17 @@
 package org.hedgerow.coordinator.ratelimit;
 
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.hedgerow.aggregation.wire.RateLimitedAnswer;
+import org.hedgerow.aggregation.wire.WireJson;
 
 /**
  * A Vert.x handler that applies a {@link RateLimiter} per caller and refuses with
- * {@code 429 {"error": "..."}} and a {@code Retry-After} header (whole seconds, at least 1).
+ * {@code 429} and a {@link RateLimitedAnswer} and a {@code Retry-After} header (whole seconds, at least 1).
  *
  * <p>Put it before the body handler so that a refused upload is not read, and after authentication
  * when the key is the client id.
@@ -62,7 +63,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
     }
     ctx.response().setStatusCode(429).putHeader("Retry-After", Long.toString(retry))
         .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", message).put("limit", limiter.name()).encode())
+        .end(WireJson.encode(new RateLimitedAnswer(message, limiter.name())))
         .onComplete(x -> {
           if (close) {
             ctx.request().connection().close();

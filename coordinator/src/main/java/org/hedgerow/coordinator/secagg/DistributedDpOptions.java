@@ -1,6 +1,5 @@
 package org.hedgerow.coordinator.secagg;
 
-import io.vertx.core.json.JsonObject;
 import org.hedgerow.aggregation.secagg.DistributedDpEncoding;
 import org.hedgerow.aggregation.secagg.DistributedDpTerms;
 import org.hedgerow.aggregation.secagg.SecureSumEncoding;
@@ -95,16 +94,6 @@ public record DistributedDpOptions(double targetEpsilon, double delta, double cl
     double sensitivity = new DistributedDpEncoding(encoding, shape, parameters).l2Sensitivity();
     double variance = DistributedGaussianSum.shareVarianceFor(noiseMultiplier(), sensitivity, t, n, parameters);
     return new DistributedDpTerms(variance, clipNorm, learningRate, t, n, targetEpsilon, delta, rounds);
-  }
-
-  /** The JSON announcement of {@code terms} (keys of {@link DistributedDpTerms}). */
-  public static JsonObject describe(DistributedDpTerms terms) {
-    return new JsonObject().put(DistributedDpTerms.SHARE_VARIANCE, terms.shareVariance())
-        .put(DistributedDpTerms.CLIP_NORM, terms.clipNorm()).put(DistributedDpTerms.LEARNING_RATE, terms.learningRate())
-        .put(DistributedDpTerms.MIN_SURVIVORS, terms.minSurvivors())
-        .put(DistributedDpTerms.MAX_CONTRIBUTORS, terms.maxContributors())
-        .put(DistributedDpTerms.TARGET_EPSILON, terms.targetEpsilon()).put(DistributedDpTerms.DELTA, terms.delta())
-        .put(DistributedDpTerms.ROUNDS, terms.rounds());
   }
 
   private static void check(boolean ok, String what, Object value) {

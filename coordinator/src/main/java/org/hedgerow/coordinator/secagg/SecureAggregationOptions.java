@@ -1,8 +1,8 @@
 package org.hedgerow.coordinator.secagg;
 
-import io.vertx.core.json.JsonObject;
 import org.hedgerow.aggregation.secagg.SecAggConfig;
 import org.hedgerow.aggregation.secagg.SecureSumEncoding;
+import org.hedgerow.aggregation.wire.SecureAggregationTerms;
 
 /**
  * Secure-aggregation settings of a federation.
@@ -115,19 +115,10 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
     return distributedDp == null ? base : distributedDp.sumEncoding(base, parameters);
   }
 
-  /** As {@link #describe(SecAggConfig, SecureSumEncoding)}, plus {@code distributed_dp} when it is on. */
-  public JsonObject describe(SecAggConfig config, SecureSumEncoding encoding, int parameters) {
-    JsonObject o = describe(config, encoding);
-    if (distributedDp != null) {
-      o.put("distributed_dp", DistributedDpOptions.describe(
-          distributedDp.terms(encoding, config.numClients(), config.threshold(), parameters)));
-    }
-    return o;
-  }
-
-  /** What the round JSON announces: {@code {"mode", "neighbours", "threshold", "bits", "clip", "weight_cap"}}. */
-  public JsonObject describe(SecAggConfig config, SecureSumEncoding encoding) {
-    return new JsonObject().put("mode", mode).put("neighbours", config.neighbours()).put("threshold", config.threshold())
-        .put("bits", encoding.bits()).put("clip", encoding.clip()).put("weight_cap", encoding.weightCap());
+  /** What a session announces (before its id and roster size): graph, encoding and, when on, the distributed-DP terms. */
+  public SecureAggregationTerms describe(SecAggConfig config, SecureSumEncoding encoding, int parameters) {
+    return new SecureAggregationTerms(mode, null, null, config.neighbours(), config.threshold(), encoding.bits(),
+        encoding.clip(), encoding.weightCap(), distributedDp == null ? null
+            : distributedDp.terms(encoding, config.numClients(), config.threshold(), parameters));
   }
 }

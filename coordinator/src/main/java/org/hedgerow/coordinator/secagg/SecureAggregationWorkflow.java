@@ -2,8 +2,6 @@ package org.hedgerow.coordinator.secagg;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -33,7 +31,12 @@ import org.hedgerow.aggregation.secagg.SecureSumEncoding;
 import org.hedgerow.aggregation.secagg.Stage;
 import org.hedgerow.aggregation.secagg.UnmaskRequest;
 import org.hedgerow.aggregation.secagg.UnmaskingShares;
+import org.hedgerow.aggregation.wire.ErrorBody;
+import org.hedgerow.aggregation.wire.SecAggSession;
+import org.hedgerow.aggregation.wire.SecureAggregationTerms;
+import org.hedgerow.aggregation.wire.StageAccepted;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.WireJson;
 import org.hedgerow.coordinator.Federation;
 import org.hedgerow.coordinator.http.RejectedException;
 import org.hedgerow.privacy.crypto.Ed25519;
@@ -106,7 +109,7 @@ public final class SecureAggregationWorkflow {
     final SecAggConfig config;
     final SecureSumEncoding encoding;
     final SecAggServer server;
-    final JsonObject description;
+    final SecureAggregationTerms description;
     final BitSet[] sent = {new BitSet(), new BitSet(), new BitSet(), new BitSet(), new BitSet()};
     /** The key directory (the same for every silo), encoded once. */
     byte[] directory;
@@ -135,7 +138,7 @@ public final class SecureAggregationWorkflow {
           SecureSumEncoding.dimensionFor(parameterCount));
       this.encoding = options.encodingFor(ids.size(), parameterCount);
       this.server = new SecAggServer(config, new ClientRoster(keys));
-      this.description = options.describe(config, encoding, parameterCount).put("session", id).put("num_clients", ids.size());
+      this.description = options.describe(config, encoding, parameterCount).forSession(id, ids.size());
     }
   }
 
@@ -177,18 +180,17 @@ public final class SecureAggregationWorkflow {
   }
 
   /**
-   * The registration's Ed25519 identity key ({@code "identity_key"}, base64 of 32 bytes); checked
-   * before the client is registered so that a bad key registers nobody.
+   * The registration's Ed25519 identity key ({@code identity_key}: base64 of 32 bytes, or null if the
+   * registration has none); checked before the client is registered so that a bad key registers nobody.
    */
-  public static byte[] parseIdentityKey(JsonObject registration) {
-    Object v = registration.getValue("identity_key");
-    if (!(v instanceof String s)) {
+  public static byte[] parseIdentityKey(String identityKey) {
+    if (identityKey == null) {
       throw new RejectedException(400, "this federation uses secure aggregation: registration needs 'identity_key', "
           + "the base64 of the client's 32-byte Ed25519 public key");
     }
     byte[] key;
     try {
-      key = Base64.getDecoder().decode(s);
+      key = Base64.getDecoder().decode(identityKey);
     } catch (IllegalArgumentException e) {
       throw new RejectedException(400, "identity_key is not valid base64: " + e.getMessage());
     }
@@ -209,11 +211,11 @@ public final class SecureAggregationWorkflow {
   }
 
   /** The open round's parameters for the round JSON, or just the mode while no session runs. */
-  public JsonObject describe(int round) {
+  public SecureAggregationTerms describe(int round) {
     if (session != null && session.round == round && !session.over) {
-      return session.description.copy();
+      return session.description;
     }
-    return new JsonObject().put("mode", options.mode());
+    return SecureAggregationTerms.modeOnly(options.mode());
   }
 
   /** Starts round {@code round}'s session (idempotent): the roster is every active, enrolled client. */
@@ -304,7 +306,7 @@ public final class SecureAggregationWorkflow {
     s.sent[stageIndex].set(me);
     s.bytesUp += body.length;
     ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("accepted", true).put("round", s.round).put("stage", stage).encode());
+        .end(WireJson.encode(new StageAccepted(true, s.round, stage)));
     maybeClose(s);
   }
 
@@ -318,12 +320,10 @@ public final class SecureAggregationWorkflow {
     }
     int me = requireMember(s, client);
     if (stage.equals(ADVERTISE_KEYS)) {
-      JsonArray roster = new JsonArray();
+      List<String> roster = new ArrayList<>();
       s.ids.forEach(id -> roster.add(Base64.getEncoder().encodeToString(identities.get(id))));
-      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(s.description.copy()
-          .put("round", s.round).put("client_index", me).put("num_clients", s.ids.size())
-          .put("modulus_bits", s.config.modulusBits()).put("dimension", s.config.dimension())
-          .put("roster", roster).encode());
+      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(WireJson.encode(
+          new SecAggSession(s.round, me, s.config.modulusBits(), s.config.dimension(), roster, s.description)));
       return;
     }
     if (!answer(s, ctx, stage, me)) {
@@ -436,7 +436,7 @@ public final class SecureAggregationWorkflow {
         done = answer(s, w.ctx(), w.stage(), w.client());
       } catch (RejectedException e) {
         w.ctx().response().setStatusCode(e.status()).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("error", e.getMessage()).encode());
+            .end(WireJson.encode(new ErrorBody(e.getMessage())));
         done = true;
       }
       if (done) {
@@ -651,7 +651,7 @@ public final class SecureAggregationWorkflow {
       vertx.cancelTimer(w.timer());
       if (!w.ctx().response().ended() && !w.ctx().response().closed()) {
         w.ctx().response().setStatusCode(409).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("error", "secure aggregation of round " + s.round + " ended: " + reason).encode());
+            .end(WireJson.encode(new ErrorBody("secure aggregation of round " + s.round + " ended: " + reason)));
       }
     }
     s.waiters.clear();

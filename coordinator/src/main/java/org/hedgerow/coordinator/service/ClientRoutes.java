@@ -1,7 +1,6 @@
 package org.hedgerow.coordinator.service;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import org.hedgerow.aggregation.wire.DeclineAnswer;
@@ -88,7 +87,7 @@ final class ClientRoutes {
     if (secagg == null && request.identityKey() == null) {
       return null;
     }
-    return SecureAggregationWorkflow.parseIdentityKey(new JsonObject().put("identity_key", request.identityKey()));
+    return SecureAggregationWorkflow.parseIdentityKey(request.identityKey());
   }
 
   /**

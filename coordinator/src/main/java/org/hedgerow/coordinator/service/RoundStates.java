@@ -4,7 +4,6 @@ import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.strategy.Strategy;
 import org.hedgerow.aggregation.wire.RoundConfig;
 import org.hedgerow.aggregation.wire.RoundState;
-import org.hedgerow.aggregation.wire.WireJson;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.Federation;
 import org.hedgerow.coordinator.secagg.SecureAggregationWorkflow;
@@ -32,7 +31,7 @@ final class RoundStates {
       FitConfig f = strategy.configureFit(federation.round());
       // The workflow's own description, passed on as it is: terms it adds reach the silos unchanged.
       config = new RoundConfig(f.localEpochs(), f.batchSize(), f.seed(),
-          secagg == null ? null : WireJson.object(secagg.describe(federation.round()).encode()));
+          secagg == null ? null : secagg.describe(federation.round()));
     }
     return new RoundState(federation.phase().name().toLowerCase(), federation.round(), options.targetRounds(),
         federation.modelVersion(), federation.registeredClients(), federation.activeClients(),

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.coordinator.auth.EnrolledClient;
 import org.hedgerow.coordinator.auth.EnrolmentToken;
+import org.hedgerow.aggregation.wire.SpendJson;
 import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.budget.Spend;
 import org.slf4j.Logger;
@@ -298,12 +299,13 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       }
     }
     try (PreparedStatement p = c.prepareStatement("SELECT holder, counter, round, mechanism, noise_multiplier, "
-        + "clip_norm, sample_rate, steps, epsilon, delta, cap, public_key, signature, ledger_sequence FROM silo_spends "
-        + "ORDER BY ledger_sequence");
+        + "clip_norm, sample_rate, steps, epsilon, delta, cap, public_key, signature, ledger_sequence, distributed "
+        + "FROM silo_spends ORDER BY ledger_sequence");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
         Spend s = new Spend(r.getInt(3), r.getString(1), r.getString(4), r.getDouble(5), r.getDouble(7), r.getLong(8),
-            r.getDouble(9), r.getDouble(10), r.getDouble(11), r.getDouble(6), r.getLong(2));
+            r.getDouble(9), r.getDouble(10), r.getDouble(11), r.getDouble(6), r.getLong(2),
+            SpendJson.distributedFromJson(r.getString(15)));
         sequenced.add(StoredSpend.silo(r.getLong(14), new SignedSpend(s, r.getBytes(12), r.getBytes(13))));
       }
     }
@@ -330,7 +332,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         Spend s = st.spend();
         try (PreparedStatement p = c.prepareStatement("INSERT INTO silo_spends (holder, counter, round, mechanism, "
             + "noise_multiplier, clip_norm, sample_rate, steps, epsilon, delta, cap, public_key, signature, "
-            + "ledger_sequence, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + "ledger_sequence, recorded_at, distributed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           p.setString(1, s.holder());
           p.setLong(2, s.counter());
           p.setInt(3, s.round());
@@ -346,6 +348,7 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
           p.setBytes(13, st.signed().signature());
           p.setLong(14, st.sequence());
           p.setLong(15, now);
+          p.setString(16, s.distributed() == null ? null : SpendJson.toJson(s.distributed()).toString());
           p.executeUpdate();
         }
       }

@@ -186,6 +186,11 @@ class EnrolmentTlsTest {
     assertTrue(error(r).contains("'csr'"), r.body());
     r = post(anonymous, Wire.ENROL, null, new JsonObject().put("token", 5).put("csr", "x").encode());
     assertEquals(400, r.statusCode(), r.body());
+    assertEquals("enrolment request: 'token' must be a string", error(r));
+    r = post(anonymous, Wire.ENROL, null, new JsonObject().put("token", token).put("csr", "x")
+        .put("identity_key", "not base64!").encode());
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(error(r).startsWith("identity_key is not valid base64"), r.body());
     r = post(anonymous, Wire.ENROL, null, new JsonObject().put("token", token).put("csr", "nonsense").encode());
     assertEquals(400, r.statusCode(), r.body());
     assertTrue(error(r).contains("csr"), r.body());
@@ -210,6 +215,11 @@ class EnrolmentTlsTest {
     r = post(anonymous, Wire.ADMIN_ENROLMENT_TOKENS, operatorToken,
         new JsonObject().put("client_id", "ok").put("ttl_seconds", "soon").encode());
     assertEquals(400, r.statusCode(), r.body());
+    assertEquals("enrolment token request: 'ttl_seconds' must be a whole number", error(r));
+    r = post(anonymous, Wire.ADMIN_ENROLMENT_TOKENS, operatorToken,
+        new JsonObject().put("client_id", "ok").put("ttl_seconds", 90.5).encode());
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals("enrolment token request: 'ttl_seconds' must be a whole number", error(r));
     assertEquals(0, store.unusedTokens());
   }
 

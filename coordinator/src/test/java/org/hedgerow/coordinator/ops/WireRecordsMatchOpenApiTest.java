@@ -1,5 +1,6 @@
 package org.hedgerow.coordinator.ops;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hedgerow.aggregation.secagg.DistributedDpTerms;
 import org.hedgerow.aggregation.wire.DeclineAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentRequest;
+import org.hedgerow.aggregation.wire.RateLimitedAnswer;
+import org.hedgerow.aggregation.wire.SecAggSession;
+import org.hedgerow.aggregation.wire.SecureAggregationTerms;
+import org.hedgerow.aggregation.wire.StageAccepted;
 import org.hedgerow.aggregation.wire.DeclineRequest;
 import org.hedgerow.aggregation.wire.EnrolledClientsAnswer;
 import org.hedgerow.aggregation.wire.EnrolmentTokenAnswer;
@@ -55,6 +63,13 @@ class WireRecordsMatchOpenApiTest {
     pairs.put(EnrolmentTokenAnswer.class, "EnrolmentTokenIssued");
     pairs.put(RevokeAnswer.class, "Revocation");
     pairs.put(EnrolledClientsAnswer.class, "ClientList");
+    pairs.put(EnrolmentRequest.class, "EnrolRequest");
+    pairs.put(EnrolmentAnswer.class, "Enrolment");
+    pairs.put(RateLimitedAnswer.class, "RateLimited");
+    pairs.put(SecureAggregationTerms.class, "SecureAggregationTerms");
+    pairs.put(DistributedDpTerms.class, "DistributedDpTerms");
+    pairs.put(SecAggSession.class, "SecAggSession");
+    pairs.put(StageAccepted.class, "StageAccepted");
     for (Map.Entry<Class<?>, String> p : pairs.entrySet()) {
       JsonObject schema = schemas.getJsonObject(p.getValue());
       assertNotNull(schema, "docs/openapi.json has no schema " + p.getValue());
@@ -62,6 +77,9 @@ class WireRecordsMatchOpenApiTest {
     }
     check(org.hedgerow.aggregation.wire.RoundConfig.class, schemas.getJsonObject("RoundState")
         .getJsonObject("properties").getJsonObject("config"), "RoundState.config");
+    assertEquals("#/components/schemas/SecureAggregationTerms", schemas.getJsonObject("RoundState")
+        .getJsonObject("properties").getJsonObject("config").getJsonObject("properties")
+        .getJsonObject("secure_aggregation").getString("$ref"), "the round's secure_aggregation is typed");
   }
 
   private static void check(Class<?> record, JsonObject schema, String name) {

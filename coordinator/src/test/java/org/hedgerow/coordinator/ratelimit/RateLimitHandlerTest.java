@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.hedgerow.aggregation.wire.RateLimitedAnswer;
+import org.hedgerow.aggregation.wire.WireJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,9 @@ class RateLimitHandlerTest {
     HttpResponse<String> r = put("a");
     assertEquals(429, r.statusCode());
     assertEquals("2", r.headers().firstValue("Retry-After").orElseThrow()); // 1 token at 0.5/s
-    String error = new JsonObject(r.body()).getString("error");
+    RateLimitedAnswer answer = WireJson.decode(r.body(), RateLimitedAnswer.class);
+    assertEquals("uploads", answer.limit());
+    String error = answer.error();
     assertTrue(error.contains("'uploads'") && error.contains("0.5 requests per second") && error.contains("burst 2"), error);
     assertEquals(List.of("uploads"), refused);
     assertEquals(202, put("b").statusCode(), "another client has its own bucket");

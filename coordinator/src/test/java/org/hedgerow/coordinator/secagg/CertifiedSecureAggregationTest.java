@@ -36,7 +36,10 @@ import org.hedgerow.aggregation.secagg.UnmaskRequest;
 import org.hedgerow.aggregation.strategy.FedAvg;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.ParameterCodec;
+import org.hedgerow.aggregation.wire.SecAggSession;
+import org.hedgerow.aggregation.wire.SecureAggregationTerms;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.WireJson;
 import org.hedgerow.coordinator.AccessControl;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.service.CoordinatorVerticle;
@@ -186,26 +189,27 @@ class CertifiedSecureAggregationTest {
   }
 
   /** Advertise-keys GET: the session, this silo's index and the roster (keys as the coordinator lists them). */
-  private JsonObject session(Silo s) throws Exception {
+  private SecAggSession session(Silo s) throws Exception {
     HttpResponse<byte[]> r = send(s.http, "GET", Wire.secAgg(1, SecureAggregationWorkflow.ADVERTISE_KEYS), null, null);
     assertEquals(200, r.statusCode(), text(r));
-    return new JsonObject(text(r));
+    return WireJson.decode(text(r), SecAggSession.class);
   }
 
   /** Builds {@code s}'s client from the session, over {@code roster} (normally the coordinator's). */
-  private void prepare(Silo s, JsonObject session, List<byte[]> roster) {
-    s.session = session.getString("session");
-    SecAggConfig c = SecAggConfig.builder(session.getInteger("num_clients"), session.getInteger("dimension"))
-        .roundId(SecAggConfig.sessionRoundId(1, s.session)).neighbours(session.getInteger("neighbours"))
-        .threshold(session.getInteger("threshold")).build();
-    s.encoding = new SecureSumEncoding(session.getDouble("clip"), session.getInteger("bits"), session.getLong("weight_cap"));
-    s.client = new SecAggClient(c, session.getInteger("client_index"), s.identity, new ClientRoster(roster),
+  private void prepare(Silo s, SecAggSession session, List<byte[]> roster) {
+    SecureAggregationTerms t = session.terms();
+    s.session = t.session();
+    SecAggConfig c = SecAggConfig.builder(t.numClients(), session.dimension())
+        .roundId(SecAggConfig.sessionRoundId(1, s.session)).neighbours(t.neighbours())
+        .threshold(t.threshold()).build();
+    s.encoding = new SecureSumEncoding(t.clip(), t.bits(), t.weightCap());
+    s.client = new SecAggClient(c, session.clientIndex(), s.identity, new ClientRoster(roster),
         CertifiedIdentityKeys.federationCa(ca));
   }
 
-  private static List<byte[]> roster(JsonObject session) {
+  private static List<byte[]> roster(SecAggSession session) {
     List<byte[]> keys = new ArrayList<>();
-    session.getJsonArray("roster").forEach(k -> keys.add(Base64.getDecoder().decode((String) k)));
+    session.roster().forEach(k -> keys.add(Base64.getDecoder().decode(k)));
     return keys;
   }
 
@@ -249,7 +253,7 @@ class CertifiedSecureAggregationTest {
     List<Silo> silos = enrolAndJoin("shop-a", "shop-b", "shop-c");
     for (Silo s : silos) {
       assertArrayEquals(s.identity.publicKey(), CertifiedIdentityKeys.identityKeyOf(s.certificate));
-      JsonObject session = session(s);
+      SecAggSession session = session(s);
       prepare(s, session, roster(session));
       assertEquals(202, post(s, "advertise-keys", s.client.advertiseKeys().toBytes()).statusCode());
     }
@@ -290,12 +294,12 @@ class CertifiedSecureAggregationTest {
     // The coordinator lists a key of its own for shop-b in the victim's roster and signs shop-b's
     // advertisement with it; it can only relay shop-b's real certificate, which certifies another key.
     Ed25519KeyPair mallory = Ed25519.generateKeyPair(RANDOM);
-    JsonObject session = session(victim);
+    SecAggSession session = session(victim);
     List<byte[]> substituted = roster(session);
     substituted.set(1, mallory.publicKey());
     prepare(victim, session, substituted);
     for (Silo s : silos.subList(1, 3)) {
-      JsonObject own = session(s);
+      SecAggSession own = session(s);
       prepare(s, own, roster(own));
     }
     for (Silo s : silos) {
@@ -346,7 +350,7 @@ class CertifiedSecureAggregationTest {
     join(asJoined, asJoined.identity);
 
     for (Silo s : List.of(honest, legacy, asJoined)) {
-      JsonObject session = session(s);
+      SecAggSession session = session(s);
       prepare(s, session, roster(session));
     }
     assertEquals(202, post(honest, "advertise-keys", honest.client.advertiseKeys().toBytes()).statusCode());

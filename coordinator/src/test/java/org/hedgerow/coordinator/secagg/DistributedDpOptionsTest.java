@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.hedgerow.aggregation.secagg.DistributedDpEncoding;
 import org.hedgerow.aggregation.secagg.DistributedDpTerms;
 import org.hedgerow.aggregation.secagg.SecAggConfig;
 import org.hedgerow.aggregation.secagg.SecureSumEncoding;
+import org.hedgerow.aggregation.wire.SecureAggregationTerms;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.privacy.budget.SpendAccounting;
@@ -64,15 +64,15 @@ class DistributedDpOptionsTest {
         .withDistributedDp(DistributedDpOptions.of(8, 1e-5, 5));
     SecureSumEncoding enc = sa.encodingFor(5, D);
     SecAggConfig config = sa.configFor(1, 5, SecureSumEncoding.dimensionFor(D));
-    JsonObject o = sa.describe(config, enc, D);
-    JsonObject d = o.getJsonObject("distributed_dp");
+    SecureAggregationTerms o = sa.describe(config, enc, D);
+    DistributedDpTerms d = o.distributedDp();
     DistributedDpTerms expected = sa.distributedDp().terms(enc, 5, config.threshold(), D);
-    assertEquals(expected.shareVariance(), d.getDouble(DistributedDpTerms.SHARE_VARIANCE));
-    assertEquals(config.threshold(), d.getInteger(DistributedDpTerms.MIN_SURVIVORS));
-    assertEquals(5, d.getInteger(DistributedDpTerms.MAX_CONTRIBUTORS));
-    assertEquals(enc.clip(), o.getDouble("clip"));
+    assertEquals(expected, d);
+    assertEquals(config.threshold(), d.minSurvivors());
+    assertEquals(5, d.maxContributors());
+    assertEquals(enc.clip(), o.clip());
     assertTrue(SecureAggregationOptions.of("secagg", 60_000).describe(config, SecureSumEncoding.forClients(5, 1.0,
-        null, null), D).getJsonObject("distributed_dp") == null, "nothing announced without distributed DP");
+        null, null), D).distributedDp() == null, "nothing announced without distributed DP");
   }
 
   @Test

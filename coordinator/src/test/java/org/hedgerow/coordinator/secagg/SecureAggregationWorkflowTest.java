@@ -37,7 +37,10 @@ import org.hedgerow.aggregation.secagg.UnmaskRequest;
 import org.hedgerow.aggregation.strategy.FedAvg;
 import org.hedgerow.aggregation.strategy.FitConfig;
 import org.hedgerow.aggregation.wire.ParameterCodec;
+import org.hedgerow.aggregation.wire.SecAggSession;
+import org.hedgerow.aggregation.wire.SecureAggregationTerms;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.WireJson;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.privacy.crypto.Ed25519;
@@ -144,15 +147,15 @@ class SecureAggregationWorkflowTest {
   }
 
   private void join(Party p, int round) throws Exception {
-    JsonObject s = new JsonObject(new String(stageGet(p, round, SecureAggregationWorkflow.ADVERTISE_KEYS)));
-    p.index = s.getInteger("client_index");
+    SecAggSession s = WireJson.decode(stageGet(p, round, SecureAggregationWorkflow.ADVERTISE_KEYS), SecAggSession.class);
+    SecureAggregationTerms t = s.terms();
+    p.index = s.clientIndex();
     List<byte[]> keys = new ArrayList<>();
-    JsonArray roster = s.getJsonArray("roster");
-    roster.forEach(k -> keys.add(Base64.getDecoder().decode((String) k)));
-    SecAggConfig c = SecAggConfig.builder(s.getInteger("num_clients"), s.getInteger("dimension"))
-        .roundId(SecAggConfig.sessionRoundId(round, s.getString("session")))
-        .neighbours(s.getInteger("neighbours")).threshold(s.getInteger("threshold")).build();
-    p.encoding = new SecureSumEncoding(s.getDouble("clip"), s.getInteger("bits"), s.getLong("weight_cap"));
+    s.roster().forEach(k -> keys.add(Base64.getDecoder().decode(k)));
+    SecAggConfig c = SecAggConfig.builder(t.numClients(), s.dimension())
+        .roundId(SecAggConfig.sessionRoundId(round, t.session()))
+        .neighbours(t.neighbours()).threshold(t.threshold()).build();
+    p.encoding = new SecureSumEncoding(t.clip(), t.bits(), t.weightCap());
     p.client = new SecAggClient(c, p.index, p.identity, new ClientRoster(keys));
     p.input = p.encoding.encode(p.delta, p.weight);
   }
@@ -229,9 +232,9 @@ class SecureAggregationWorkflowTest {
   void stageRequest_namingAnotherSession_410StartAgainAndTheRoundJsonNamesTheSession() throws Exception {
     List<Party> parties = start(1, 10_000);
     Party p = parties.get(0);
-    JsonObject session = new JsonObject(new String(get(Wire.secAgg(1, "advertise-keys"), p.token).body()));
-    String id = session.getString("session");
-    assertTrue(id != null && id.matches("[0-9a-f]{32}"), session.encode());
+    SecAggSession session = WireJson.decode(get(Wire.secAgg(1, "advertise-keys"), p.token).body(), SecAggSession.class);
+    String id = session.terms().session();
+    assertTrue(id != null && id.matches("[0-9a-f]{32}"), session.toString());
     JsonObject round = new JsonObject(new String(get(Wire.ROUND, p.token).body()));
     assertEquals(id, round.getJsonObject("config").getJsonObject("secure_aggregation").getString("session"));
     assertEquals(N, round.getJsonObject("config").getJsonObject("secure_aggregation").getInteger("num_clients"));

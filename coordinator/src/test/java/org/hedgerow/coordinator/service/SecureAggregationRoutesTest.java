@@ -64,7 +64,7 @@ class SecureAggregationRoutesTest {
     }
     RoundState round = WireJson.decode(http.send(HttpRequest.newBuilder(base.resolve(Wire.ROUND)).GET().build(),
         HttpResponse.BodyHandlers.ofString()).body(), RoundState.class);
-    Object session = round.config().secureAggregation().get("session");
+    String session = round.config().secureAggregation().session();
     assertNotNull(session, "round 1 runs a session: " + round);
     // share-keys is not reached before every silo advertised its keys: a poll for it waits (20 s). Of two sent
     // at once, one waits and the other is refused at once.

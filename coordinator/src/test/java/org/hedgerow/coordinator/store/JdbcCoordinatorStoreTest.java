@@ -117,8 +117,9 @@ class JdbcCoordinatorStoreTest {
       }
       try (JdbcCoordinatorStore s = JdbcCoordinatorStore.open(at)) {
         assertEquals(Map.of(1, "V1__initial.sql", 2, "V2__signed_silo_spends.sql", 3, "V3__upload_hash.sql",
-            4, "V4__update_body_files.sql", 5, "V5__body_checksum.sql"), s.appliedMigrations(), at.toString());
-        assertEquals(5, s.count("schema_migrations"), at.toString());
+            4, "V4__update_body_files.sql", 5, "V5__distributed_spend_parameters.sql", 6, "V6__body_checksum.sql"),
+            s.appliedMigrations(), at.toString());
+        assertEquals(6, s.count("schema_migrations"), at.toString());
       }
     }
   }

@@ -1,7 +1,5 @@
 package org.hedgerow.edge.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -43,7 +41,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.hedgerow.aggregation.secagg.CertifiedIdentityKeys;
+import org.hedgerow.aggregation.wire.EnrolmentAnswer;
+import org.hedgerow.aggregation.wire.EnrolmentRequest;
+import org.hedgerow.aggregation.wire.ErrorBody;
 import org.hedgerow.aggregation.wire.Wire;
+import org.hedgerow.aggregation.wire.WireJson;
 import org.hedgerow.edge.state.SiloState;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
@@ -64,7 +66,6 @@ public final class ClientCredentials {
   public static final String KEY = "client-key.pem";
   public static final String CERT = "client.pem";
   public static final String CA = "ca.pem";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PrivateKey key;
   private final X509Certificate certificate;
@@ -107,9 +108,9 @@ public final class ClientCredentials {
     KeyPair kp = newKeyPair();
     byte[] proof = Ed25519.sign(identity.privateKey(),
         CertifiedIdentityKeys.possessionMessage(kp.getPublic().getEncoded()));
-    String body = JSON.createObjectNode().put("token", token.strip()).put("csr", pem(csr(kp)))
-        .put("identity_key", java.util.Base64.getEncoder().encodeToString(identity.publicKey()))
-        .put("identity_proof", java.util.Base64.getEncoder().encodeToString(proof)).toString();
+    String body = WireJson.encode(new EnrolmentRequest(token.strip(), pem(csr(kp)),
+        java.util.Base64.getEncoder().encodeToString(identity.publicKey()),
+        java.util.Base64.getEncoder().encodeToString(proof)));
     HttpResponse<String> r;
     try {
       HttpClient http = HttpClient.newBuilder().sslContext(trusting(trusted)).version(HttpClient.Version.HTTP_1_1)
@@ -127,16 +128,16 @@ public final class ClientCredentials {
     if (r.statusCode() != 201) {
       throw new CoordinatorClient.RefusedException(r.statusCode(), errorMessage(r.body()));
     }
-    JsonNode answer;
+    EnrolmentAnswer answer;
     try {
-      answer = JSON.readTree(r.body());
-    } catch (IOException e) {
-      throw new IllegalStateException("the coordinator answered enrolment with invalid JSON: " + e.getMessage(), e);
+      answer = WireJson.decode(r.body(), EnrolmentAnswer.class);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("the coordinator's answer to enrolment is malformed: " + e.getMessage(), e);
     }
-    if (!answer.hasNonNull("certificate")) {
+    if (answer.certificate() == null) {
       throw new IllegalStateException("the coordinator sent no certificate (is it running without TLS?): " + r.body());
     }
-    X509Certificate cert = parseCertificate(answer.get("certificate").asText(), "the issued certificate");
+    X509Certificate cert = parseCertificate(answer.certificate(), "the issued certificate");
     if (!cert.getPublicKey().equals(kp.getPublic())) {
       throw new IllegalStateException("the coordinator returned a certificate for another key");
     }
@@ -372,9 +373,9 @@ public final class ClientCredentials {
 
   private static String errorMessage(String body) {
     try {
-      JsonNode n = JSON.readTree(body);
-      return n.has("error") ? n.get("error").asText() : body;
-    } catch (IOException e) {
+      String error = WireJson.decode(body, ErrorBody.class).error();
+      return error == null ? body : error;
+    } catch (IllegalArgumentException e) {
       return body;
     }
   }

@@ -82,7 +82,7 @@ public final class CoordinatorClient {
    */
   public record RoundState(String state, int round, int targetRounds, int modelVersion, int localEpochs,
       int batchSize, long seed, boolean secureAggregation, boolean selected, String privacy,
-      SecureAggregationTerms secureAggregationTerms) {
+      org.hedgerow.aggregation.wire.SecureAggregationTerms secureAggregationTerms) {
     /** True if the federation declares local DP: every update must name a posted spend of its round. */
     public boolean declaresLocalDp() {
       return "local".equals(privacy);
@@ -94,57 +94,6 @@ public final class CoordinatorClient {
 
     public boolean training() {
       return state.equals("training");
-    }
-  }
-
-  /**
-   * A round's secure-aggregation parameters as announced ({@code config.secure_aggregation}); -1 or
-   * null where not announced (no session open yet).
-   *
-   * @param session the round's session id; a new one means the coordinator restarted the round's stages
-   * @param clip the secure sum's clip (NaN if not announced); with distributed DP it fixes the integer scale
-   * @param weightCap the secure sum's weight cap W (-1 if not announced)
-   * @param distributedDp the announced distributed-DP terms, or null when the round runs without them
-   */
-  public record SecureAggregationTerms(String mode, int clients, int neighbours, int threshold, int bits,
-      double clip, long weightCap, String session, org.hedgerow.aggregation.secagg.DistributedDpTerms distributedDp) {
-    static SecureAggregationTerms from(JsonNode n) {
-      return new SecureAggregationTerms(n.path("mode").asText(null), n.path("num_clients").asInt(-1),
-          n.path("neighbours").asInt(-1), n.path("threshold").asInt(-1), n.path("bits").asInt(-1),
-          n.path("clip").asDouble(Double.NaN), n.path("weight_cap").asLong(-1), n.path("session").asText(null),
-          distributedDp(n.get("distributed_dp")));
-    }
-
-    /**
-     * The distributed-DP terms of a session description, or null if it announces none.
-     *
-     * @throws IllegalStateException a malformed announcement (a key missing or out of range)
-     */
-    public static org.hedgerow.aggregation.secagg.DistributedDpTerms distributedDp(JsonNode d) {
-      if (d == null || d.isNull()) {
-        return null;
-      }
-      try {
-        return new org.hedgerow.aggregation.secagg.DistributedDpTerms(
-            number(d, org.hedgerow.aggregation.secagg.DistributedDpTerms.SHARE_VARIANCE),
-            number(d, org.hedgerow.aggregation.secagg.DistributedDpTerms.CLIP_NORM),
-            number(d, org.hedgerow.aggregation.secagg.DistributedDpTerms.LEARNING_RATE),
-            (int) number(d, org.hedgerow.aggregation.secagg.DistributedDpTerms.MIN_SURVIVORS),
-            (int) number(d, org.hedgerow.aggregation.secagg.DistributedDpTerms.MAX_CONTRIBUTORS),
-            number(d, org.hedgerow.aggregation.secagg.DistributedDpTerms.TARGET_EPSILON),
-            number(d, org.hedgerow.aggregation.secagg.DistributedDpTerms.DELTA),
-            (int) number(d, org.hedgerow.aggregation.secagg.DistributedDpTerms.ROUNDS));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException("coordinator announced invalid distributed-DP terms: " + e.getMessage(), e);
-      }
-    }
-
-    private static double number(JsonNode d, String key) {
-      JsonNode v = d.get(key);
-      if (v == null || !v.isNumber()) {
-        throw new IllegalArgumentException("'" + key + "' must be a number. Provided value: " + v);
-      }
-      return v.asDouble();
     }
   }
 
@@ -288,7 +237,7 @@ public final class CoordinatorClient {
     return new RoundState(r.state(), r.round(), r.targetRounds(), r.modelVersion(), cfg.localEpochs(),
         cfg.batchSize(), cfg.seed(), secure, r.selected() == null || r.selected(),
         r.privacy() == null ? "none" : r.privacy(),
-        secure ? SecureAggregationTerms.from(JSON.valueToTree(cfg.secureAggregation())) : null);
+        cfg.secureAggregation());
   }
 
   /** Downloads the global parameters. */

@@ -154,7 +154,7 @@ public final class EdgeClient {
   /** The encoded delta; refused in a session that runs distributed DP, which this round was not prepared for. */
   private static SecureAggregationParticipant.Input plainInput(float[] delta, long weight) {
     return session -> {
-      if (session.description().hasNonNull("distributed_dp")) {
+      if (session.terms().distributedDp() != null) {
         throw new SecureAggregationPolicy.RefusedException("the session runs distributed DP, but the round state this "
             + "silo trained for did not announce it");
       }
@@ -170,7 +170,7 @@ public final class EdgeClient {
       int[] input) {
     return session -> {
       java.util.Optional<String> refusal = ddp.refusalFor(session.clients(), session.threshold(), session.encoding(),
-          CoordinatorClient.SecureAggregationTerms.distributedDp(session.description().get("distributed_dp")));
+          session.terms().distributedDp());
       if (refusal.isPresent()) {
         throw new SecureAggregationPolicy.RefusedException(refusal.get());
       }

@@ -55,7 +55,7 @@ public final class OperatorApi {
   public EnrolmentTokenAnswer issueEnrolmentToken(String clientId, Duration ttl) {
     String path = Wire.ADMIN_ENROLMENT_TOKENS;
     EnrolmentTokenAnswer a = answer(path, post(path, WireJson.encode(new EnrolmentTokenRequest(clientId,
-        ttl.toSeconds())), 201), EnrolmentTokenAnswer.class);
+        ttl == null ? null : ttl.toSeconds())), 201), EnrolmentTokenAnswer.class);
     if (a.token() == null) {
       throw new IllegalStateException("the coordinator's answer to issuing a token for '" + clientId + "' has no token");
     }

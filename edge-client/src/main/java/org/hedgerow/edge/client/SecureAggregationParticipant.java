@@ -1,8 +1,5 @@
 package org.hedgerow.edge.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -19,6 +16,9 @@ import org.hedgerow.aggregation.secagg.SecAggConfig;
 import org.hedgerow.aggregation.secagg.SecureSumEncoding;
 import org.hedgerow.aggregation.secagg.ShareBundle;
 import org.hedgerow.aggregation.secagg.UnmaskRequest;
+import org.hedgerow.aggregation.wire.SecAggSession;
+import org.hedgerow.aggregation.wire.SecureAggregationTerms;
+import org.hedgerow.aggregation.wire.WireJson;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SecureAggregationParticipant {
   private static final Logger log = LoggerFactory.getLogger(SecureAggregationParticipant.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ADVERTISE_KEYS = "advertise-keys";
   private static final String SHARE_KEYS = "share-keys";
   private static final String MASKED_INPUT = "masked-input";
@@ -112,8 +111,8 @@ public final class SecureAggregationParticipant {
     return contribute(round, delta.length, session -> session.encoding().encode(delta, weight));
   }
 
-  /** The session a client's input is encoded for, as this client will run it. */
-  public record Session(int clients, int threshold, SecureSumEncoding encoding, JsonNode description) {}
+  /** The session a client's input is encoded for, as this client will run it, with the terms it announced. */
+  public record Session(int clients, int threshold, SecureSumEncoding encoding, SecureAggregationTerms terms) {}
 
   /**
    * A client's input for a session: the {@code d + 1} residues it masks. It may refuse the session
@@ -166,14 +165,14 @@ public final class SecureAggregationParticipant {
   }
 
   private Result run(int round, int parameters, Input contribution) {
-    JsonNode session = parse(coordinator.secAggGet(round, ADVERTISE_KEYS));
-    int me = session.path("client_index").asInt(-1);
-    int n = session.path("num_clients").asInt(-1);
-    int dimension = session.path("dimension").asInt(-1);
-    String id = session.path("session").asText(null);
+    SecAggSession session = parse(coordinator.secAggGet(round, ADVERTISE_KEYS));
+    SecureAggregationTerms terms = session.terms();
+    int me = session.clientIndex();
+    int n = terms.numClients();
+    int dimension = session.dimension();
+    String id = terms.session();
     // The parameters this client's own run will use, not what the round state announced.
-    java.util.Optional<String> below = policy.below(round, n, session.path("threshold").asInt(-1),
-        session.path("bits").asInt(-1));
+    java.util.Optional<String> below = policy.below(round, n, terms.threshold(), terms.bits());
     if (below.isPresent()) {
       throw new SecureAggregationPolicy.RefusedException(below.get());
     }
@@ -182,7 +181,11 @@ public final class SecureAggregationParticipant {
           + parameters + " parameters (expected " + SecureSumEncoding.dimensionFor(parameters) + ")");
     }
     List<byte[]> keys = new ArrayList<>();
-    session.path("roster").forEach(k -> keys.add(Base64.getDecoder().decode(k.asText())));
+    try {
+      session.roster().forEach(k -> keys.add(Base64.getDecoder().decode(k)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("coordinator sent a roster key that is not base64: " + e.getMessage(), e);
+    }
     if (keys.size() != n || me < 0 || me >= n) {
       throw new IllegalStateException("coordinator sent an inconsistent roster: " + keys.size() + " keys for " + n
           + " clients, this client at index " + me);
@@ -198,15 +201,14 @@ public final class SecureAggregationParticipant {
     // the coordinator: its signatures, keys and ciphertexts are then valid in this session only.
     long protocolRound = id == null ? round : SecAggConfig.sessionRoundId(round, id);
     SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(protocolRound)
-        .neighbours(session.path("neighbours").asInt()).threshold(session.path("threshold").asInt())
-        .modulusBits(session.path("modulus_bits").asInt(SecureSumEncoding.MODULUS_BITS)).build();
-    SecureSumEncoding encoding = new SecureSumEncoding(session.path("clip").asDouble(), session.path("bits").asInt(),
-        session.path("weight_cap").asLong());
+        .neighbours(terms.neighbours()).threshold(terms.threshold())
+        .modulusBits(session.modulusBits()).build();
+    SecureSumEncoding encoding = new SecureSumEncoding(terms.clip(), terms.bits(), terms.weightCap());
     if (config.modulusBits() != SecureSumEncoding.MODULUS_BITS) {
       throw new IllegalStateException("coordinator asks for a ring of 2^" + config.modulusBits() + "; this client encodes in 2^32");
     }
     // Encoded (and checked against the session's terms) before anything is sent: refusing costs nothing.
-    int[] input = contribution.encode(new Session(n, config.threshold(), encoding, session));
+    int[] input = contribution.encode(new Session(n, config.threshold(), encoding, terms));
     SecAggClient client = new SecAggClient(config, me, identity, new ClientRoster(keys),
         federationCa == null ? IdentityCertification.TRUST_ROSTER : CertifiedIdentityKeys.federationCa(federationCa));
 
@@ -256,11 +258,18 @@ public final class SecureAggregationParticipant {
     return lastSession;
   }
 
-  private static JsonNode parse(byte[] body) {
+  /** The advertise-keys answer, refused unless it announces a whole session. */
+  private static SecAggSession parse(byte[] body) {
+    SecAggSession session;
     try {
-      return JSON.readTree(body);
-    } catch (IOException e) {
-      throw new IllegalStateException("coordinator sent invalid JSON: " + e.getMessage(), e);
+      session = WireJson.decode(body, SecAggSession.class);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("coordinator sent a malformed secure-aggregation session: " + e.getMessage(), e);
     }
+    if (session.terms() == null || !session.terms().sessionAnnounced() || session.roster() == null) {
+      throw new IllegalStateException("coordinator sent a secure-aggregation session without its terms or roster: "
+          + new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return session;
   }
 }

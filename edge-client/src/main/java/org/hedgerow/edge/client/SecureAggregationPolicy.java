@@ -30,7 +30,7 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
   }
 
   /** Why this silo refuses round {@code round} as announced, or empty if it takes part. */
-  public Optional<String> refusal(int round, CoordinatorClient.SecureAggregationTerms terms) {
+  public Optional<String> refusal(int round, org.hedgerow.aggregation.wire.SecureAggregationTerms terms) {
     if (!required) {
       return Optional.empty();
     }
@@ -38,7 +38,7 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
       return Optional.of("round " + round + " would send this silo's update in the clear: the coordinator runs no "
           + "secure aggregation, and this silo requires it (--require-secure-aggregation)");
     }
-    return below(round, terms.clients(), terms.threshold(), terms.bits());
+    return below(round, orUnknown(terms.numClients()), orUnknown(terms.threshold()), orUnknown(terms.bits()));
   }
 
   /** Why this silo refuses a session of {@code n} silos, threshold {@code t}, {@code bits} bits (-1: unknown, not checked). */
@@ -56,6 +56,10 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
       return Optional.of(refused(round, bits + " quantisation bits", "--min-bits " + minBits));
     }
     return Optional.empty();
+  }
+
+  private static int orUnknown(Integer announced) {
+    return announced == null ? -1 : announced;
   }
 
   private static String refused(int round, String found, String minimum) {

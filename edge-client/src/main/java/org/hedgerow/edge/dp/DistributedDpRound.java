@@ -39,19 +39,19 @@ public final class DistributedDpRound {
     return plan;
   }
 
-  /** z of the released sum with the announced t and n, recomputed here. */
+  /** z of the released sum with the announced t and n, recomputed here (the ledger entry's noise multiplier). */
   public double effectiveNoiseMultiplier() {
-    return plan.effectiveNoiseMultiplier();
+    return plan.ledgerParameters().effectiveNoiseMultiplier();
   }
 
   /** Why the round must be declined (it would cross the silo's cap), or empty. */
   public Optional<String> refusal(SiloPrivacy privacy, int round) {
-    return privacy.budget().refusal(round, effectiveNoiseMultiplier(), 1.0, 1);
+    return privacy.budget().refusal(round, plan.ledgerParameters().effectiveNoiseMultiplier(), 1.0, 1);
   }
 
   /** Charges the round (signed, durable) before anything it pays for is computed. */
   public SignedSpend charge(SiloPrivacy privacy, int round) {
-    return privacy.chargeDistributedRound(round, effectiveNoiseMultiplier(), plan.terms().clipNorm());
+    return privacy.chargeDistributedRound(round, plan.ledgerParameters(), plan.terms().clipNorm());
   }
 
   /**

@@ -87,12 +87,14 @@ public final class SiloPrivacy {
 
   /**
    * Charges a round of distributed DP ({@link DistributedDpRound}) and writes the signed charge: one
-   * unsampled release with the secure sum's effective noise multiplier z (sample rate 1, one step).
+   * unsampled release with the secure sum's effective noise multiplier z (sample rate 1, one step),
+   * recording every parameter z was computed from.
    *
    * @throws IllegalStateException if the round would exceed the cap (nothing recorded)
    */
-  public SignedSpend chargeDistributedRound(int round, double effectiveNoiseMultiplier, double clipNorm) {
-    Spend s = budget.spend(round, DistributedDpRound.MECHANISM, effectiveNoiseMultiplier, 1.0, 1, clipNorm);
+  public SignedSpend chargeDistributedRound(int round,
+      org.hedgerow.privacy.accounting.DistributedGaussianParameters parameters, double clipNorm) {
+    Spend s = budget.spendDistributed(round, DistributedDpRound.MECHANISM, parameters, clipNorm);
     return log.append(s);
   }
 

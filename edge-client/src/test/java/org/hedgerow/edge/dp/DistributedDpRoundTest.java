@@ -31,6 +31,13 @@ class DistributedDpRoundTest {
     Spend s = round.charge(p, 1).spend();
     assertEquals(LedgerVerifier.DISTRIBUTED_MECHANISM, s.mechanism());
     assertEquals(round.effectiveNoiseMultiplier(), s.noiseMultiplier());
+    assertEquals(round.plan().ledgerParameters(), s.distributed(), "every parameter of the accounting is recorded");
+    assertEquals(5, s.distributed().minSurvivors());
+    assertEquals(14, s.distributed().maxContributors());
+    assertEquals(D, s.distributed().dimension());
+    assertEquals(28, s.distributed().bits());
+    assertEquals(32, s.distributed().modulusBits());
+    assertEquals(round.plan().l2Sensitivity(), s.distributed().l2Sensitivity());
     assertEquals(1.0, s.sampleRate());
     assertEquals(1, s.steps());
     assertEquals(SpendAccounting.epsilon(p.budget().log(), 1e-5), s.epsilon());

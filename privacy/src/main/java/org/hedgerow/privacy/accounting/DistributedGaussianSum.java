@@ -72,6 +72,20 @@ public final class DistributedGaussianSum {
         + tau(shareVariance, maxContributors) * dimension;
   }
 
+  /**
+   * Δ of a secure sum of integer vectors: one customer's real contribution −η·clip(g, C), scaled by γ
+   * and stochastically rounded coordinate-wise (each coordinate moves by less than 1), has L2 norm at
+   * most γηC + √d; 10⁻⁹ relative slack covers the floating-point evaluation of that bound.
+   */
+  public static double sensitivity(double scale, double learningRate, double clipNorm, int dimension) {
+    return roundedNormBound(scale, learningRate, clipNorm, dimension) * (1 + 1e-9);
+  }
+
+  /** γηC + √d, the bound every rounded customer vector is checked against (without the slack of {@link #sensitivity}). */
+  public static double roundedNormBound(double scale, double learningRate, double clipNorm, int dimension) {
+    return scale * (learningRate * clipNorm) + Math.sqrt(dimension);
+  }
+
   /** z = 1/√(2ρ) of {@link #rho}: the Gaussian noise multiplier with the same Rényi curve. */
   public static double effectiveNoiseMultiplier(double l2Sensitivity, double shareVariance, int minSurvivors,
       int maxContributors, int dimension) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.hedgerow.privacy.accounting.DistributedGaussianParameters;
 import org.hedgerow.privacy.accounting.DpEvent;
 import org.hedgerow.privacy.accounting.GaussianEvent;
 
@@ -207,6 +208,21 @@ public final class PrivacyBudget {
         epsilonCap, clipNorm, log.size());
     log.add(s);
     return s;
+  }
+
+  /**
+   * Charges one round of distributed DP, accounted as one unsampled release with the effective noise
+   * multiplier of {@code parameters}, which the log entry records in full.
+   *
+   * @throws IllegalStateException if the round would exceed the cap (nothing is recorded)
+   */
+  public Spend spendDistributed(int round, String mechanism, DistributedGaussianParameters parameters,
+      double clipNorm) {
+    Spend s = spend(round, mechanism, parameters.effectiveNoiseMultiplier(), 1.0, 1, clipNorm);
+    Spend recorded = new Spend(s.round(), s.holder(), s.mechanism(), s.noiseMultiplier(), s.sampleRate(), s.steps(),
+        s.epsilon(), s.delta(), s.cap(), s.clipNorm(), s.counter(), parameters);
+    log.set(log.size() - 1, recorded);
+    return recorded;
   }
 
   /** The training rounds charged so far (releases excluded), in order. */

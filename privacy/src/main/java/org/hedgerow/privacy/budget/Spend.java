@@ -1,6 +1,7 @@
 package org.hedgerow.privacy.budget;
 
 import java.nio.charset.StandardCharsets;
+import org.hedgerow.privacy.accounting.DistributedGaussianParameters;
 
 /**
  * One entry of a privacy budget's log: what one holder (a silo, or the coordinator in central mode)
@@ -25,9 +26,13 @@ import java.nio.charset.StandardCharsets;
  * @param clipNorm C, the L2 bound on one unit's contribution (the sensitivity: 1 for a release); the
  *     noise added had standard deviation σ·C
  * @param counter 0-based position of this entry in the holder's own log; consecutive, never reused
+ * @param distributed for a round of distributed DP, every parameter its accounting used (σ² per share,
+ *     t, n, d, the scale, Δ, τ, bits): its noise multiplier is then their effective z, recomputed by
+ *     {@link SpendAccounting}; null for every other mechanism
  */
 public record Spend(int round, String holder, String mechanism, double noiseMultiplier, double sampleRate,
-    long steps, double epsilon, double delta, double cap, double clipNorm, long counter) {
+    long steps, double epsilon, double delta, double cap, double clipNorm, long counter,
+    DistributedGaussianParameters distributed) {
 
   /** Column names of {@link #csv()}, as written to {@code privacy.csv}. */
   public static final String CSV_HEADER =
@@ -45,6 +50,20 @@ public record Spend(int round, String holder, String mechanism, double noiseMult
     }
   }
 
+  /** A spend of a centrally or locally noised mechanism (no distributed parameters). */
+  public Spend(int round, String holder, String mechanism, double noiseMultiplier, double sampleRate, long steps,
+      double epsilon, double delta, double cap, double clipNorm, long counter) {
+    this(round, holder, mechanism, noiseMultiplier, sampleRate, steps, epsilon, delta, cap, clipNorm, counter, null);
+  }
+
+  /**
+   * The noise multiplier the accountant composes: the distributed parameters' effective z when they are
+   * recorded (so ε follows from them, not from the figure written beside them), else {@code noiseMultiplier}.
+   */
+  public double accountedNoiseMultiplier() {
+    return distributed == null ? noiseMultiplier : distributed.effectiveNoiseMultiplier();
+  }
+
   /** Whether this is a one-off pre-training release (round 0) rather than a training round. */
   public boolean isRelease() {
     return round == 0;
@@ -58,9 +77,11 @@ public record Spend(int round, String holder, String mechanism, double noiseMult
   /**
    * The canonical bytes of this spend, which the holder signs: one {@code key=value} line per field
    * in a fixed order, doubles in Java's shortest round-trip form, so every verifier rebuilds them exactly.
+   * A spend with distributed parameters is version 3 and signs them too (so none can be edited);
+   * every other spend keeps version 2's bytes, so signatures made before stay valid.
    */
   public byte[] signedBytes() {
-    String text = "hedgerow-spend-v2\n"
+    String text = (distributed == null ? "hedgerow-spend-v2\n" : "hedgerow-spend-v3\n")
         + "counter=" + counter + "\n"
         + "round=" + round + "\n"
         + "holder=" + holder + "\n"
@@ -71,7 +92,8 @@ public record Spend(int round, String holder, String mechanism, double noiseMult
         + "steps=" + steps + "\n"
         + "epsilon=" + Double.toString(epsilon) + "\n"
         + "delta=" + Double.toString(delta) + "\n"
-        + "cap=" + Double.toString(cap) + "\n";
+        + "cap=" + Double.toString(cap) + "\n"
+        + (distributed == null ? "" : distributed.signedLines());
     return text.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -13,7 +13,8 @@ import org.hedgerow.privacy.accounting.RdpAccountant;
  * <p>Releases ({@code round == 0}) are {@code GaussianEvent(σ)} each, composed first; consecutive
  * rounds with the same σ and q are one {@code sampledGaussian(σ, q, total steps)} (the event a
  * calibration for the whole run used), then everything goes through {@link RdpAccountant} (Opacus'
- * orders, improved conversion).
+ * orders, improved conversion). A round of distributed DP is accounted with the effective noise
+ * multiplier of its recorded parameters ({@link Spend#accountedNoiseMultiplier()}).
  */
 public final class SpendAccounting {
   private SpendAccounting() {}
@@ -41,7 +42,7 @@ public final class SpendAccounting {
     List<Phase> phases = new ArrayList<>();
     for (Spend s : log) {
       if (!s.isRelease()) {
-        append(phases, s.noiseMultiplier(), s.sampleRate(), s.steps());
+        append(phases, s.accountedNoiseMultiplier(), s.sampleRate(), s.steps());
       }
     }
     return phases;

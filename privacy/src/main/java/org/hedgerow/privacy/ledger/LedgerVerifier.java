@@ -39,7 +39,9 @@ public final class LedgerVerifier {
   /**
    * A silo's round of distributed DP under secure aggregation: its σ is the effective noise multiplier
    * of the secure sum at the minimum number of survivors ({@code DistributedGaussianSum}), with no
-   * sampling amplification claimed, so its sample rate and steps must both be 1.
+   * sampling amplification claimed, so its sample rate and steps must both be 1. Its entry records every
+   * parameter of that accounting ({@code DistributedGaussianParameters}); ε is recomputed from them,
+   * and a recorded σ, Δ or τ that does not follow from them is a finding.
    */
   public static final String DISTRIBUTED_MECHANISM = "dp-sgd-user-distributed";
   /** The coordinator's own mechanism (central DP): the only links without a holder signature. */
@@ -141,6 +143,16 @@ public final class LedgerVerifier {
       if (s.mechanism().equals(DISTRIBUTED_MECHANISM) && (s.sampleRate() != 1.0 || s.steps() != 1)) {
         findings.add(where + ": a " + DISTRIBUTED_MECHANISM + " round claims no sampling: sample rate and steps must"
             + " be 1 (found q " + s.sampleRate() + ", " + s.steps() + " steps)");
+      }
+      if (s.mechanism().equals(DISTRIBUTED_MECHANISM) && s.distributed() == null) {
+        findings.add(where + ": a " + DISTRIBUTED_MECHANISM + " round records no distributed parameters (share "
+            + "variance, t, n, dimension, sensitivity, tau): its epsilon cannot be recomputed from the entry");
+      } else if (s.distributed() != null && !s.mechanism().equals(DISTRIBUTED_MECHANISM)) {
+        findings.add(where + ": distributed parameters on a '" + s.mechanism() + "' spend (only "
+            + DISTRIBUTED_MECHANISM + " rounds carry them)");
+      }
+      if (s.distributed() != null) {
+        s.distributed().inconsistencies(s.clipNorm(), s.noiseMultiplier()).forEach(x -> findings.add(where + ": " + x));
       }
       if (!h.log.isEmpty()) {
         Spend last = h.log.get(h.log.size() - 1);

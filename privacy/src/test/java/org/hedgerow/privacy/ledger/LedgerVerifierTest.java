@@ -9,6 +9,11 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hedgerow.privacy.accounting.DistributedGaussianParameters;
+import org.hedgerow.privacy.accounting.DistributedGaussianSum;
+import org.hedgerow.privacy.accounting.DpEvent;
+import org.hedgerow.privacy.accounting.GaussianEvent;
+import org.hedgerow.privacy.accounting.RdpAccountant;
 import org.hedgerow.privacy.budget.PrivacyBudget;
 import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.budget.Spend;
@@ -250,23 +255,92 @@ class LedgerVerifierTest {
     assertTrue(LedgerVerifier.verify(reloaded.entries(), coordinator.publicKey(), siloKeys()).intact());
   }
 
+  /** σ² per share, t = 5 of n = 14, d = 13,057, γ = 100·√d, η = C = 1, 16 bits in Z_{2^32}. */
+  private static final DistributedGaussianParameters DDP = DistributedGaussianParameters.of(1e8, 5, 14, 13_057,
+      100 * Math.sqrt(13_057), 1.0, 1.0, 16, 32);
+
+  /** Two releases and three distributed-DP rounds of silo a, from a real budget. */
+  private List<LedgerEntry> distributedLedger(PrivacyBudget a) {
+    PrivacyLedger l = new PrivacyLedger(coordinator.privateKey(), List.of());
+    l.append(SignedSpend.sign(a.chargeGaussianRelease("silo-stats-gaussian", 4.0), siloA));
+    l.append(SignedSpend.sign(a.chargeGaussianRelease("silo-count-gaussian", 10.0), siloA));
+    for (int r = 1; r <= 3; r++) {
+      l.append(SignedSpend.sign(a.spendDistributed(r, LedgerVerifier.DISTRIBUTED_MECHANISM, DDP, 1.0), siloA));
+    }
+    return l.entries();
+  }
+
   /** A silo's distributed-DP rounds (releases, then unsampled rounds at the sum's effective z) verify like any other. */
   @Test
   void verify_distributedDpRounds_intactAndRecomputedFromTheirParameters() {
     PrivacyBudget a = new PrivacyBudget("a", 8, 1e-5);
-    PrivacyLedger l = new PrivacyLedger(coordinator.privateKey(), List.of());
-    l.append(SignedSpend.sign(a.chargeGaussianRelease("silo-stats-gaussian", 4.0), siloA));
-    l.append(SignedSpend.sign(a.chargeGaussianRelease("silo-count-gaussian", 10.0), siloA));
-    double z = org.hedgerow.privacy.accounting.DistributedGaussianSum.effectiveNoiseMultiplier(11_313.5, 1e8, 5, 14,
-        12_545);
-    for (int r = 1; r <= 3; r++) {
-      l.append(SignedSpend.sign(a.spend(r, LedgerVerifier.DISTRIBUTED_MECHANISM, z, 1.0, 1, 1.0), siloA));
-    }
-    LedgerVerifier.Report report = LedgerVerifier.verify(l.entries(), coordinator.publicKey(), siloKeys());
+    List<LedgerEntry> entries = distributedLedger(a);
+    LedgerVerifier.Report report = LedgerVerifier.verify(entries, coordinator.publicKey(), siloKeys());
     assertTrue(report.intact(), all(report));
+    assertEquals(DDP, entries.get(4).spend().distributed());
+    assertEquals(DDP.effectiveNoiseMultiplier(), entries.get(4).spend().noiseMultiplier());
     LedgerVerifier.HolderSummary h = report.holders().get("a");
-    assertEquals(org.hedgerow.privacy.budget.SpendAccounting.epsilon(a.log(), 1e-5), h.recomputedEpsilon());
+    // The accountant on the recorded parameters alone: two releases, then three rounds at their z.
+    RdpAccountant accountant = new RdpAccountant();
+    accountant.compose(new GaussianEvent(4.0));
+    accountant.compose(new GaussianEvent(10.0));
+    accountant.compose(DpEvent.sampledGaussian(DistributedGaussianSum.effectiveNoiseMultiplier(DDP.l2Sensitivity(),
+        DDP.shareVariance(), DDP.minSurvivors(), DDP.maxContributors(), DDP.dimension()), 1.0, 3));
+    assertEquals(accountant.epsilon(1e-5).epsilon(), h.recomputedEpsilon());
     assertEquals(a.epsilon(), h.reportedEpsilon());
+  }
+
+  /**
+   * Each recorded parameter of a distributed round, edited and the link re-signed by silo and coordinator
+   * alike (so signatures hold): the recomputation from the entry catches it.
+   */
+  @Test
+  void verify_distributedParameterEditedAndResigned_findingNamesIt() {
+    Spend honest = distributedLedger(new PrivacyBudget("a", 8, 1e-5)).get(2).spend();
+    Map<String, DistributedGaussianParameters> edits = new java.util.LinkedHashMap<>();
+    DistributedGaussianParameters d = DDP;
+    edits.put("noise_multiplier", new DistributedGaussianParameters(d.shareVariance() * 4, d.minSurvivors(),
+        d.maxContributors(), d.dimension(), d.scale(), d.learningRate(), d.l2Sensitivity(),
+        DistributedGaussianSum.tau(d.shareVariance() * 4, d.maxContributors()), d.bits(), d.modulusBits()));
+    edits.put("l2_sensitivity", new DistributedGaussianParameters(d.shareVariance(), d.minSurvivors(),
+        d.maxContributors(), d.dimension(), d.scale(), d.learningRate(), d.l2Sensitivity() / 2, d.tau(), d.bits(),
+        d.modulusBits()));
+    edits.put("tau", new DistributedGaussianParameters(d.shareVariance(), d.minSurvivors(), d.maxContributors(),
+        d.dimension(), d.scale(), d.learningRate(), d.l2Sensitivity(), d.tau() + 1e-3, d.bits(), d.modulusBits()));
+    edits.put("noise_multiplier ", new DistributedGaussianParameters(d.shareVariance(), d.minSurvivors() + 2,
+        d.maxContributors(), d.dimension(), d.scale(), d.learningRate(), d.l2Sensitivity(), d.tau(), d.bits(),
+        d.modulusBits()));
+    for (Map.Entry<String, DistributedGaussianParameters> edit : edits.entrySet()) {
+      Spend edited = new Spend(honest.round(), honest.holder(), honest.mechanism(), honest.noiseMultiplier(),
+          honest.sampleRate(), honest.steps(), honest.epsilon(), honest.delta(), honest.cap(), honest.clipNorm(),
+          honest.counter(), edit.getValue());
+      LedgerVerifier.Report r = LedgerVerifier.verify(chain(edited), coordinator.publicKey(), Map.of());
+      assertFalse(r.intact(), edit.getKey());
+      assertTrue(all(r).contains(edit.getKey().strip() + " "), edit.getKey() + ": " + all(r));
+    }
+  }
+
+  @Test
+  void verify_distributedRoundWithoutParameters_isAFinding() {
+    PrivacyBudget a = new PrivacyBudget("a", 8, 1e-5);
+    Spend bare = a.spend(1, LedgerVerifier.DISTRIBUTED_MECHANISM, DDP.effectiveNoiseMultiplier(), 1.0, 1, 1.0);
+    LedgerVerifier.Report r = LedgerVerifier.verify(chain(bare), coordinator.publicKey(), Map.of());
+    assertFalse(r.intact());
+    assertTrue(all(r).contains("records no distributed parameters"), all(r));
+  }
+
+  @Test
+  void signedBytes_distributedSpend_coverEveryParameter() {
+    Spend s = new PrivacyBudget("a", 8, 1e-5).spendDistributed(1, LedgerVerifier.DISTRIBUTED_MECHANISM, DDP, 1.0);
+    String text = new String(s.signedBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(text.startsWith("hedgerow-spend-v3\n"), text);
+    for (String key : List.of("share_variance", "min_survivors", "max_contributors", "dimension", "scale",
+        "learning_rate", "l2_sensitivity", "tau", "bits", "modulus_bits")) {
+      assertTrue(text.contains("\ndistributed." + key + "="), key + " not signed: " + text);
+    }
+    Spend plain = new PrivacyBudget("a", 8, 1e-5).spend(1, "dp-sgd-user", 1.1, 0.05, 20, 1.0);
+    assertTrue(new String(plain.signedBytes(), java.nio.charset.StandardCharsets.UTF_8).startsWith("hedgerow-spend-v2\n"),
+        "other spends keep version 2's bytes");
   }
 
   @Test
