@@ -33,7 +33,7 @@ public class CoordinatorInitCommand implements Callable<Integer> {
       out.println("wrote " + p + describe(p.getFileName().toString()));
     }
     StateDirectory state = StateDirectory.load(dir);
-    out.println("CA certificate SHA-256: " + Fingerprints.sha256(state.ca().certificate()));
+    out.println("CA certificate SHA-256: " + Fingerprints.sha256(state.caCertificate()));
     out.println("Give silos " + dir.resolve(StateDirectory.CA) + " (public); keep the rest of " + dir + " private.");
     return 0;
   }
