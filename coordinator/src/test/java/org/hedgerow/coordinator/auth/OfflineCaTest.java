@@ -14,19 +14,11 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.hedgerow.aggregation.secagg.CertifiedIdentityKeys;
-import org.hedgerow.aggregation.secagg.IdentityKeyRequest;
 import org.hedgerow.aggregation.secagg.ProtocolViolationException;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
@@ -50,24 +42,13 @@ class OfflineCaTest {
     ca = OfflineCa.load(caDir);
   }
 
-  /** A silo's request as 'hedgerow enrol --csr-out' makes it; {@code prover} signs the proof (normally the identity key). */
   private static String request(String subject, KeyPair tls, Ed25519KeyPair identity, Ed25519KeyPair prover,
       byte[] provenTlsKey) throws Exception {
-    JcaPKCS10CertificationRequestBuilder b = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject),
-        tls.getPublic());
-    if (identity != null) {
-      b.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
-          IdentityKeyRequest.extensionRequest(identity.publicKey()));
-    }
-    if (prover != null) {
-      byte[] proof = Ed25519.sign(prover.privateKey(), CertifiedIdentityKeys.possessionMessage(provenTlsKey));
-      b.addAttribute(new ASN1ObjectIdentifier(IdentityKeyRequest.PROOF_OID), IdentityKeyRequest.proof(proof));
-    }
-    return Pem.csr(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(tls.getPrivate())));
+    return TestCerts.offlineRequest(subject, tls, identity, prover, provenTlsKey);
   }
 
   private static String validRequest(String clientId, KeyPair tls, Ed25519KeyPair identity) throws Exception {
-    return request("CN=" + clientId, tls, identity, identity, tls.getPublic().getEncoded());
+    return TestCerts.offlineRequest(clientId, tls, identity);
   }
 
   private static Ed25519KeyPair identity() {
@@ -228,8 +209,9 @@ class OfflineCaTest {
     KeyPair tls = CertificateAuthority.newKeyPair();
 
     // 1. Signed with the only private key the coordinator holds: its server key (a leaf, CA:false).
-    X509Certificate byServerKey = mint(coordinator.server().certificate().getSubjectX500Principal().getName(),
-        coordinator.server().key(), tls, substitute.publicKey());
+    X509Certificate byServerKey = TestCerts.forgedClientCertificate(
+        coordinator.server().certificate().getSubjectX500Principal().getName(), coordinator.server().key(), "shop-a",
+        tls, substitute.publicKey());
     // 2. Signed by a CA of its own making under the federation CA's very name.
     CertificateAuthority lookalike = CertificateAuthority.create("hedgerow federation CA", Duration.ofDays(1));
     X509Certificate byLookalike = lookalike.signClient(
@@ -247,17 +229,5 @@ class OfflineCaTest {
     assertTrue(swapped.getMessage().contains("key substitution"), swapped.getMessage());
     // Control: the CA's certificate and the key it certified pass.
     CertifiedIdentityKeys.federationCa(federationCa).check(0, victim.publicKey(), genuine.getEncoded());
-  }
-
-  private static X509Certificate mint(String issuer, java.security.PrivateKey signer, KeyPair subject, byte[] identityKey)
-      throws Exception {
-    long now = System.currentTimeMillis();
-    var b = new JcaX509v3CertificateBuilder(new X500Name(issuer), java.math.BigInteger.TWO, new Date(now - 60_000),
-        new Date(now + 86_400_000), new X500Name("CN=shop-a"), subject.getPublic())
-        .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-        .addExtension(new ASN1ObjectIdentifier(CertifiedIdentityKeys.OID), false,
-            CertifiedIdentityKeys.extensionValue(identityKey));
-    return new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
   }
 }
