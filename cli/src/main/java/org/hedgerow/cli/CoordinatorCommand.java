@@ -50,7 +50,7 @@ public class CoordinatorCommand implements Runnable {
     @Option(names = "--host", defaultValue = CoordinatorOptions.DEFAULT_HOST) String host;
     @Option(names = "--port", defaultValue = "8443") int port;
     @Option(names = "--clients", description = "Silos to wait for before round 1 (default with --dir: every enrolled, "
-        + "not revoked silo; required without --dir).")
+        + "not revoked silo; required without --dir and with an offline CA).")
     Integer clients;
     @Option(names = "--min-clients", description = "Fewest updates a round may close with at its deadline (default: all).")
     Integer minClients;
@@ -182,6 +182,11 @@ public class CoordinatorCommand implements Runnable {
                   sc.statsNoiseMultiplier(), sc.countNoiseMultiplier(), config.rounds())));
         } else if (sc.distributedDp() && config.secureAggregation() != null) {
           config = config.withSecureAggregation(config.secureAggregation().withDistributedDp(sc.distributedDpOptions()));
+        }
+        if (dir != null && clients == null && !insecureHttp
+            && org.hedgerow.coordinator.auth.StateDirectory.offlineCa(dir)) {
+          throw new IllegalArgumentException("--clients is required with an offline CA (" + dir + " holds no CA key): "
+              + "silos register on their first call, so the coordinator cannot count them in advance");
         }
         if (dir == null && clients == null) {
           throw new IllegalArgumentException("--clients is required without --dir (open registration has no enrolled "

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         ReplayCommand.class,
         EnrolCommand.class,
+        CaCommand.class,
         CoordinatorCommand.class,
         PartitionCommand.class,
         PrivacyCommand.class,

@@ -2,16 +2,13 @@ package org.hedgerow.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hedgerow.aggregation.wire.Wire;
@@ -36,13 +33,14 @@ class SecureAggregationServiceCliTest {
   private static final double TOLERANCE = 1e-4;
 
   @TempDir Path tmp;
-  private final List<Process> children = new ArrayList<>();
+  private ChildJvms jvms;
   private Path state;
   private int port;
   private URI url;
 
   @BeforeEach
   void initState() throws Exception {
+    jvms = new ChildJvms(tmp);
     state = tmp.resolve("state");
     CliRun init = CliRun.of("coordinator", "init", "--dir", state.toString());
     assertEquals(0, init.exitCode(), init.err());
@@ -54,24 +52,11 @@ class SecureAggregationServiceCliTest {
 
   @AfterEach
   void stopChildren() throws InterruptedException {
-    for (Process p : children) {
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
+    jvms.destroyAll();
   }
 
   private Process java(String name, Class<?> main, String... args) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        main.getName()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve(name + ".out").toFile()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve(name + ".err").toFile()));
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    Process p = pb.start();
-    children.add(p);
-    return p;
+    return jvms.start(name, main, args);
   }
 
   private Process coordinator(String name) throws IOException {
@@ -83,22 +68,11 @@ class SecureAggregationServiceCliTest {
   }
 
   private String text(String name) throws IOException {
-    try {
-      return Files.readString(tmp.resolve(name));
-    } catch (NoSuchFileException e) {
-      return "";
-    }
+    return jvms.text(name);
   }
 
   private void await(String what, long seconds, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out after " + seconds + " s waiting for " + what + "; coordinator: " + text("coordinator.out")
-            + text("coordinator.err"));
-      }
-      Thread.sleep(50);
-    }
+    jvms.await(what, seconds, condition);
   }
 
   /** Enrols silo-1..silo-5 through the running coordinator (operator token → one-time token → CSR). */

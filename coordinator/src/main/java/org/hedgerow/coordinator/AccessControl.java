@@ -40,7 +40,8 @@ public record AccessControl(StateDirectory state, ClientRegistry registry, Authe
     ClientRegistry registry = ClientRegistry.load(store);
     Authenticator auth = tls ? Authenticator.forTls(state, registry)
         : new Authenticator(registry, state.operatorTokenHash(), state.auditorTokenHash(), true);
-    EnrolmentService enrolment = new EnrolmentService(store, registry, tls ? state.ca() : null);
+    EnrolmentService enrolment = tls && state.offlineCa() ? EnrolmentService.withOfflineCa(store, registry)
+        : new EnrolmentService(store, registry, tls ? state.ca() : null);
     Ed25519KeyPair ledgerKey;
     try {
       ledgerKey = LedgerKey.loadOrCreate(dir);

@@ -104,23 +104,76 @@ public final class CertificateAuthority {
    */
   public KeyAndCertificate issueServer(List<String> extraHosts, Duration validity) {
     Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
-    for (String h : extraHosts) {
+    hosts.addAll(extraHosts);
+    KeyPair kp = newKeyPair();
+    return new KeyAndCertificate(kp.getPrivate(), serverCertificate(kp.getPublic(), hosts, validity));
+  }
+
+  /** The subject of every coordinator server certificate. */
+  public static final String SERVER_NAME = "hedgerow coordinator";
+
+  /**
+   * Signs the coordinator's server certificate request (offline CA): its self-signature must verify,
+   * its subject must be {@code CN=}{@value #SERVER_NAME}, and it must ask, in an {@code extensionRequest},
+   * for the host names and IP addresses the certificate will be valid for (DNS and IP names only).
+   *
+   * @throws IllegalArgumentException naming what is wrong with the request
+   */
+  public java.security.cert.X509Certificate signServer(PKCS10CertificationRequest csr, Duration validity) {
+    PublicKey key = verifiedKey(csr);
+    String cn = commonName(csr.getSubject());
+    if (!SERVER_NAME.equals(cn) || csr.getSubject().getRDNs().length != 1) {
+      throw new IllegalArgumentException("a coordinator's request must have the subject 'CN=" + SERVER_NAME
+          + "'; this one has '" + csr.getSubject() + "'");
+    }
+    return serverCertificate(key, requestedHosts(csr), validity);
+  }
+
+  /** The DNS names and IP addresses a server certificate request asks for, in order. */
+  public static Set<String> requestedHosts(PKCS10CertificationRequest csr) {
+    Set<String> hosts = new LinkedHashSet<>();
+    for (org.bouncycastle.asn1.pkcs.Attribute a : csr.getAttributes(
+        org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+      GeneralNames names = GeneralNames.fromExtensions(
+          org.bouncycastle.asn1.x509.Extensions.getInstance(a.getAttrValues().getObjectAt(0)),
+          Extension.subjectAlternativeName);
+      for (GeneralName n : names == null ? new GeneralName[0] : names.getNames()) {
+        if (n.getTagNo() == GeneralName.dNSName) {
+          hosts.add(org.bouncycastle.asn1.DERIA5String.getInstance(n.getName()).getString());
+        } else if (n.getTagNo() == GeneralName.iPAddress) {
+          try {
+            hosts.add(InetAddress.getByAddress(org.bouncycastle.asn1.ASN1OctetString.getInstance(n.getName())
+                .getOctets()).getHostAddress());
+          } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("the request names an IP address of a wrong length", e);
+          }
+        } else {
+          throw new IllegalArgumentException("the request asks for a subject alternative name of type " + n.getTagNo()
+              + "; only DNS names and IP addresses are signed");
+        }
+      }
+    }
+    if (hosts.isEmpty()) {
+      throw new IllegalArgumentException("the request names no host (no subjectAlternativeName in an extensionRequest)");
+    }
+    return hosts;
+  }
+
+  private java.security.cert.X509Certificate serverCertificate(PublicKey key, Set<String> hosts, Duration validity) {
+    List<GeneralName> names = new ArrayList<>();
+    for (String h : hosts) {
       if (h == null || h.isBlank() || h.contains(" ") || h.contains("/")) {
         throw new IllegalArgumentException("not a host name or IP address: '" + h + "'");
       }
-      hosts.add(h.trim());
+      String t = h.trim();
+      names.add(isIpLiteral(t) ? new GeneralName(GeneralName.iPAddress, t) : new GeneralName(GeneralName.dNSName, t));
     }
-    List<GeneralName> names = new ArrayList<>();
-    for (String h : hosts) {
-      names.add(isIpLiteral(h) ? new GeneralName(GeneralName.iPAddress, h) : new GeneralName(GeneralName.dNSName, h));
-    }
-    KeyPair kp = newKeyPair();
     try {
-      X509v3CertificateBuilder b = leaf(cn("hedgerow coordinator"), kp.getPublic(), validity)
+      X509v3CertificateBuilder b = leaf(cn(SERVER_NAME), key, validity)
           .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
           .addExtension(Extension.subjectAlternativeName, false,
               new GeneralNames(names.toArray(GeneralName[]::new)));
-      return new KeyAndCertificate(kp.getPrivate(), sign(b, ca.key()));
+      return sign(b, ca.key());
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot issue the server certificate: " + e.getMessage(), e);
     }
@@ -279,7 +332,11 @@ public final class CertificateAuthority {
 
   /** The CN of a certificate's subject (a client certificate's client id), or null. */
   public static String commonName(java.security.cert.X509Certificate cert) {
-    X500Name n = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
+    return commonName(X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()));
+  }
+
+  /** The first CN of a name, or null. */
+  public static String commonName(X500Name n) {
     var rdns = n.getRDNs(BCStyle.CN);
     return rdns.length == 0 ? null : rdns[0].getFirst().getValue().toString();
   }

@@ -34,6 +34,7 @@ public final class EnrolmentService {
   private final CertificateAuthority ca;
   private final Duration clientValidity;
   private final Clock clock;
+  private final boolean offlineCa;
 
   /** A token the operator hands to a silo. */
   public record IssuedToken(String clientId, String token, Instant expiresAt) {}
@@ -56,6 +57,36 @@ public final class EnrolmentService {
     this.ca = ca;
     this.clientValidity = clientValidity;
     this.clock = clock;
+    this.offlineCa = false;
+  }
+
+  private EnrolmentService(CredentialStore store, ClientRegistry registry, Clock clock) {
+    this.store = store;
+    this.registry = registry;
+    this.ca = null;
+    this.clientValidity = CertificateAuthority.CLIENT_VALIDITY;
+    this.clock = clock;
+    this.offlineCa = true;
+  }
+
+  /**
+   * For a coordinator whose CA is offline: it serves mutual TLS but cannot sign, so enrolment tokens and
+   * {@code /v1/enrol} are refused ({@link #OFFLINE_ENROLMENT}); silos register by certificate
+   * ({@link CertificateRegistration}). Revocation and the client list work as usual.
+   */
+  public static EnrolmentService withOfflineCa(CredentialStore store, ClientRegistry registry) {
+    return new EnrolmentService(store, registry, Clock.systemUTC());
+  }
+
+  /** Why a coordinator with an offline CA refuses enrolment, and what to do instead. */
+  public static final String OFFLINE_ENROLMENT = "enrolment is offline: this federation's CA key is not on the "
+      + "coordinator, which cannot sign certificates. A silo makes a request with 'hedgerow enrol --csr-out FILE "
+      + "--client-id ID --dir CREDS', the CA operator signs it with 'hedgerow ca sign', the silo installs it with "
+      + "'hedgerow enrol --install-certificate FILE'; the coordinator registers the silo on its first call";
+
+  /** True when the CA is offline (enrolment refused, registration by certificate). */
+  public boolean offlineCa() {
+    return offlineCa;
   }
 
   public EnrolmentService(CredentialStore store, ClientRegistry registry, CertificateAuthority ca) {
@@ -64,11 +95,12 @@ public final class EnrolmentService {
 
   /** True when silos get certificates (the coordinator serves mutual TLS). */
   public boolean tls() {
-    return ca != null;
+    return ca != null || offlineCa;
   }
 
   /** Issues a one-time enrolment token for {@code clientId}, valid for {@code ttl} (null: the default). */
   public IssuedToken issueToken(String clientId, Duration ttl) {
+    refuseIfOffline();
     checkClientId(clientId);
     Duration t = ttl == null ? DEFAULT_TOKEN_TTL : ttl;
     if (t.compareTo(MIN_TOKEN_TTL) < 0 || t.compareTo(MAX_TOKEN_TTL) > 0) {
@@ -98,6 +130,7 @@ public final class EnrolmentService {
    * null: a certificate without a certified identity key.
    */
   public Enrolment enrol(String token, String csrPem, byte[] identityKey, byte[] identityProof) {
+    refuseIfOffline();
     if (token == null || token.isBlank()) {
       throw new RejectedException(400, "missing enrolment 'token'");
     }
@@ -146,6 +179,12 @@ public final class EnrolmentService {
       return new Enrolment(client.clientId(), Pem.certificate(cert.get()), Pem.certificate(ca.certificate()), null);
     }
     return new Enrolment(client.clientId(), null, null, bearer.get());
+  }
+
+  private void refuseIfOffline() {
+    if (offlineCa) {
+      throw new RejectedException(403, OFFLINE_ENROLMENT);
+    }
   }
 
   /**

@@ -24,7 +24,7 @@ public final class TlsServerOptions {
 
   /** New HTTPS options for {@code state} (add host, port and limits to them). */
   public static HttpServerOptions https(StateDirectory state) {
-    return configure(new HttpServerOptions(), state.server(), state.ca().certificate());
+    return configure(new HttpServerOptions(), state.server(), state.caCertificate());
   }
 
   /** Makes {@code options} serve HTTPS with {@code server} and trust client certificates from {@code ca}. */

@@ -168,6 +168,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     HttpMetricsHandler.mount(router, metrics);
     inFlight = InFlightRequests.mount(router);
     router.route().handler(connections::handle);
+    if (access != null && access.tls() && access.state().offlineCa()) { // silos register by their CA-signed certificate
+      router.route().handler(new org.hedgerow.coordinator.auth.CertificateRegistration(vertx, store, access.registry(),
+          access.state().caCertificate(), java.time.Clock.systemUTC())::handle);
+    }
     if (access != null) { // the operator's and auditor's dashboard (/ui/) and the two facts it adds to the API
       new org.hedgerow.coordinator.ui.DashboardRoutes(vertx, access, federation::ledger).mount(router);
     }
@@ -182,6 +186,10 @@ public final class CoordinatorVerticle extends VerticleBase {
       Authenticator auth = access.authenticator();
       MetricsEndpoint.mount(router, metrics.registry(), auth.handler(Role.OPERATOR, Role.AUDITOR));
       access.watchTokens(vertx); // rotated operator/auditor tokens take effect without a restart
+      if (access.enrolment().offlineCa()) { // refused before the body is read: there is no CA key here to sign with
+        router.post(Wire.ENROL).handler(ctx -> ctx.fail(new RejectedException(403,
+            org.hedgerow.coordinator.auth.EnrolmentService.OFFLINE_ENROLMENT)));
+      }
       // Enrolment needs no credentials: rate-limited per address, then the token is looked up before the CSR is parsed.
       router.post(Wire.ENROL).handler(RateLimitHandler.byRemoteAddress(RateLimiter.of("enrolment",
           limits.enrolPerSecond(), limits.enrolBurst(), 100_000), metrics::rateLimited));

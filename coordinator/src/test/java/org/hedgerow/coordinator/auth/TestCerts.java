@@ -29,6 +29,56 @@ public final class TestCerts {
   }
 
   /**
+   * A silo's request for an offline CA as {@code hedgerow enrol --csr-out} makes it: subject {@code subject},
+   * asking to certify {@code identity} (null: none), with a proof of possession signed by {@code prover} over
+   * {@code provenTlsKey} (null prover: no proof). A valid request has {@code prover == identity} and
+   * {@code provenTlsKey} the request's own TLS key.
+   */
+  public static String offlineRequest(String subject, KeyPair tls,
+      org.hedgerow.privacy.crypto.Ed25519KeyPair identity, org.hedgerow.privacy.crypto.Ed25519KeyPair prover,
+      byte[] provenTlsKey) throws Exception {
+    JcaPKCS10CertificationRequestBuilder b = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject),
+        tls.getPublic());
+    if (identity != null) {
+      b.addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+          org.hedgerow.aggregation.secagg.IdentityKeyRequest.extensionRequest(identity.publicKey()));
+    }
+    if (prover != null) {
+      byte[] proof = org.hedgerow.privacy.crypto.Ed25519.sign(prover.privateKey(),
+          org.hedgerow.aggregation.secagg.CertifiedIdentityKeys.possessionMessage(provenTlsKey));
+      b.addAttribute(new org.bouncycastle.asn1.ASN1ObjectIdentifier(
+          org.hedgerow.aggregation.secagg.IdentityKeyRequest.PROOF_OID),
+          org.hedgerow.aggregation.secagg.IdentityKeyRequest.proof(proof));
+    }
+    return Pem.csr(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(tls.getPrivate())));
+  }
+
+  /** A valid offline request of {@code clientId} for {@code tls}, certifying {@code identity}. */
+  public static String offlineRequest(String clientId, KeyPair tls, org.hedgerow.privacy.crypto.Ed25519KeyPair identity)
+      throws Exception {
+    return offlineRequest("CN=" + clientId, tls, identity, identity, tls.getPublic().getEncoded());
+  }
+
+  /**
+   * A forger's client certificate: {@code CN=clientId} for {@code subject}'s key, certifying {@code identityKey},
+   * issued in the name {@code issuer} and signed with {@code signer} (whatever private key the forger holds).
+   */
+  public static X509Certificate forgedClientCertificate(String issuer, PrivateKey signer, String clientId,
+      KeyPair subject, byte[] identityKey) throws Exception {
+    long now = System.currentTimeMillis();
+    var b = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(new X500Name(issuer),
+        java.math.BigInteger.TWO, new java.util.Date(now - 60_000), new java.util.Date(now + 86_400_000),
+        new X500Name("CN=" + clientId), subject.getPublic())
+        .addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+            new org.bouncycastle.asn1.x509.BasicConstraints(false))
+        .addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier(
+            org.hedgerow.aggregation.secagg.CertifiedIdentityKeys.OID), false,
+            org.hedgerow.aggregation.secagg.CertifiedIdentityKeys.extensionValue(identityKey));
+    return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+  }
+
+  /**
    * Trusts only {@code ca}; presents {@code cert} with {@code key} when both are given, even when the
    * server's list of acceptable CAs does not name its issuer (as a forger would).
    */

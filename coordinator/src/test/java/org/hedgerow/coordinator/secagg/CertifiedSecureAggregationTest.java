@@ -46,6 +46,7 @@ import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
 import org.hedgerow.coordinator.assembly.FederationConfig;
 import org.hedgerow.aggregation.strategy.AggregatorSpec;
+import org.hedgerow.coordinator.auth.OfflineCa;
 import org.hedgerow.coordinator.auth.Pem;
 import org.hedgerow.coordinator.auth.StateDirectory;
 import org.hedgerow.coordinator.auth.TestCerts;
@@ -102,11 +103,32 @@ class CertifiedSecureAggregationTest {
 
   private void start(int clients) throws Exception {
     StateDirectory.init(dir, List.of());
-    operatorToken = StateDirectory.readToken(dir.resolve(StateDirectory.OPERATOR_TOKEN));
-    auditorToken = StateDirectory.readToken(dir.resolve(StateDirectory.AUDITOR_TOKEN));
-    store = JdbcCoordinatorStore.open(StoreLocation.sqlite(dir.resolve("coordinator.db")));
-    AccessControl access = AccessControl.load(dir, store, true);
-    ca = access.state().ca().certificate();
+    serve(dir, clients);
+  }
+
+  /**
+   * A coordinator whose CA is offline: the CA in {@code dir/ca} signs the server certificate; the
+   * coordinator's state {@code dir/state} holds only the CA certificate.
+   */
+  private OfflineCa startWithOfflineCa(int clients) throws Exception {
+    OfflineCa.init(dir.resolve("ca"));
+    OfflineCa offline = OfflineCa.load(dir.resolve("ca"));
+    Path state = dir.resolve("state");
+    StateDirectory.initWithOfflineCa(state, dir.resolve("ca").resolve(OfflineCa.CA), List.of());
+    java.nio.file.Files.writeString(state.resolve(StateDirectory.SERVER), Pem.certificate(
+        offline.signServer(java.nio.file.Files.readString(state.resolve(StateDirectory.SERVER_CSR)))));
+    serve(state, clients);
+    return offline;
+  }
+
+  private AccessControl access;
+
+  private void serve(Path stateDir, int clients) throws Exception {
+    operatorToken = StateDirectory.readToken(stateDir.resolve(StateDirectory.OPERATOR_TOKEN));
+    auditorToken = StateDirectory.readToken(stateDir.resolve(StateDirectory.AUDITOR_TOKEN));
+    store = JdbcCoordinatorStore.open(StoreLocation.sqlite(stateDir.resolve("coordinator.db")));
+    access = AccessControl.load(stateDir, store, true);
+    ca = access.state().caCertificate();
     SecureAggregationOptions sa = SecureAggregationOptions.of("secagg", 60_000).withDeadlines(60_000, 2_000);
     CoordinatorVerticle verticle = CoordinatorBuilder.of(FederationConfig.plain(SPEC, 1, 1, new FitConfig(1, 8, 1),
         AggregatorSpec.DEFAULT).withSecureAggregation(sa)).clients(clients, null).store(store).access(access).build();
@@ -167,6 +189,13 @@ class CertifiedSecureAggregationTest {
       s.http = http(TestCerts.context(ca, tls.getPrivate(), s.certificate));
     }
     return r;
+  }
+
+  /** Enrols {@code s} through the offline CA (request, checked and signed there); no coordinator involved. */
+  private void enrolOffline(OfflineCa offline, Silo s) throws Exception {
+    KeyPair tls = org.hedgerow.coordinator.auth.CertificateAuthority.newKeyPair();
+    s.certificate = offline.signClient(TestCerts.offlineRequest(s.id, tls, s.identity), s.id);
+    s.http = http(TestCerts.context(ca, tls.getPrivate(), s.certificate));
   }
 
   private List<Silo> enrolAndJoin(String... ids) throws Exception {
@@ -316,6 +345,63 @@ class CertifiedSecureAggregationTest {
     assertTrue(e.getMessage().contains("identity key of client 1 ('shop-b')") && e.getMessage().contains("key substitution"),
         e.getMessage());
     // The victim shares nothing; the other two cannot reach the threshold without it, and nothing is unmasked.
+    float[] before = model();
+    for (Silo s : silos.subList(1, 3)) {
+      assertEquals(202, post(s, "share-keys", s.client.shareKeys(KeyDirectory.fromBytes(await(s, "share-keys")))
+          .toBytes()).statusCode());
+    }
+    JsonObject st = awaitRoundEnd();
+    assertEquals(0, st.getInteger("completed_rounds"), st.encode());
+    assertEquals(1, st.getInteger("aborted_rounds"), st.encode());
+    assertArrayEquals(before, model());
+  }
+
+  /**
+   * The same attack on a coordinator that never held the CA key, with the best certificate it can make
+   * for its key: one signed with its server key (the only private key in its state directory). The
+   * silos registered on their first call; online enrolment is refused.
+   */
+  @Test
+  void secureRound_offlineCaCoordinatorSubstitutesAKeyWithAForgedCertificate_siloRefusesAndNothingIsUnmasked()
+      throws Exception {
+    OfflineCa offline = startWithOfflineCa(3);
+    HttpResponse<byte[]> enrolment = send(anonymous, "POST", Wire.ENROL, null, "{\"token\": \"t\"}".getBytes());
+    assertEquals(403, enrolment.statusCode(), text(enrolment));
+    assertTrue(text(enrolment).contains("enrolment is offline"), text(enrolment));
+    List<Silo> silos = new ArrayList<>();
+    for (String id : List.of("shop-a", "shop-b", "shop-c")) {
+      Silo s = new Silo(id);
+      enrolOffline(offline, s);
+      join(s, s.identity); // registers it by its certificate, then joins
+      silos.add(s);
+    }
+    assertEquals(3, access.registry().all().size());
+    Silo victim = silos.get(0);
+    Ed25519KeyPair mallory = Ed25519.generateKeyPair(RANDOM);
+    JsonObject session = session(victim);
+    List<byte[]> substituted = roster(session);
+    substituted.set(1, mallory.publicKey());
+    prepare(victim, session, substituted);
+    for (Silo s : silos.subList(1, 3)) {
+      JsonObject own = session(s);
+      prepare(s, own, roster(own));
+    }
+    for (Silo s : silos) {
+      assertEquals(202, post(s, "advertise-keys", s.client.advertiseKeys().toBytes()).statusCode());
+    }
+    KeyDirectory real = KeyDirectory.fromBytes(await(victim, "share-keys"));
+    List<KeyAdvertisement> ads = new ArrayList<>(real.advertisements());
+    long protocolRound = SecAggConfig.sessionRoundId(1, victim.session);
+    ads.set(1, KeyAdvertisement.sign(protocolRound, 1, X25519.generateKeyPair(RANDOM).publicKey(),
+        X25519.generateKeyPair(RANDOM).publicKey(), new byte[32], mallory.privateKey()));
+    List<byte[]> credentials = new ArrayList<>(real.credentials());
+    credentials.set(1, TestCerts.forgedClientCertificate(ca.getSubjectX500Principal().getName(),
+        access.state().server().key(), "shop-b", org.hedgerow.coordinator.auth.CertificateAuthority.newKeyPair(),
+        mallory.publicKey()).getEncoded());
+    KeyDirectory forged = new KeyDirectory(real.roundId(), ads, credentials);
+
+    ProtocolViolationException e = assertThrows(ProtocolViolationException.class, () -> victim.client.shareKeys(forged));
+    assertTrue(e.getMessage().contains("not signed by the federation CA"), e.getMessage());
     float[] before = model();
     for (Silo s : silos.subList(1, 3)) {
       assertEquals(202, post(s, "share-keys", s.client.shareKeys(KeyDirectory.fromBytes(await(s, "share-keys")))

@@ -189,7 +189,7 @@ public final class ClientCredentials {
   }
 
   /** A key belongs to a certificate if a signature made with it verifies with the certificate's public key. */
-  private static void checkKeyMatches(PrivateKey key, X509Certificate cert, Path dir) {
+  static void checkKeyMatches(PrivateKey key, X509Certificate cert, Path dir) {
     try {
       byte[] probe = "hedgerow key check".getBytes(StandardCharsets.US_ASCII);
       java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
@@ -286,7 +286,7 @@ public final class ClientCredentials {
     }
   }
 
-  private static KeyPair newKeyPair() {
+  static KeyPair newKeyPair() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
@@ -306,7 +306,7 @@ public final class ClientCredentials {
     }
   }
 
-  private static String pem(Object o) {
+  static String pem(Object o) {
     StringWriter s = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(s)) {
       w.writeObject(o);
@@ -339,7 +339,7 @@ public final class ClientCredentials {
     return o;
   }
 
-  private static X509Certificate readCertificate(Path file) {
+  static X509Certificate readCertificate(Path file) {
     return parseCertificate(read(file), file.toString());
   }
 
@@ -355,7 +355,7 @@ public final class ClientCredentials {
     }
   }
 
-  private static PrivateKey readPrivateKey(Path file) {
+  static PrivateKey readPrivateKey(Path file) {
     Object o = parsePem(read(file), file.toString());
     try {
       if (o instanceof PrivateKeyInfo info) {
