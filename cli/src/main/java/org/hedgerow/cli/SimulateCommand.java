@@ -213,7 +213,7 @@ public class SimulateCommand implements Callable<Integer> {
     return write(r, out);
   }
 
-  private static FederationData load(Scenario s, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
+  static FederationData load(Scenario s, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
     Holdout holdout = Holdout.parse(s.holdout());
     Partitioner partitioner = Partitioner.parse(s.partition(), s.ukShops(), s.seed());
     Path data = Home.resolve(s.data());

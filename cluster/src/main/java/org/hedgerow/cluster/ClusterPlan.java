@@ -15,18 +15,18 @@ import java.util.TreeMap;
  * name) are dealt to regions in turn; inside a region each silo goes to the member with the fewest
  * examples so far (largest silos first). The region's first member is its sub-coordinator.
  */
-record ClusterPlan(List<Region> regions) {
+public record ClusterPlan(List<Region> regions) {
 
   /** A silo and its example count. */
-  record Silo(String name, long examples) {}
+  public record Silo(String name, long examples) {}
 
   /**
    * @param id the region's client id at the coordinator
    * @param leader the member that sums the region's updates
    * @param members worker name to the silos it trains (members without silos are left out)
    */
-  record Region(String id, String leader, Map<String, List<String>> members) {
-    List<String> silos() {
+  public record Region(String id, String leader, Map<String, List<String>> members) {
+    public List<String> silos() {
       List<String> all = new ArrayList<>();
       members.values().forEach(all::addAll);
       all.sort(null);
