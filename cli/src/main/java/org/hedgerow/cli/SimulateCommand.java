@@ -160,6 +160,7 @@ public class SimulateCommand implements Callable<Integer> {
   static int runClustered(Scenario s, ClusterOptions options, int workers, int regions, Path out,
       org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
     ClusterFleet.check(s);
+    WorkerCommand.quietCpSubsystemWarning();
     FederationData fd = load(s, logFormat);
     io.vertx.core.Vertx vertx = ClusterNode.join(options);
     try {

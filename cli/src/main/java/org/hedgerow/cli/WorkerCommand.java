@@ -38,8 +38,20 @@ public class WorkerCommand implements Callable<Integer> {
       + "each; default ${DEFAULT-VALUE}).")
   int threads;
 
+  /**
+   * Silences Hazelcast's start-up warning that its CP subsystem is off (Vert.x uses no CP structures),
+   * unless the user set that logger's level; its other warnings (members lost, connections refused) stay.
+   */
+  static void quietCpSubsystemWarning() {
+    String key = "org.slf4j.simpleLogger.log.com.hazelcast.cp.CPSubsystem";
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, "error");
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    quietCpSubsystemWarning();
     ClusterOptions options = new ClusterOptions(new ClusterAddress(host, port), busPort, ClusterAddress.parseList(join));
     Vertx vertx = ClusterNode.join(options);
     String name = options.self().toString();

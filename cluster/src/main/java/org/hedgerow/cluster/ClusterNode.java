@@ -45,6 +45,10 @@ public final class ClusterNode {
 
   /** Joins (or founds) the cluster; blocks until this member is in it. */
   public static Vertx join(ClusterOptions options) {
+    // Hazelcast reads its logger before any configuration: one logging system (slf4j) for every line.
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
     Config config = hazelcastConfig(options);
     EventBusOptions bus = new EventBusOptions().setHost(options.self().host()).setPort(options.busPort())
         .setClusterPublicHost(options.self().host());
