@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         SimulateCommand.class,
         GridSweepCommand.class,
         ClientCommand.class,
+        WorkerCommand.class,
         ServeCommand.class,
         ReplayCommand.class,
         EnrolCommand.class,

@@ -11,6 +11,10 @@ import org.hedgerow.simulations.Reports;
 import org.hedgerow.simulations.Scenario;
 import org.hedgerow.simulations.Simulation;
 import org.hedgerow.simulations.SimulationResult;
+import org.hedgerow.cluster.ClusterAddress;
+import org.hedgerow.cluster.ClusterFederation;
+import org.hedgerow.cluster.ClusterNode;
+import org.hedgerow.cluster.ClusterOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +56,30 @@ public class SimulateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Directory for summary.json, rounds.csv and the plot.")
   Path out;
 
+  @Option(names = "--cluster", description = "Train the silos on cluster workers ('hedgerow worker'): members to "
+      + "join, HOST:PORT[,HOST:PORT...]. Regional sub-coordinators sum their silos' updates before the coordinator "
+      + "(docs/cluster.md). Non-private, without secure aggregation.")
+  String cluster;
+
+  @Option(names = "--cluster-host", defaultValue = "127.0.0.1", description = "With --cluster: this process's address "
+      + "in the cluster (default ${DEFAULT-VALUE}).")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", description = "With --cluster: this process's Hazelcast port (default: a free one).")
+  Integer clusterPort;
+
+  @Option(names = "--bus-port", defaultValue = "0", description = "With --cluster: this process's event-bus port "
+      + "(default 0: any free port).")
+  int busPort;
+
+  @Option(names = "--cluster-workers", description = "With --cluster: workers to wait for (default: one per "
+      + "--cluster address).")
+  Integer clusterWorkers;
+
+  @Option(names = "--regions", defaultValue = "1", description = "With --cluster: regional sub-coordinators, each "
+      + "led by a worker (default ${DEFAULT-VALUE}).")
+  int regions;
+
   @Mixin RunOptions overrides;
 
   @Mixin LogFormatOptions format;
@@ -63,6 +91,13 @@ public class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (cluster != null) {
+      return callClustered();
+    }
+    if (clusterPort != null || clusterWorkers != null || regions != 1 || busPort != 0) {
+      throw new ParameterException(spec.commandLine(), "--cluster-port, --bus-port, --cluster-workers and --regions "
+          + "only apply with --cluster");
+    }
     if (coordinator == null) {
       if (scenarioFile == null) {
         throw new ParameterException(spec.commandLine(), "Missing required option: '--scenario' (required unless "
@@ -90,6 +125,74 @@ public class SimulateCommand implements Callable<Integer> {
     return runRemote(s.with(overrides.asJson(), "command line"), remote, out, baselines, format.logFormat());
   }
 
+  private int callClustered() throws Exception {
+    if (coordinator != null) {
+      throw new ParameterException(spec.commandLine(), "--cluster and --coordinator exclude each other: a clustered "
+          + "run starts its own coordinator");
+    }
+    if (scenarioFile == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--scenario'");
+    }
+    ClusterOptions options;
+    int expected;
+    try {
+      var join = ClusterAddress.parseList(cluster);
+      if (join.isEmpty()) {
+        throw new IllegalArgumentException("--cluster names no member. Provided value: " + cluster);
+      }
+      options = new ClusterOptions(new ClusterAddress(clusterHost, clusterPort != null ? clusterPort : freePort()),
+          busPort, join);
+      expected = clusterWorkers != null ? clusterWorkers : join.size();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Scenario s = Scenario.load(scenarioFile).with(overrides.asJson(), "command line");
+    return runClustered(s, options, expected, regions, out, format.logFormat());
+  }
+
+  /** How long a clustered run waits for its workers to answer. */
+  static final java.time.Duration ROLL_CALL_TIMEOUT = java.time.Duration.ofMinutes(2);
+
+  /**
+   * Scenario {@code s} with its silos trained by {@code workers} cluster workers in {@code regions}
+   * regions; outputs in {@code out}, with a {@code "cluster"} section in summary.json.
+   */
+  static int runClustered(Scenario s, ClusterOptions options, int workers, int regions, Path out,
+      org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
+    ClusterFleet.check(s);
+    WorkerCommand.quietCpSubsystemWarning();
+    FederationData fd = load(s, logFormat);
+    io.vertx.core.Vertx vertx = ClusterNode.join(options);
+    try {
+      var found = ClusterFederation.rollCall(vertx, workers, ROLL_CALL_TIMEOUT);
+      ClusterFederation federation = new ClusterFederation(vertx, found, regions);
+      System.out.printf("cluster: %d workers %s, %d regions; this process is %s%n", found.size(), found, regions,
+          options.self());
+      SimulationResult r = new Simulation(s, System.out)
+          .withFleet(new ClusterFleet(federation, fd.catalogue().size(), s.coPurchase())).run(fd);
+      int code = write(r, out);
+      addClusterSection(out.resolve(Reports.SUMMARY), federation.describe().encode());
+      return code;
+    } finally {
+      vertx.close().await(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** Records in summary.json which workers and regions trained the silos. */
+  private static void addClusterSection(Path summary, String clusterJson) throws java.io.IOException {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(summary.toFile());
+    root.set("cluster", json.readTree(clusterJson));
+    json.writerWithDefaultPrettyPrinter().writeValue(summary.toFile(), root);
+  }
+
+  /** A port free on this machine now, for a member that others need not know in advance. */
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** The silos of scenario {@code s} against {@code remote}; outputs in {@code out}. */
   static int runRemote(Scenario s, RemoteCoordinator remote, Path out, boolean baselines) throws Exception {
     return runRemote(s, remote, out, baselines, org.hedgerow.edge.data.LogFormat.retail());
@@ -111,7 +214,7 @@ public class SimulateCommand implements Callable<Integer> {
     return write(r, out);
   }
 
-  private static FederationData load(Scenario s, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
+  static FederationData load(Scenario s, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
     Holdout holdout = Holdout.parse(s.holdout());
     Partitioner partitioner = Partitioner.parse(s.partition(), s.ukShops(), s.seed());
     Path data = Home.resolve(s.data());

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -73,10 +74,21 @@ public final class Simulation {
   static final int EXPLORE_SLOTS = 1;
   /** The federated model's final ranking under the explore policy, once the plain federation has run. */
   private MethodResult federatedExplore;
+  /** Trains the silos elsewhere (null: one edge client per silo in this process). */
+  private SiloFleet fleet;
 
   public Simulation(Scenario scenario, PrintStream out) {
     this.scenario = scenario;
     this.out = out;
+  }
+
+  /**
+   * Has {@code fleet} train the silos of every federation this simulation runs (null: in-process
+   * clients). A fleet takes plain, non-private federations only: the caller checks the scenario.
+   */
+  public Simulation withFleet(SiloFleet fleet) {
+    this.fleet = fleet;
+    return this;
   }
 
   public SimulationResult run(FederationData data) throws Exception {
@@ -551,7 +563,11 @@ public final class Simulation {
             ? all.secureAggregation().withDistributedDp(scenario.distributedDpOptions()) : all.secureAggregation())
         .withPrivacy(mode == Mode.LOCAL || mode == Mode.DISTRIBUTED ? CoordinatorOptions.PRIVACY_LOCAL
             : CoordinatorOptions.PRIVACY_NONE);
-    CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(training.size(), null);
+    if (fleet != null && (mode != Mode.PLAIN || secure)) {
+      throw new IllegalStateException(label + " cannot run on a silo fleet: it takes plain federations only");
+    }
+    int coordinatorClients = fleet == null ? training.size() : fleet.coordinatorClients(training);
+    CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(coordinatorClients, null);
     CoordinatorVerticle coordinator = builder.build();
     if (mode == Mode.CENTRAL) {
       out.printf("federated-dp (central): coordinator clips client deltas to %s and adds noise sigma %.6g x C; "
@@ -571,7 +587,7 @@ public final class Simulation {
     coordinator.onRoundClosed((rec, model) -> closed.add(new Object[] {rec, model.clone()}));
     coordinator.onFinished(reason -> closed.add(new Object[] {reason}));
     Vertx vertx = Vertx.vertx();
-    ExecutorService clients = Executors.newFixedThreadPool(training.size());
+    ExecutorService clients = Executors.newFixedThreadPool(coordinatorClients);
     try {
       vertx.deployVerticle(coordinator).await(30, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + coordinator.port());
@@ -580,7 +596,10 @@ public final class Simulation {
       Semaphore slots = new Semaphore(scenario.workers());
       List<Future<?>> running = new ArrayList<>();
       List<EdgeClient> edgeClients = new ArrayList<>();
-      for (PreparedSilo s : training) {
+      for (Callable<Void> p : fleet == null ? List.<Callable<Void>>of() : fleet.participants(uri, spec, training)) {
+        running.add(clients.submit(p));
+      }
+      for (PreparedSilo s : fleet == null ? training : List.<PreparedSilo>of()) {
         SiloPrivacy privacy = dp == null ? null : Silos.privacy(s.settings(), new InMemorySpendLog(), s.release());
         if (privacy != null) {
           dpBudgets.computeIfAbsent(s.data().name(), k -> new ArrayList<>()).add(privacy.budget());
@@ -593,7 +612,7 @@ public final class Simulation {
         }));
       }
       String finishReason = null;
-      RoundTracker tracker = new RoundTracker(data, spec, silos, training.size(), label, scenario.rounds());
+      RoundTracker tracker = new RoundTracker(data, spec, silos, coordinatorClients, label, scenario.rounds());
       try (tracker) {
         while (finishReason == null) {
           Object[] next = closed.poll(1, TimeUnit.SECONDS);

@@ -299,8 +299,10 @@ public final class EdgeClient {
               state.round(), r.sampled(), r.clipped(), String.format("%.0f", r.customersPerSecond()),
               String.format("%.4f", spend.spend().epsilon()));
         } else {
-          loss = model.fit(examples, state.localEpochs(), state.batchSize(), state.seed() ^ silo.hashCode());
-          local = model.parameters();
+          org.hedgerow.edge.silo.LocalRound.Update u = org.hedgerow.edge.silo.LocalRound.train(model, examples, silo,
+              global.parameters(), state.localEpochs(), state.batchSize(), state.seed());
+          loss = u.loss();
+          delta = u.delta();
         }
         if (local != null) {
           delta = new float[local.length];

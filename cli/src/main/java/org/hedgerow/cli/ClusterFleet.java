@@ -1,0 +1,65 @@
+package org.hedgerow.cli;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.hedgerow.aggregation.model.ModelSpec;
+import org.hedgerow.cluster.ClusterFederation;
+import org.hedgerow.edge.silo.PreparedSilo;
+import org.hedgerow.simulations.Scenario;
+import org.hedgerow.simulations.SiloFleet;
+
+/**
+ * The simulator's silos trained by cluster workers ({@code simulate --cluster}), summed by regional
+ * sub-coordinators: the coordinator waits for one client per region.
+ */
+final class ClusterFleet implements SiloFleet {
+  /** Rules that act on the updates only through their weighted mean, so regional sums leave them unchanged. */
+  static final List<String> LINEAR_AGGREGATORS = List.of("fedavg", "fedavgm", "fedadam", "fedyogi");
+
+  private final ClusterFederation cluster;
+  private final int catalogueSize;
+  private final boolean coPurchase;
+
+  ClusterFleet(ClusterFederation cluster, int catalogueSize, boolean coPurchase) {
+    this.cluster = cluster;
+    this.catalogueSize = catalogueSize;
+    this.coPurchase = coPurchase;
+  }
+
+  /**
+   * Refuses what hierarchical aggregation cannot run faithfully yet (docs/cluster.md, "Not yet").
+   *
+   * @throws IllegalArgumentException naming the setting
+   */
+  static void check(Scenario s) {
+    if (!s.privacy().equals("none")) {
+      throw new IllegalArgumentException("--cluster runs non-private federations only; privacy '" + s.privacy()
+          + "' is not supported across regions yet (docs/cluster.md)");
+    }
+    if (s.secureAggregation().enabled() || s.distributedDp()) {
+      throw new IllegalArgumentException("--cluster cannot run --secure-aggregation yet: a regional sub-coordinator "
+          + "would see its silos' individual updates (docs/cluster.md)");
+    }
+    if (!LINEAR_AGGREGATORS.contains(s.aggregator().name()) || s.aggregator().maxUpdateNorm() != null) {
+      throw new IllegalArgumentException("--cluster needs an aggregator that uses only the weighted mean "
+          + LINEAR_AGGREGATORS + " without max_update_norm: regional sums change what median, trimmed mean or a "
+          + "per-client norm bound see. Provided value: " + s.aggregator());
+    }
+  }
+
+  @Override
+  public int coordinatorClients(List<PreparedSilo> training) {
+    if (training.size() < cluster.regions()) {
+      throw new IllegalArgumentException(cluster.regions() + " regions need at least as many training silos; the run "
+          + "has " + training.size());
+    }
+    return cluster.regions();
+  }
+
+  @Override
+  public List<Callable<Void>> participants(URI coordinator, ModelSpec spec, List<PreparedSilo> training)
+      throws Exception {
+    return cluster.participants(coordinator, spec, training, catalogueSize, coPurchase);
+  }
+}

@@ -1,0 +1,141 @@
+package org.hedgerow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.hedgerow.cluster.ClusterAddress;
+import org.hedgerow.cluster.ClusterFederation;
+import org.hedgerow.cluster.ClusterNode;
+import org.hedgerow.cluster.ClusterOptions;
+import org.hedgerow.edge.data.LogFormat;
+import org.hedgerow.edge.eval.Metrics;
+import org.hedgerow.simulations.FederationData;
+import org.hedgerow.simulations.RoundRow;
+import org.hedgerow.simulations.Scenario;
+import org.hedgerow.simulations.Simulation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13's done-when for clusters, with real processes: two {@code hedgerow worker} JVMs on
+ * loopback (Hazelcast TCP-IP join, -Xmx1g each) and this JVM as the simulator give the same
+ * federated metrics as the single-JVM simulation of the same scenario and seed, with the silos
+ * split over two regions whose sub-coordinators sum their silos before the coordinator does. Then
+ * SIGTERM makes each worker leave the cluster and exit.
+ *
+ * <p>Tolerance ({@link #METRIC_TOLERANCE}, {@link #LOSS_RELATIVE_TOLERANCE}): each region's mean
+ * update reaches the coordinator rounded to float, so the global model may differ from the flat
+ * sum's in the last bit of some coordinates (relative 2⁻²⁴ ≈ 6·10⁻⁸); over two rounds such
+ * differences move a ranking metric by at most a few test baskets, and the training loss by far
+ * less than 10⁻⁴ relative. A wrong regional weight or a silo lost or counted twice moves the
+ * round-2 loss by orders of magnitude more (docs/cluster.md).
+ */
+@Tag("slow")
+class ClusterSimulationTest {
+  /** Absolute, on hr@10, recall@10, ndcg@10 and auc: about 3 of the 2,800 test baskets for hr@10. */
+  static final double METRIC_TOLERANCE = 1e-3;
+  /** On each round's example-weighted training loss. */
+  static final double LOSS_RELATIVE_TOLERANCE = 1e-4;
+
+  @TempDir Path tmp;
+  private final List<Process> workers = new ArrayList<>();
+
+  @AfterEach
+  void stopWorkers() throws InterruptedException {
+    for (Process p : workers) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Process worker(String name, int port, String join) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        Hedgerow.class.getName(), "worker", "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(port)));
+    if (join != null) {
+      cmd.addAll(List.of("--join", join));
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(tmp.resolve(name + ".out").toFile())
+        .redirectError(tmp.resolve(name + ".err").toFile());
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    Process p = pb.start();
+    workers.add(p);
+    return p;
+  }
+
+  @Test
+  void clusteredSimulation_twoWorkerJvmsTwoRegions_matchesSingleJvmAndWorkersLeaveOnSigterm() throws Exception {
+    int p1 = SimulateCommand.freePort();
+    int p2 = SimulateCommand.freePort();
+    worker("worker1", p1, null);
+    worker("worker2", p2, "127.0.0.1:" + p1);
+
+    Scenario s = Scenario.bundledDefault().with(new ObjectMapper().createObjectNode().put("rounds", 2), "test");
+    System.setProperty("hedgerow.home", Path.of("..").toAbsolutePath().normalize().toString());
+    FederationData data = SimulateCommand.load(s, LogFormat.retail());
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+
+    Simulation.SingleRun single = new Simulation(s, quiet).federationOnly(data);
+
+    ClusterOptions self = new ClusterOptions(new ClusterAddress("127.0.0.1", SimulateCommand.freePort()), 0,
+        List.of(ClusterAddress.parse("127.0.0.1:" + p1), ClusterAddress.parse("127.0.0.1:" + p2)));
+    Vertx vertx = ClusterNode.join(self);
+    Simulation.SingleRun clustered;
+    ClusterFederation federation;
+    try {
+      List<String> found = ClusterFederation.rollCall(vertx, 2, SimulateCommand.ROLL_CALL_TIMEOUT);
+      assertEquals(List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2).stream().sorted().toList(), found);
+      federation = new ClusterFederation(vertx, found, 2);
+      clustered = new Simulation(s, quiet)
+          .withFleet(new ClusterFleet(federation, data.catalogue().size(), s.coPurchase())).federationOnly(data);
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+
+    // Both regions trained silos, each led by a different worker.
+    var plan = federation.lastPlan().regions();
+    assertEquals(2, plan.size());
+    assertTrue(!plan.get(0).leader().equals(plan.get(1).leader()), "each region has its own sub-coordinator");
+    assertEquals(2, clustered.rounds().size());
+    for (int r = 0; r < 2; r++) {
+      RoundRow a = single.rounds().get(r);
+      RoundRow b = clustered.rounds().get(r);
+      assertEquals(2, b.clients(), "the coordinator sees one client per region");
+      assertEquals(a.loss(), b.loss(), Math.abs(a.loss()) * LOSS_RELATIVE_TOLERANCE, "round " + (r + 1) + " loss");
+      assertEquals(a.hr10(), b.hr10(), METRIC_TOLERANCE, "round " + (r + 1) + " hr@10");
+    }
+    Metrics a = single.result().overall();
+    Metrics b = clustered.result().overall();
+    assertEquals(a.baskets(), b.baskets());
+    assertEquals(a.hr10(), b.hr10(), METRIC_TOLERANCE, "hr@10");
+    assertEquals(a.recall10(), b.recall10(), METRIC_TOLERANCE, "recall@10");
+    assertEquals(a.ndcg10(), b.ndcg10(), METRIC_TOLERANCE, "ndcg@10");
+    assertEquals(a.auc(), b.auc(), METRIC_TOLERANCE, "auc");
+    System.out.printf("cluster vs single JVM: hr@10 %.6f / %.6f, ndcg@10 %.6f / %.6f, loss r2 %.8f / %.8f%n",
+        b.hr10(), a.hr10(), b.ndcg10(), a.ndcg10(), clustered.rounds().get(1).loss(), single.rounds().get(1).loss());
+
+    // SIGTERM: each worker leaves the cluster and exits.
+    for (int i = 0; i < workers.size(); i++) {
+      Process p = workers.get(i);
+      p.destroy();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        fail("worker" + (i + 1) + " did not exit within 60 s of SIGTERM");
+      }
+      String out = Files.readString(tmp.resolve("worker" + (i + 1) + ".out"));
+      assertTrue(out.contains(": left"), "worker" + (i + 1) + " output: " + out);
+    }
+  }
+}
