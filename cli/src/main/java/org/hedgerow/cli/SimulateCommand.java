@@ -29,9 +29,8 @@ import picocli.CommandLine.Spec;
         + "('hedgerow coordinator start'); over https:// each silo is first enrolled with the operator token "
         + "(credentials in OUT/credentials/<silo>/) and then uses mutual TLS."})
 public class SimulateCommand implements Callable<Integer> {
-  @Option(names = "--scenario", description = "Scenario JSON; keys not given take the bundled default. Required "
-      + "unless --coordinator is given (then default: the bundled scenario; use the file the coordinator was started "
-      + "with).")
+  @Option(names = "--scenario", description = "Scenario JSON; keys not given take the bundled default (default: the "
+      + "bundled scenario; with --coordinator use the file the coordinator was started with).")
   Path scenarioFile;
 
   @Option(names = "--coordinator", description = "URL of a running coordinator, e.g. https://127.0.0.1:8443. "
@@ -54,6 +53,8 @@ public class SimulateCommand implements Callable<Integer> {
 
   @Mixin RunOptions overrides;
 
+  @Mixin CrossDeviceOptions crossDevice;
+
   @Mixin LogFormatOptions format;
 
   /** Subdirectory of {@code --out} holding each enrolled silo's key, certificate and CA. */
@@ -64,10 +65,6 @@ public class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (coordinator == null) {
-      if (scenarioFile == null) {
-        throw new ParameterException(spec.commandLine(), "Missing required option: '--scenario' (required unless "
-            + "--coordinator is given)");
-      }
       for (Object[] o : new Object[][] {{"--trust", trust}, {"--operator-token-file", operatorTokenFile}}) {
         if (o[1] != null) {
           throw new ParameterException(spec.commandLine(), o[0] + " only applies with --coordinator. Provided value: "
@@ -78,7 +75,8 @@ public class SimulateCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--baselines only applies with --coordinator (an in-process "
             + "run always trains them)");
       }
-      return run(Scenario.load(scenarioFile).with(overrides.asJson(), "command line"), out, format.logFormat());
+      Scenario base = scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile);
+      return run(base.with(crossDevice.addTo(overrides.asJson()), "command line"), out, format.logFormat());
     }
     RemoteCoordinator remote;
     try {
@@ -87,7 +85,8 @@ public class SimulateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Scenario s = scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile);
-    return runRemote(s.with(overrides.asJson(), "command line"), remote, out, baselines, format.logFormat());
+    return runRemote(s.with(crossDevice.addTo(overrides.asJson()), "command line"), remote, out, baselines,
+        format.logFormat());
   }
 
   /** The silos of scenario {@code s} against {@code remote}; outputs in {@code out}. */

@@ -30,6 +30,7 @@ import org.hedgerow.edge.silo.PreparedSilo;
 import org.hedgerow.edge.silo.SiloSettings;
 import org.hedgerow.edge.silo.Silos;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
+import org.hedgerow.privacy.noise.NoiseSource;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
@@ -79,7 +80,31 @@ public final class Simulation {
     this.out = out;
   }
 
+  /**
+   * Runs the scenario: the cross-silo federations and baselines, or with partition {@code customer}
+   * the cross-device federation ({@link CrossDeviceSimulation}); with {@code deterministic_noise}
+   * every noise source replays from that seed for the duration of the run (research only).
+   */
   public SimulationResult run(FederationData data) throws Exception {
+    try (NoiseSource.Scope noise = noiseScope()) {
+      return scenario.crossDevice() ? new CrossDeviceSimulation(scenario, out).run(data) : crossSilo(data);
+    }
+  }
+
+  /**
+   * The research-only deterministic-noise scope when the scenario asks for it (announced on the
+   * console), or a scope that does nothing.
+   */
+  private NoiseSource.Scope noiseScope() {
+    if (scenario.deterministicNoise() == null) {
+      return () -> { };
+    }
+    out.printf("*** %s: every DP noise source, sampler and rounder of this run replays from seed %d ***%n",
+        NoiseSource.WARNING, scenario.deterministicNoise());
+    return NoiseSource.deterministic(scenario.deterministicNoise());
+  }
+
+  private SimulationResult crossSilo(FederationData data) throws Exception {
     long t0 = System.nanoTime();
     ModelSpec spec = modelSpec();
     if (scenario.privacy().equals("local")) {
@@ -203,6 +228,11 @@ public final class Simulation {
   public SimulationResult remote(FederationData data, RemoteCoordinator remote, Path credentials, boolean baselines)
       throws Exception {
     long t0 = System.nanoTime();
+    if (scenario.deterministicNoise() != null) {
+      throw new IllegalArgumentException("deterministic_noise is research only and cannot be used against a "
+          + "running coordinator (it is a production service, which keeps SecureRandom): drop the key or "
+          + "--deterministic-noise, or run the scenario in-process without --coordinator");
+    }
     if (scenario.privacy().equals("central")) {
       throw new IllegalArgumentException("privacy 'central' is applied by the coordinator, and 'simulate "
           + "--coordinator' runs only the silos: use privacy 'none' or 'local' (DP at the silos)");
@@ -479,6 +509,18 @@ public final class Simulation {
    * for it. For sweeps.
    */
   public SingleRun federationOnly(FederationData data) throws Exception {
+    try (NoiseSource.Scope noise = noiseScope()) {
+      return singleFederation(data);
+    }
+  }
+
+  private SingleRun singleFederation(FederationData data) throws Exception {
+    if (scenario.crossDevice()) {
+      SimulationResult r = new CrossDeviceSimulation(scenario, out).run(data);
+      boolean dp = r.privacy() != null;
+      return new SingleRun(r.methods().get(dp ? "federated-dp" : "federated"), dp ? r.dpRounds() : r.rounds(),
+          r.privacy(), dp ? r.dpWallSeconds() : r.federatedWallSeconds());
+    }
     ModelSpec spec = modelSpec();
     List<PreparedSilo> silos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos(data);
     List<PreparedSilo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
