@@ -57,6 +57,9 @@ public class SimulateCommand implements Callable<Integer> {
 
   @Mixin LogFormatOptions format;
 
+  /** Written into {@code --out} of a run that used deterministic noise, beside its ledger. */
+  static final String DETERMINISTIC_NOISE_NOTE = "DETERMINISTIC-NOISE.txt";
+
   /** Subdirectory of {@code --out} holding each enrolled silo's key, certificate and CA. */
   static final String CREDENTIALS = "credentials";
 
@@ -131,6 +134,13 @@ public class SimulateCommand implements Callable<Integer> {
   private static int write(SimulationResult r, Path out) throws Exception {
     Reports.write(r, out);
     Reports.printTable(r, System.out);
+    if (r.scenario().deterministicNoise() != null) {
+      // The ledger's entries are signed as they were made and cannot carry the mark: it goes beside them.
+      java.nio.file.Files.writeString(out.resolve(DETERMINISTIC_NOISE_NOTE), org.hedgerow.privacy.noise.NoiseSource.WARNING
+          + ": every DP noise source, sampler and rounder of this run drew from streams derived from seed "
+          + r.scenario().deterministicNoise() + ". Its summary, ledger, privacy.csv and audit report describe noise that "
+          + "anyone with the seed can remove.\n");
+    }
     System.out.println("wrote " + out.resolve(Reports.SUMMARY) + ", " + out.resolve(Reports.ROUNDS) + ", "
         + out.resolve(Reports.PLOT) + (r.privacy() == null ? ""
             : ", " + out.resolve(Reports.PRIVACY) + ", " + out.resolve(Reports.DP_ROUNDS)));
@@ -138,7 +148,7 @@ public class SimulateCommand implements Callable<Integer> {
       // The compliance view of the same run: the ledger checked as an auditor would, written beside it.
       org.hedgerow.cli.audit.AuditReport report = org.hedgerow.cli.audit.AuditReportWriter.write(
           org.hedgerow.cli.audit.LedgerEvidence.of(out.resolve(Reports.LEDGER), out.resolve(Reports.LEDGER_KEY), null),
-          out);
+          out, r.scenario().deterministicNoise() == null ? null : org.hedgerow.privacy.noise.NoiseSource.WARNING);
       System.out.printf("wrote %s and %s (%s; ledger %s, %s, head %s)%n",
           out.resolve(org.hedgerow.cli.audit.AuditReportWriter.HTML_FILE),
           out.resolve(org.hedgerow.cli.audit.AuditReportWriter.JSON_FILE), report.intact() ? "intact" : "CHECK FAILED",

@@ -109,12 +109,17 @@ public final class CrossDeviceSimulation {
       evalSeconds += dp.evaluationSeconds;
       sampling = dp.sampling;
     }
+    Map<String, String> digests = new LinkedHashMap<>();
+    digests.put("federated", plain.modelDigest);
+    if (dp != null) {
+      digests.put("federated-dp", dp.modelDigest);
+    }
     CrossDeviceReport report = new CrossDeviceReport(population, withExamples, cohort, q, sampling,
         scenario.dropoutRate(), scenario.stragglerRate(), perFederation);
     return new SimulationResult(scenario, data, List.of(), methods, rows(plain.rounds, plain.bytesPerDevice),
         (System.nanoTime() - t0) / 1e9, plain.trainingSeconds, plain.aggregationSeconds, plain.wallSeconds, 0,
         evalSeconds, dp == null ? List.of() : rows(dp.rounds, dp.bytesPerDevice), dp == null ? null : dp.privacy,
-        dp == null ? 0 : dp.wallSeconds, null, report);
+        dp == null ? 0 : dp.wallSeconds, null, report, digests);
   }
 
   /** What one federation gave. */
@@ -128,6 +133,7 @@ public final class CrossDeviceSimulation {
     long bytesPerDevice;
     PrivacyReport privacy;
     String sampling;
+    String modelDigest;
   }
 
   private static List<RoundRow> rows(List<CrossDeviceReport.Round> rounds, long bytesPerDevice) {
@@ -304,6 +310,7 @@ public final class CrossDeviceSimulation {
       pool.shutdownNow();
     }
     o.wallSeconds = (System.nanoTime() - tw) / 1e9;
+    o.modelDigest = ModelDigest.sha256(global);
     if (central != null) {
       o.privacy = new PrivacyReport("central", scenario.delta(), builder.centralNoiseMultiplier(),
           scenario.noiseMultiplier() == null, central.log(), Map.of(Simulation.CENTRAL_HOLDER,

@@ -93,6 +93,10 @@ public final class Reports {
       ObjectNode per = o.putObject("per_silo");
       m.perSilo().forEach((silo, sm) -> metrics(per.putObject(silo), sm));
     });
+    if (!r.modelDigests().isEmpty()) {
+      ObjectNode d = root.putObject("model_sha256"); // the final global model per federation, for replays
+      r.modelDigests().forEach(d::put);
+    }
     root.put("rounds", r.rounds().size());
     if (r.privacy() != null) {
       PrivacyReport p = r.privacy();

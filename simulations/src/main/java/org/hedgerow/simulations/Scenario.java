@@ -228,7 +228,8 @@ public record Scenario(
       throw new IllegalArgumentException("straggler_rate must be in [0, 1) with dropout_rate + straggler_rate < 1. "
           + "Provided value: " + stragglerRate);
     }
-    if (clientsPerRound != null && !crossDevice()) {
+    // (fields are not assigned yet in a compact constructor: test the parameter, not crossDevice())
+    if (clientsPerRound != null && !(partition.equals("customer") || partition.equals("per-customer"))) {
       throw new IllegalArgumentException("clients_per_round samples a cohort of devices: it needs partition "
           + "'customer' (= 'per-customer', one client per customer). Provided partition: " + partition);
     }

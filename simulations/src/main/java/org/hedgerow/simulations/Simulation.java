@@ -74,6 +74,8 @@ public final class Simulation {
   static final int EXPLORE_SLOTS = 1;
   /** The federated model's final ranking under the explore policy, once the plain federation has run. */
   private MethodResult federatedExplore;
+  /** Per federation run so far, the digest of its final global model. */
+  private final Map<String, String> modelDigests = new LinkedHashMap<>();
 
   public Simulation(Scenario scenario, PrintStream out) {
     this.scenario = scenario;
@@ -205,7 +207,7 @@ public final class Simulation {
         s.data().name(), s.data().customers().size(), s.examples().size(), s.data().testBaskets())).toList(),
         ordered, fed.rounds(), (System.nanoTime() - t0) / 1e9, fed.trainingSeconds(), fed.aggregationSeconds(),
         fed.wallSeconds(), baselineSeconds, evalSeconds, dp == null ? List.of() : dp.rounds(),
-        dp == null ? null : dp.privacy(), dp == null ? 0 : dp.wallSeconds(), null);
+        dp == null ? null : dp.privacy(), dp == null ? 0 : dp.wallSeconds(), null, null, modelDigests);
   }
 
   /**
@@ -654,6 +656,9 @@ public final class Simulation {
         f.get(60, TimeUnit.SECONDS);
       }
       List<RoundRow> rows = tracker.rows;
+      if (tracker.lastModel != null) {
+        modelDigests.put(label, ModelDigest.sha256(tracker.lastModel));
+      }
       if (mode == Mode.PLAIN && !secure && tracker.last != null) {
         // The explore/exploit policy on the final global model.
         federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.fixed(
@@ -723,6 +728,7 @@ public final class Simulation {
     double aggSeconds;
     double evalSeconds;
     MethodResult last;
+    float[] lastModel;
 
     RoundTracker(FederationData data, ModelSpec spec, List<PreparedSilo> silos, int clients, String label, int rounds) {
       this.data = data;
@@ -739,6 +745,7 @@ public final class Simulation {
     void closed(RoundRecord rec, float[] model) {
       long te = System.nanoTime();
       evalModel.setParameters(model);
+      lastModel = model;
       last = Evaluation.evaluate(data, siloData -> new ModelRanker(evalModel, featuresOf(silos, siloData)));
       evalSeconds += (System.nanoTime() - te) / 1e9;
       rows.add(new RoundRow(rec.round(), last.overall().hr10(), rec.trainLoss(), rec.clients(), rec.bytesUp(),
