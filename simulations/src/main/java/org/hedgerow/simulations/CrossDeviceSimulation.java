@@ -210,7 +210,10 @@ public final class CrossDeviceSimulation {
     float[] global = strategy.initializeParameters(spec, scenario.seed());
     TrainingSetBuilder examples = new TrainingSetBuilder(scenario.targetsPerCustomer(), scenario.examplesPerKind());
     int workers = scenario.workers();
-    ThreadLocal<PreferenceModel> networks = ThreadLocal.withInitial(() -> new PreferenceModel(spec, scenario.seed()));
+    List<PreferenceModel> networks = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      networks.add(new PreferenceModel(spec, scenario.seed()));
+    }
     List<PreferenceModel> evalModels = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       evalModels.add(new PreferenceModel(spec, scenario.seed()));
@@ -255,16 +258,27 @@ public final class CrossDeviceSimulation {
         final float[] start = global;
         final int r = round;
         final double sigma = deviceSigma;
-        List<Future<Trained>> futures = new ArrayList<>();
-        for (int k = 0; k < training.size(); k++) {
-          int i = training.get(k);
-          futures.add(pool.submit(() -> train(devices.get(i), r, start, features, examples, networks.get(),
-              privacy, sigma)));
+        // Worker w trains devices w, w + W, w + 2W, ... of the list on its own network, in order: which
+        // network trained which device is fixed, whatever the threads' timing.
+        Trained[] trained = new Trained[training.size()];
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+          final int worker = w;
+          futures.add(pool.submit(() -> {
+            for (int k = worker; k < trained.length; k += workers) {
+              trained[k] = train(devices.get(training.get(k)), r, start, features, examples, networks.get(worker),
+                  privacy, sigma);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get();
         }
         List<ClientUpdate> updates = new ArrayList<>();
         double trainSeconds = 0;
-        for (int k = 0; k < futures.size(); k++) {
-          Trained t = futures.get(k).get();
+        for (int k = 0; k < trained.length; k++) {
+          Trained t = trained[k];
           trainSeconds += t.seconds;
           if (t.update != null && !late.get(k)) {
             updates.add(t.update);
@@ -363,7 +377,7 @@ public final class CrossDeviceSimulation {
       float[] delta = new float[global.length];
       if (ts.size() > 0) {
         model.setParameters(global);
-        model.resetOptimizer();
+        model.resetOptimizerAndStepCount();
         model.fit(ts, scenario.localEpochs(), scenario.batchSize(),
             scenario.seed() ^ device.name().hashCode() ^ (31L * round));
         float[] local = model.parameters();
