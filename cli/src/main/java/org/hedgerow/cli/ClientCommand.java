@@ -128,8 +128,21 @@ public class ClientCommand implements Callable<Integer> {
   /** Exit status when the silo refused a round under its secure-aggregation policy. */
   static final int EXIT_POLICY_REFUSED = 3;
 
+  /** Accepted only to be refused with a reason: a silo's noise is always SecureRandom. */
+  @Option(names = "--deterministic-noise", paramLabel = "SEED", hidden = true)
+  Long deterministicNoise;
+
+  /** Why a production command refuses deterministic noise. */
+  static final String DETERMINISTIC_NOISE_REFUSED = "--deterministic-noise (scenario key 'deterministic_noise') is "
+      + "research only — " + org.hedgerow.privacy.noise.NoiseSource.WARNING + " — and is refused here: a real "
+      + "federation's noise always comes from SecureRandom. Use it with 'hedgerow simulate', 'demo' or 'sweep'.";
+
   @Override
   public Integer call() throws Exception {
+    if (deterministicNoise != null || org.hedgerow.privacy.noise.NoiseSource.isDeterministic()) {
+      throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "hedgerow client: "
+          + DETERMINISTIC_NOISE_REFUSED);
+    }
     org.hedgerow.edge.client.SecureAggregationPolicy policy;
     try {
       policy = new org.hedgerow.edge.client.SecureAggregationPolicy(requireSecureAggregation, minSecAggClients,

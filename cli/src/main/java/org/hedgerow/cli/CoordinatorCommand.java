@@ -152,6 +152,9 @@ public class CoordinatorCommand implements Runnable {
       CoordinatorBuilder builder;
       try {
         sc = (scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile)).with(o0, "command line");
+        if (sc.deterministicNoise() != null || org.hedgerow.privacy.noise.NoiseSource.isDeterministic()) {
+          throw new IllegalArgumentException("coordinator start: " + ClientCommand.DETERMINISTIC_NOISE_REFUSED);
+        }
         String declared = privacy != null ? privacy
             : sc.privacy().equals("local") ? CoordinatorOptions.PRIVACY_LOCAL : CoordinatorOptions.PRIVACY_NONE;
         config = sc.federationConfig().withPrivacy(declared);

@@ -16,8 +16,10 @@ public class DemoCommand implements Callable<Integer> {
 
   @Mixin RunOptions overrides;
 
+  @Mixin CrossDeviceOptions crossDevice;
+
   @Override
   public Integer call() throws Exception {
-    return SimulateCommand.run(Scenario.bundledDefault().with(overrides.asJson(), "command line"), out);
+    return SimulateCommand.run(Scenario.bundledDefault().with(crossDevice.addTo(overrides.asJson()), "command line"), out);
   }
 }

@@ -81,6 +81,11 @@ final class RunOptions {
       + "(any rule; not with secure aggregation or central DP).")
   Double maxUpdateNorm;
 
+  @Option(names = "--deterministic-noise", paramLabel = "SEED", description = "RESEARCH ONLY: every DP noise source, "
+      + "sampler and stochastic rounder draws from streams derived from SEED, so a DP run replays bit for bit. Not a "
+      + "privacy guarantee; every output is marked. Refused by 'client' and 'coordinator start'.")
+  Long deterministicNoise;
+
   ObjectNode asJson() {
     ObjectNode o = new ObjectMapper().createObjectNode();
     if (rounds != null) {
@@ -131,6 +136,9 @@ final class RunOptions {
     }
     if (secureAggregation != null) {
       o.put("secure_aggregation", secureAggregation);
+    }
+    if (deterministicNoise != null) {
+      o.put("deterministic_noise", deterministicNoise);
     }
     ObjectNode parameters = aggregatorParameters();
     if (aggregator != null) {

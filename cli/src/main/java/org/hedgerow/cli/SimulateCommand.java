@@ -33,9 +33,8 @@ import picocli.CommandLine.Spec;
         + "('hedgerow coordinator start'); over https:// each silo is first enrolled with the operator token "
         + "(credentials in OUT/credentials/<silo>/) and then uses mutual TLS."})
 public class SimulateCommand implements Callable<Integer> {
-  @Option(names = "--scenario", description = "Scenario JSON; keys not given take the bundled default. Required "
-      + "unless --coordinator is given (then default: the bundled scenario; use the file the coordinator was started "
-      + "with).")
+  @Option(names = "--scenario", description = "Scenario JSON; keys not given take the bundled default (default: the "
+      + "bundled scenario; with --coordinator use the file the coordinator was started with).")
   Path scenarioFile;
 
   @Option(names = "--coordinator", description = "URL of a running coordinator, e.g. https://127.0.0.1:8443. "
@@ -82,7 +81,12 @@ public class SimulateCommand implements Callable<Integer> {
 
   @Mixin RunOptions overrides;
 
+  @Mixin CrossDeviceOptions crossDevice;
+
   @Mixin LogFormatOptions format;
+
+  /** Written into {@code --out} of a run that used deterministic noise, beside its ledger. */
+  static final String DETERMINISTIC_NOISE_NOTE = "DETERMINISTIC-NOISE.txt";
 
   /** Subdirectory of {@code --out} holding each enrolled silo's key, certificate and CA. */
   static final String CREDENTIALS = "credentials";
@@ -99,10 +103,6 @@ public class SimulateCommand implements Callable<Integer> {
           + "only apply with --cluster");
     }
     if (coordinator == null) {
-      if (scenarioFile == null) {
-        throw new ParameterException(spec.commandLine(), "Missing required option: '--scenario' (required unless "
-            + "--coordinator is given)");
-      }
       for (Object[] o : new Object[][] {{"--trust", trust}, {"--operator-token-file", operatorTokenFile}}) {
         if (o[1] != null) {
           throw new ParameterException(spec.commandLine(), o[0] + " only applies with --coordinator. Provided value: "
@@ -113,7 +113,8 @@ public class SimulateCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--baselines only applies with --coordinator (an in-process "
             + "run always trains them)");
       }
-      return run(Scenario.load(scenarioFile).with(overrides.asJson(), "command line"), out, format.logFormat());
+      Scenario base = scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile);
+      return run(base.with(crossDevice.addTo(overrides.asJson()), "command line"), out, format.logFormat());
     }
     RemoteCoordinator remote;
     try {
@@ -122,7 +123,8 @@ public class SimulateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Scenario s = scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile);
-    return runRemote(s.with(overrides.asJson(), "command line"), remote, out, baselines, format.logFormat());
+    return runRemote(s.with(crossDevice.addTo(overrides.asJson()), "command line"), remote, out, baselines,
+        format.logFormat());
   }
 
   private int callClustered() throws Exception {
@@ -235,6 +237,13 @@ public class SimulateCommand implements Callable<Integer> {
   private static int write(SimulationResult r, Path out) throws Exception {
     Reports.write(r, out);
     Reports.printTable(r, System.out);
+    if (r.scenario().deterministicNoise() != null) {
+      // The ledger's entries are signed as they were made and cannot carry the mark: it goes beside them.
+      java.nio.file.Files.writeString(out.resolve(DETERMINISTIC_NOISE_NOTE), org.hedgerow.privacy.noise.NoiseSource.WARNING
+          + ": every DP noise source, sampler and rounder of this run drew from streams derived from seed "
+          + r.scenario().deterministicNoise() + ". Its summary, ledger, privacy.csv and audit report describe noise that "
+          + "anyone with the seed can remove.\n");
+    }
     System.out.println("wrote " + out.resolve(Reports.SUMMARY) + ", " + out.resolve(Reports.ROUNDS) + ", "
         + out.resolve(Reports.PLOT) + (r.privacy() == null ? ""
             : ", " + out.resolve(Reports.PRIVACY) + ", " + out.resolve(Reports.DP_ROUNDS)));
@@ -242,7 +251,7 @@ public class SimulateCommand implements Callable<Integer> {
       // The compliance view of the same run: the ledger checked as an auditor would, written beside it.
       org.hedgerow.cli.audit.AuditReport report = org.hedgerow.cli.audit.AuditReportWriter.write(
           org.hedgerow.cli.audit.LedgerEvidence.of(out.resolve(Reports.LEDGER), out.resolve(Reports.LEDGER_KEY), null),
-          out);
+          out, r.scenario().deterministicNoise() == null ? null : org.hedgerow.privacy.noise.NoiseSource.WARNING);
       System.out.printf("wrote %s and %s (%s; ledger %s, %s, head %s)%n",
           out.resolve(org.hedgerow.cli.audit.AuditReportWriter.HTML_FILE),
           out.resolve(org.hedgerow.cli.audit.AuditReportWriter.JSON_FILE), report.intact() ? "intact" : "CHECK FAILED",

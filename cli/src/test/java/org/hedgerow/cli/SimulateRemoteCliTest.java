@@ -54,10 +54,11 @@ class SimulateRemoteCliTest {
   }
 
   @Test
-  void simulate_noScenarioNoCoordinator_exit2NamingScenario() {
-    CliRun r = CliRun.of("simulate", "--out", tmp.toString());
+  void simulate_noScenarioClientsPerRoundWithRegions_exit2NamingThePartition() {
+    // Without --scenario the bundled one is used (partition region), which has no devices to sample.
+    CliRun r = CliRun.of("simulate", "--out", tmp.toString(), "--clients-per-round", "5");
     assertEquals(2, r.exitCode(), r.err());
-    assertTrue(r.err().contains("--scenario"), r.err());
+    assertTrue(r.err().contains("clients_per_round") && r.err().contains("customer"), r.err());
   }
 
   @Test

@@ -61,6 +61,11 @@ public final class Reports {
 
   static ObjectNode summary(SimulationResult r) {
     ObjectNode root = JSON.createObjectNode();
+    if (r.scenario().deterministicNoise() != null) {
+      // First key, so nobody reads the figures below without seeing it.
+      root.putObject("deterministic_noise").put("seed", r.scenario().deterministicNoise())
+          .put("warning", org.hedgerow.privacy.noise.NoiseSource.WARNING);
+    }
     ObjectNode ds = root.putObject("dataset");
     ds.put("file", r.scenario().data());
     ds.put("rows_read", r.data().report().rowsRead());
@@ -88,6 +93,10 @@ public final class Reports {
       ObjectNode per = o.putObject("per_silo");
       m.perSilo().forEach((silo, sm) -> metrics(per.putObject(silo), sm));
     });
+    if (!r.modelDigests().isEmpty()) {
+      ObjectNode d = root.putObject("model_sha256"); // the final global model per federation, for replays
+      r.modelDigests().forEach(d::put);
+    }
     root.put("rounds", r.rounds().size());
     if (r.privacy() != null) {
       PrivacyReport p = r.privacy();
@@ -125,6 +134,9 @@ public final class Reports {
         }
       });
     }
+    if (r.crossDevice() != null) {
+      crossDevice(root.putObject("cross_device"), r.crossDevice());
+    }
     ObjectNode sec = root.putObject("seconds");
     sec.put("total", r.seconds());
     sec.put("training", r.trainingSeconds());
@@ -139,6 +151,24 @@ public final class Reports {
     root.put("peak_rss_mb", PeakMemory.peakRssMb());
     root.set("scenario", r.scenario().toJson());
     return root;
+  }
+
+  private static void crossDevice(ObjectNode o, CrossDeviceReport c) {
+    o.put("population", c.population()).put("devices_with_examples", c.withExamples())
+        .put("expected_cohort", c.expectedCohort()).put("sampling_rate", c.samplingRate()).put("sampling", c.sampling())
+        .put("dropout_rate", c.dropoutRate()).put("straggler_rate", c.stragglerRate());
+    ObjectNode feds = o.putObject("federations");
+    c.federations().forEach((name, rounds) -> {
+      var arr = feds.putArray(name);
+      for (CrossDeviceReport.Round x : rounds) {
+        ObjectNode row = arr.addObject().put("round", x.round()).put("sampled", x.sampled()).put("dropped", x.dropped())
+            .put("stragglers", x.stragglers()).put("declined", x.declined()).put("reported", x.reported())
+            .put("seconds", x.seconds()).put("evaluation_seconds", x.evaluationSeconds())
+            .put("peak_rss_mb", x.peakRssMb()).put("peak_heap_mb", x.peakHeapMb());
+        put(row, "hr@10", x.hr10());
+        put(row, "epsilon", x.epsilon());
+      }
+    });
   }
 
   private static void metrics(ObjectNode o, Metrics m) {
@@ -198,6 +228,10 @@ public final class Reports {
   /** The results table printed at the end of a run. */
   public static void printTable(SimulationResult r, PrintStream out) {
     out.println();
+    if (r.scenario().deterministicNoise() != null) {
+      out.printf("*** %s (seed %d) ***%n", org.hedgerow.privacy.noise.NoiseSource.WARNING,
+          r.scenario().deterministicNoise());
+    }
     out.printf("%-19s %8s %10s %8s %8s %17s %18s %16s%n", "method", "hr@10", "recall@10", "ndcg@10", "auc",
         "recall@10-repeat", "recall@10-explore", "repeat-share@10");
     r.methods().forEach((name, m) -> out.printf("%-19s %8.4f %10.4f %8.4f %8.4f %17.4f %18.4f %16.4f%n", name,

@@ -69,6 +69,16 @@ import org.hedgerow.aggregation.strategy.AggregatorSpec;
  *     customer gradient (default 1)
  * @param coPurchase whether non-private silos (and {@code centralized}) add co-purchase features
  *     from their own data ({@code CoPurchase}, docs/preferences.md); never under local DP
+ * @param clientsPerRound cross-device mode (partition {@code customer}): the expected cohort K; each
+ *     round every customer's device is sampled independently with probability q = K/N (Poisson);
+ *     null: every device, every round
+ * @param dropoutRate cross-device mode: probability that a sampled device drops out before training
+ * @param stragglerRate cross-device mode: probability that a sampled device trains but reports after
+ *     the round's deadline (its update is discarded)
+ * @param deterministicNoise research only: every DP noise source, sampler and stochastic rounder
+ *     draws from streams derived from this seed, so a DP run replays bit for bit ({@code
+ *     NoiseSource}); not a privacy guarantee, refused by {@code client} and {@code coordinator start};
+ *     null (default): {@code SecureRandom}
  */
 public record Scenario(
     String name,
@@ -102,7 +112,11 @@ public record Scenario(
     AggregatorSpec aggregator,
     boolean distributedDp,
     double ddpLearningRate,
-    boolean coPurchase) {
+    boolean coPurchase,
+    Integer clientsPerRound,
+    double dropoutRate,
+    double stragglerRate,
+    Long deterministicNoise) {
 
   /** The privacy modes. */
   public static final List<String> PRIVACY_MODES = List.of("none", "local", "central");
@@ -115,7 +129,11 @@ public record Scenario(
       "examples_per_kind", "workers", "seed", "privacy", "epsilon_cap", "delta", "noise_multiplier", "clip_norm",
       "sample_rate", "dp_steps_per_round", "dp_learning_rate", "secure_aggregation", "stats_noise_multiplier",
       "count_noise_multiplier", "catalogue", "training_end", "aggregator", "distributed_dp", "ddp_learning_rate",
-      "copurchase");
+      "copurchase", "clients_per_round", "dropout_rate", "straggler_rate", "deterministic_noise");
+
+  /** Cross-device defaults: a few devices of every cohort drop out, a few report too late. */
+  public static final double DEFAULT_DROPOUT_RATE = 0.05;
+  public static final double DEFAULT_STRAGGLER_RATE = 0.05;
 
   public Scenario {
     hidden = List.copyOf(hidden);
@@ -199,11 +217,32 @@ public record Scenario(
     if (!(ddpLearningRate > 0 && Double.isFinite(ddpLearningRate))) {
       throw new IllegalArgumentException("ddp_learning_rate must be > 0 and finite. Provided value: " + ddpLearningRate);
     }
+    if (clientsPerRound != null && clientsPerRound < 1) {
+      throw new IllegalArgumentException("clients_per_round must be >= 1 (or null: every device). Provided value: "
+          + clientsPerRound);
+    }
+    if (!(dropoutRate >= 0 && dropoutRate < 1)) {
+      throw new IllegalArgumentException("dropout_rate must be in [0, 1). Provided value: " + dropoutRate);
+    }
+    if (!(stragglerRate >= 0 && stragglerRate < 1) || dropoutRate + stragglerRate >= 1) {
+      throw new IllegalArgumentException("straggler_rate must be in [0, 1) with dropout_rate + straggler_rate < 1. "
+          + "Provided value: " + stragglerRate);
+    }
+    // (fields are not assigned yet in a compact constructor: test the parameter, not crossDevice())
+    if (clientsPerRound != null && !(partition.equals("customer") || partition.equals("per-customer"))) {
+      throw new IllegalArgumentException("clients_per_round samples a cohort of devices: it needs partition "
+          + "'customer' (= 'per-customer', one client per customer). Provided partition: " + partition);
+    }
     if (aggregator.needsIndividualUpdates() && privacy.equals("central")) {
       throw new IllegalArgumentException("aggregator " + aggregator + " needs each client's update, but central DP "
           + "releases only the noisy mean of the clipped updates (clip_norm already bounds each one); use fedavg, "
           + "fedavgm, fedadam or fedyogi without max_update_norm");
     }
+  }
+
+  /** Cross-device mode: every customer is a client (partition {@code customer} or {@code per-customer}). */
+  public boolean crossDevice() {
+    return partition.equals("customer") || partition.equals("per-customer");
   }
 
   /** The preference MLP this scenario trains. */
@@ -305,7 +344,12 @@ public record Scenario(
           aggregator(o.get("aggregator"), source), bool(o, "distributed_dp", false, source),
           o.hasNonNull("ddp_learning_rate") ? number(o, "ddp_learning_rate", source)
               : org.hedgerow.coordinator.secagg.DistributedDpOptions.DEFAULT_LEARNING_RATE,
-          bool(o, "copurchase", false, source));
+          bool(o, "copurchase", false, source),
+          o.hasNonNull("clients_per_round") ? intValue(o.get("clients_per_round"), "clients_per_round", source) : null,
+          o.hasNonNull("dropout_rate") ? number(o, "dropout_rate", source) : DEFAULT_DROPOUT_RATE,
+          o.hasNonNull("straggler_rate") ? number(o, "straggler_rate", source) : DEFAULT_STRAGGLER_RATE,
+          o.hasNonNull("deterministic_noise") ? longValue(o.get("deterministic_noise"), "deterministic_noise", source)
+              : null);
     } catch (NullPointerException e) {
       throw new IllegalArgumentException(source + ": a required key is missing");
     }
@@ -395,6 +439,13 @@ public record Scenario(
     return number(o, k, source);
   }
 
+  private static long longValue(JsonNode n, String k, String source) {
+    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw new IllegalArgumentException(source + ": '" + k + "' must be an integer");
+    }
+    return n.asLong();
+  }
+
   private static int intValue(JsonNode n, String k, String source) {
     if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
       throw new IllegalArgumentException(source + ": '" + k + "' must be an integer");
@@ -431,6 +482,17 @@ public record Scenario(
     }
     o.put("distributed_dp", distributedDp).put("ddp_learning_rate", ddpLearningRate);
     o.put("copurchase", coPurchase);
+    if (clientsPerRound == null) {
+      o.putNull("clients_per_round");
+    } else {
+      o.put("clients_per_round", clientsPerRound);
+    }
+    o.put("dropout_rate", dropoutRate).put("straggler_rate", stragglerRate);
+    if (deterministicNoise == null) {
+      o.putNull("deterministic_noise");
+    } else {
+      o.put("deterministic_noise", deterministicNoise);
+    }
     if (aggregator.parameters().isEmpty()) {
       o.put("aggregator", aggregator.name());
     } else {

@@ -31,6 +31,7 @@ import org.hedgerow.edge.silo.PreparedSilo;
 import org.hedgerow.edge.silo.SiloSettings;
 import org.hedgerow.edge.silo.Silos;
 import org.hedgerow.privacy.accounting.NoiseCalibration;
+import org.hedgerow.privacy.noise.NoiseSource;
 import org.hedgerow.coordinator.CoordinatorOptions;
 import org.hedgerow.coordinator.service.CoordinatorVerticle;
 import org.hedgerow.coordinator.assembly.CoordinatorBuilder;
@@ -76,6 +77,8 @@ public final class Simulation {
   private MethodResult federatedExplore;
   /** Trains the silos elsewhere (null: one edge client per silo in this process). */
   private SiloFleet fleet;
+  /** Per federation run so far, the digest of its final global model. */
+  private final Map<String, String> modelDigests = new LinkedHashMap<>();
 
   public Simulation(Scenario scenario, PrintStream out) {
     this.scenario = scenario;
@@ -91,7 +94,31 @@ public final class Simulation {
     return this;
   }
 
+  /**
+   * Runs the scenario: the cross-silo federations and baselines, or with partition {@code customer}
+   * the cross-device federation ({@link CrossDeviceSimulation}); with {@code deterministic_noise}
+   * every noise source replays from that seed for the duration of the run (research only).
+   */
   public SimulationResult run(FederationData data) throws Exception {
+    try (NoiseSource.Scope noise = noiseScope()) {
+      return scenario.crossDevice() ? new CrossDeviceSimulation(scenario, out).run(data) : crossSilo(data);
+    }
+  }
+
+  /**
+   * The research-only deterministic-noise scope when the scenario asks for it (announced on the
+   * console), or a scope that does nothing.
+   */
+  private NoiseSource.Scope noiseScope() {
+    if (scenario.deterministicNoise() == null) {
+      return () -> { };
+    }
+    out.printf("*** %s: every DP noise source, sampler and rounder of this run replays from seed %d ***%n",
+        NoiseSource.WARNING, scenario.deterministicNoise());
+    return NoiseSource.deterministic(scenario.deterministicNoise());
+  }
+
+  private SimulationResult crossSilo(FederationData data) throws Exception {
     long t0 = System.nanoTime();
     ModelSpec spec = modelSpec();
     if (scenario.privacy().equals("local")) {
@@ -192,7 +219,7 @@ public final class Simulation {
         s.data().name(), s.data().customers().size(), s.examples().size(), s.data().testBaskets())).toList(),
         ordered, fed.rounds(), (System.nanoTime() - t0) / 1e9, fed.trainingSeconds(), fed.aggregationSeconds(),
         fed.wallSeconds(), baselineSeconds, evalSeconds, dp == null ? List.of() : dp.rounds(),
-        dp == null ? null : dp.privacy(), dp == null ? 0 : dp.wallSeconds(), null);
+        dp == null ? null : dp.privacy(), dp == null ? 0 : dp.wallSeconds(), null, null, modelDigests);
   }
 
   /**
@@ -215,6 +242,11 @@ public final class Simulation {
   public SimulationResult remote(FederationData data, RemoteCoordinator remote, Path credentials, boolean baselines)
       throws Exception {
     long t0 = System.nanoTime();
+    if (scenario.deterministicNoise() != null) {
+      throw new IllegalArgumentException("deterministic_noise is research only and cannot be used against a "
+          + "running coordinator (it is a production service, which keeps SecureRandom): drop the key or "
+          + "--deterministic-noise, or run the scenario in-process without --coordinator");
+    }
     if (scenario.privacy().equals("central")) {
       throw new IllegalArgumentException("privacy 'central' is applied by the coordinator, and 'simulate "
           + "--coordinator' runs only the silos: use privacy 'none' or 'local' (DP at the silos)");
@@ -491,6 +523,18 @@ public final class Simulation {
    * for it. For sweeps.
    */
   public SingleRun federationOnly(FederationData data) throws Exception {
+    try (NoiseSource.Scope noise = noiseScope()) {
+      return singleFederation(data);
+    }
+  }
+
+  private SingleRun singleFederation(FederationData data) throws Exception {
+    if (scenario.crossDevice()) {
+      SimulationResult r = new CrossDeviceSimulation(scenario, out).run(data);
+      boolean dp = r.privacy() != null;
+      return new SingleRun(r.methods().get(dp ? "federated-dp" : "federated"), dp ? r.dpRounds() : r.rounds(),
+          r.privacy(), dp ? r.dpWallSeconds() : r.federatedWallSeconds());
+    }
     ModelSpec spec = modelSpec();
     List<PreparedSilo> silos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos(data);
     List<PreparedSilo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
@@ -631,6 +675,9 @@ public final class Simulation {
         f.get(60, TimeUnit.SECONDS);
       }
       List<RoundRow> rows = tracker.rows;
+      if (tracker.lastModel != null) {
+        modelDigests.put(label, ModelDigest.sha256(tracker.lastModel));
+      }
       if (mode == Mode.PLAIN && !secure && tracker.last != null) {
         // The explore/exploit policy on the final global model.
         federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.fixed(
@@ -700,6 +747,7 @@ public final class Simulation {
     double aggSeconds;
     double evalSeconds;
     MethodResult last;
+    float[] lastModel;
 
     RoundTracker(FederationData data, ModelSpec spec, List<PreparedSilo> silos, int clients, String label, int rounds) {
       this.data = data;
@@ -716,6 +764,7 @@ public final class Simulation {
     void closed(RoundRecord rec, float[] model) {
       long te = System.nanoTime();
       evalModel.setParameters(model);
+      lastModel = model;
       last = Evaluation.evaluate(data, siloData -> new ModelRanker(evalModel, featuresOf(silos, siloData)));
       evalSeconds += (System.nanoTime() - te) / 1e9;
       rows.add(new RoundRow(rec.round(), last.overall().hr10(), rec.trainLoss(), rec.clients(), rec.bytesUp(),

@@ -17,11 +17,26 @@ import java.util.Map;
  * @param dpWallSeconds wall time of the {@code federated-dp} phase (0 without privacy)
  * @param coordinator URL of the separately running coordinator the silos used ({@code simulate
  *     --coordinator}); null when the run started its own coordinators in-process
+ * @param crossDevice per-round cohort, timing and memory figures of a cross-device run; null otherwise
+ * @param modelDigests per federation, the {@link ModelDigest} of its final global model
  */
 public record SimulationResult(Scenario scenario, FederationData data, List<SiloInfo> silos,
     Map<String, MethodResult> methods, List<RoundRow> rounds, double seconds, double trainingSeconds,
     double aggregationSeconds, double federatedWallSeconds, double baselineSeconds, double evaluationSeconds,
-    List<RoundRow> dpRounds, PrivacyReport privacy, double dpWallSeconds, String coordinator) {
+    List<RoundRow> dpRounds, PrivacyReport privacy, double dpWallSeconds, String coordinator,
+    CrossDeviceReport crossDevice, Map<String, String> modelDigests) {
+
+  public SimulationResult {
+    modelDigests = modelDigests == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(modelDigests));
+  }
+
+  public SimulationResult(Scenario scenario, FederationData data, List<SiloInfo> silos,
+      Map<String, MethodResult> methods, List<RoundRow> rounds, double seconds, double trainingSeconds,
+      double aggregationSeconds, double federatedWallSeconds, double baselineSeconds, double evaluationSeconds,
+      List<RoundRow> dpRounds, PrivacyReport privacy, double dpWallSeconds, String coordinator) {
+    this(scenario, data, silos, methods, rounds, seconds, trainingSeconds, aggregationSeconds, federatedWallSeconds,
+        baselineSeconds, evaluationSeconds, dpRounds, privacy, dpWallSeconds, coordinator, null, Map.of());
+  }
 
   /** A silo as reported: its size and how much it trained on. */
   public record SiloInfo(String name, int customers, int trainExamples, long testBaskets) {}

@@ -21,7 +21,7 @@ public final class StochasticQuantizer {
   private final double limit;
 
   public StochasticQuantizer(QuantizationParams params) {
-    this(params, new SecureRandom());
+    this(params, org.hedgerow.privacy.noise.NoiseSource.random("stochastic-quantizer"));
   }
 
   /** With an explicit coin source, e.g. a seeded {@code ChaChaRandom} for reproducible runs. */

@@ -111,7 +111,8 @@ public record DistributedDpEncoding(SecureSumEncoding sum, DistributedDpTerms te
 
   /** An accumulator for one silo's round, with rounding coins from a ChaCha20 stream seeded by a fresh {@link SecureRandom}. */
   public Accumulator accumulator() {
-    return new Accumulator(ChaChaRandom.seededFrom(new SecureRandom()), new DistributedDiscreteGaussian());
+    return new Accumulator(ChaChaRandom.seededFrom(org.hedgerow.privacy.noise.NoiseSource.random("distributed-dp-rounding")),
+        new DistributedDiscreteGaussian());
   }
 
   /** Seam for tests: explicit coins and noise mechanism. */

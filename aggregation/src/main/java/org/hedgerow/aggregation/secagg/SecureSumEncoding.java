@@ -92,7 +92,7 @@ public record SecureSumEncoding(double clip, int bits, long weightCap) {
 
   /** Encodes with rounding coins from a fresh {@link SecureRandom}. */
   public int[] encode(float[] delta, long weight) {
-    return encode(delta, weight, new SecureRandom());
+    return encode(delta, weight, org.hedgerow.privacy.noise.NoiseSource.random("secure-sum-encoding"));
   }
 
   /**

@@ -17,7 +17,8 @@ import org.hedgerow.privacy.noise.GaussianNoise;
  * <p><b>Guarantee.</b> Client-level (ε, δ)-DP of the sequence of global models, with respect to
  * adding or removing one client's updates, accounted by {@link PrivacyBudget} (RDP). Every
  * registered client is asked every round, so the sampling rate is q = 1 and no amplification by
- * sampling is claimed. With one client per customer ({@code --partition customer}) this is
+ * sampling is claimed — except in cross-device simulation, which Poisson-samples each round's cohort
+ * with secret coins and passes its rate q (see the constructor). With one client per customer ({@code --partition customer}) this is
  * user-level DP. <b>Trust:</b> the coordinator sees every client's unnoised delta; the guarantee
  * holds for what it releases (the global models), not against the coordinator itself.
  *
@@ -33,6 +34,7 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
   private final double clipNorm;
   private final double noiseMultiplier;
   private final int expectedClients;
+  private final double samplingRate;
   private final PrivacyBudget budget;
   private final Noise noise;
 
@@ -43,11 +45,30 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
 
   public CentralDpFedAvg(Strategy delegate, double clipNorm, double noiseMultiplier, int expectedClients,
       PrivacyBudget budget) {
-    this(delegate, clipNorm, noiseMultiplier, expectedClients, budget, new GaussianNoise()::addNoise);
+    this(delegate, clipNorm, noiseMultiplier, expectedClients, 1.0, budget);
+  }
+
+  /**
+   * Cross-device DP-FedAvg: each round's cohort is a Poisson sample of the population, every client
+   * included independently with probability {@code samplingRate} by coins the adversary does not see,
+   * so each round is accounted as a sampled Gaussian at that rate (amplification by sampling).
+   * {@code expectedClients} is then the expected cohort q·N, the fixed denominator.
+   */
+  public CentralDpFedAvg(Strategy delegate, double clipNorm, double noiseMultiplier, int expectedClients,
+      double samplingRate, PrivacyBudget budget) {
+    this(delegate, clipNorm, noiseMultiplier, expectedClients, samplingRate, budget, new GaussianNoise()::addNoise);
   }
 
   CentralDpFedAvg(Strategy delegate, double clipNorm, double noiseMultiplier, int expectedClients,
       PrivacyBudget budget, Noise noise) {
+    this(delegate, clipNorm, noiseMultiplier, expectedClients, 1.0, budget, noise);
+  }
+
+  CentralDpFedAvg(Strategy delegate, double clipNorm, double noiseMultiplier, int expectedClients,
+      double samplingRate, PrivacyBudget budget, Noise noise) {
+    if (!(samplingRate > 0 && samplingRate <= 1)) {
+      throw new IllegalArgumentException("sampling rate must be in (0, 1]. Provided value: " + samplingRate);
+    }
     if (!(clipNorm > 0 && Double.isFinite(clipNorm))) {
       throw new IllegalArgumentException("clip norm must be > 0 and finite. Provided value: " + clipNorm);
     }
@@ -65,6 +86,7 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
     this.clipNorm = clipNorm;
     this.noiseMultiplier = noiseMultiplier;
     this.expectedClients = expectedClients;
+    this.samplingRate = samplingRate;
     this.budget = budget;
     this.noise = noise;
   }
@@ -86,7 +108,7 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
 
   @Override
   public Optional<String> refusal(int round) {
-    return budget.refusal(round, noiseMultiplier, 1.0, 1);
+    return budget.refusal(round, noiseMultiplier, samplingRate, 1);
   }
 
   /**
@@ -139,7 +161,7 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
 
   /** Charges the budget (throwing before anything is released), noises the sum and hands its mean to the delegate. */
   private float[] release(int round, float[] current, double[] sum) {
-    budget.spend(round, MECHANISM, noiseMultiplier, 1.0, 1, clipNorm); // throws before anything is released
+    budget.spend(round, MECHANISM, noiseMultiplier, samplingRate, 1, clipNorm); // throws before anything is released
     double[] noisy = noise.addNoise(sum, noiseMultiplier * clipNorm);
     double[] mean = new double[current.length];
     for (int i = 0; i < mean.length; i++) {
@@ -159,7 +181,7 @@ public final class CentralDpFedAvg implements Strategy, PrivacyAccounted {
    * The delegate's state (server optimiser moments). The budget's spends are not part of it: they
    * are ledger entries the coordinator persists with the round (see {@link PrivacyAccounted}), and
    * keeping a second copy here could count a spend twice on restore. The clip norm is fixed, and
-   * the noise is fresh {@code SecureRandom} output, so there is nothing else to carry over.
+   * the noise is fresh {@code SecureRandom} output (NoiseSource), so there is nothing else to carry over.
    */
   @Override
   public byte[] state() {

@@ -36,6 +36,8 @@ public final class CoordinatorBuilder {
   private AccessControl access;
   private ServiceLimits limits = ServiceLimits.DEFAULTS;
   private double centralNoiseMultiplier = Double.NaN;
+  private double centralSamplingRate = 1.0;
+  private PrivacyBudget centralBudget;
 
   private CoordinatorBuilder(FederationConfig config) {
     if (config == null) {
@@ -103,6 +105,22 @@ public final class CoordinatorBuilder {
     return this;
   }
 
+  /**
+   * Cross-device central DP: each round's cohort is Poisson-sampled at rate {@code samplingRate} with
+   * secret coins (by the caller: the simulator's cohort sampler), so rounds are accounted as sampled
+   * Gaussians at that rate and the denominator ({@link #clients}) is the expected cohort. {@code budget}
+   * is the coordinator's budget, already charged with any release made before training (its events
+   * count in the calibration of σ), or null for a fresh one.
+   */
+  public CoordinatorBuilder poissonSampledCohorts(double samplingRate, PrivacyBudget budget) {
+    if (!(samplingRate > 0 && samplingRate <= 1)) {
+      throw new IllegalArgumentException("sampling rate must be in (0, 1]. Provided value: " + samplingRate);
+    }
+    this.centralSamplingRate = samplingRate;
+    this.centralBudget = budget;
+    return this;
+  }
+
   /** The service options these settings make. */
   public CoordinatorOptions options() {
     long needed = 4L * config.spec().parameterCount() + 1024;
@@ -124,9 +142,19 @@ public final class CoordinatorBuilder {
       throw new IllegalArgumentException("central DP divides the noisy sum by the expected number of silos: give "
           + "the number of silos (--clients), or enrol them before starting the coordinator");
     }
-    centralNoiseMultiplier = dp.noiseMultiplierFor(config.rounds());
-    return new CentralDpFedAvg(rule, dp.clipNorm(), centralNoiseMultiplier, n,
-        new PrivacyBudget(FederationConfig.CentralDp.HOLDER, dp.epsilonCap(), dp.delta()));
+    PrivacyBudget budget = centralBudget != null ? centralBudget
+        : new PrivacyBudget(FederationConfig.CentralDp.HOLDER, dp.epsilonCap(), dp.delta());
+    if (centralSamplingRate == 1.0 && centralBudget == null) {
+      centralNoiseMultiplier = dp.noiseMultiplierFor(config.rounds());
+    } else {
+      centralNoiseMultiplier = dp.noiseMultiplier() != null ? dp.noiseMultiplier()
+          : budget.events().isEmpty()
+              ? org.hedgerow.privacy.accounting.NoiseCalibration.noiseMultiplierFor(dp.epsilonCap(), dp.delta(),
+                  centralSamplingRate, config.rounds())
+              : org.hedgerow.privacy.accounting.NoiseCalibration.noiseMultiplierFor(dp.epsilonCap(), dp.delta(),
+                  centralSamplingRate, config.rounds(), new org.hedgerow.privacy.accounting.ComposedEvent(budget.events()));
+    }
+    return new CentralDpFedAvg(rule, dp.clipNorm(), centralNoiseMultiplier, n, centralSamplingRate, budget);
   }
 
   /** σ of central DP as the last {@link #strategy()} or {@link #build()} set it (NaN: none). */

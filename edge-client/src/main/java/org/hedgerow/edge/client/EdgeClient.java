@@ -180,6 +180,13 @@ public final class EdgeClient {
 
   /** Takes part in every round until the coordinator reports the federation finished. */
   public void run() throws InterruptedException {
+    // Names this silo's noise streams, so a deterministic (research) run does not depend on thread order.
+    try (var noise = org.hedgerow.privacy.noise.NoiseSource.context(silo)) {
+      runAsSilo();
+    }
+  }
+
+  private void runAsSilo() throws InterruptedException {
     if (examples.size() == 0) {
       throw new IllegalStateException("silo " + silo + " has no training examples (needs customers with >= 2 training invoices)");
     }

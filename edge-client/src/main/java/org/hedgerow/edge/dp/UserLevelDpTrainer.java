@@ -74,7 +74,8 @@ public final class UserLevelDpTrainer {
    * @param customerCount N̂, the silo's DP-released customer count: the denominator is q·N̂
    */
   public UserLevelDpTrainer(DpConfig config, GradientSource gradients, double customerCount) {
-    this(config, gradients, customerCount, new SecureRandom(), new GaussianNoise()::addNoise);
+    this(config, gradients, customerCount, org.hedgerow.privacy.noise.NoiseSource.random("dp-sgd-sampling"),
+        new GaussianNoise()::addNoise);
   }
 
   /** Seam for tests: the exact customer count as N̂, a seeded sampler and a recording or fake noise source. */

@@ -39,7 +39,7 @@ public abstract class CustomerSeeds {
   /** Per-customer streams under a fresh 256-bit key from {@link SecureRandom} (DP silos). */
   public static CustomerSeeds secret() {
     byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
+    org.hedgerow.privacy.noise.NoiseSource.random("customer-seeds").nextBytes(key);
     return keyed(key);
   }
 

@@ -98,6 +98,17 @@ public final class PreferenceModel {
   }
 
   /**
+   * As {@link #resetOptimizer}, and Adam's step count back to 0, so the next fit bias-corrects as a
+   * first fit does: a network reused for many simulated devices then trains each as a device with a
+   * fresh optimiser would, whatever it trained before.
+   */
+  public void resetOptimizerAndStepCount() {
+    resetOptimizer();
+    net.setIterationCount(0);
+    net.setEpochCount(0);
+  }
+
+  /**
    * Weighted minibatch training on {@code data} for {@code epochs} passes, seeded by {@code seed}.
    *
    * <p>Example weights are honoured by importance resampling: each epoch draws {@code size} rows

@@ -34,7 +34,7 @@ public final class DiscreteGaussian {
 
   /** A sampler drawing from a new {@link SecureRandom}. */
   public DiscreteGaussian() {
-    this(new SecureRandom());
+    this(NoiseSource.random("discrete-gaussian"));
   }
 
   /** Seam for deterministic tests: any {@link Random}, e.g. a seeded one. */

@@ -28,7 +28,7 @@ public final class DiscreteLaplace {
 
   /** A sampler drawing from a new {@link SecureRandom}. */
   public DiscreteLaplace() {
-    this(new SecureRandom());
+    this(NoiseSource.random("discrete-laplace"));
   }
 
   /** Seam for deterministic tests: any {@link Random}, e.g. a seeded one. */

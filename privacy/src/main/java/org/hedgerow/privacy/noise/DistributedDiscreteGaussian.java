@@ -26,7 +26,7 @@ public final class DistributedDiscreteGaussian {
 
   /** A mechanism drawing from a new {@link SecureRandom}. */
   public DistributedDiscreteGaussian() {
-    this(new SecureRandom());
+    this(NoiseSource.random("distributed-discrete-gaussian"));
   }
 
   /** Seam for deterministic tests. */

@@ -32,7 +32,7 @@ public final class GaussianNoise {
 
   /** A mechanism drawing from a new {@link SecureRandom}. */
   public GaussianNoise() {
-    this(new SecureRandom());
+    this(NoiseSource.random("gaussian-noise"));
   }
 
   /** Seam for deterministic tests: any {@link Random}, e.g. a seeded one. */

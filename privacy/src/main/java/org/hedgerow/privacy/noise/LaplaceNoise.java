@@ -28,7 +28,7 @@ public final class LaplaceNoise {
 
   /** A mechanism drawing from a new {@link SecureRandom}. */
   public LaplaceNoise() {
-    this(new SecureRandom());
+    this(NoiseSource.random("laplace-noise"));
   }
 
   /** Seam for deterministic tests: any {@link Random}, e.g. a seeded one. */
