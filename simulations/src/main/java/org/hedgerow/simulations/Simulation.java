@@ -73,6 +73,10 @@ public final class Simulation {
   static final int EXPLORE_SLOTS = 1;
   /** The federated model's final ranking under the explore policy, once the plain federation has run. */
   private MethodResult federatedExplore;
+  /** Where the next federation starts (an earlier global model), or null for a fresh model. */
+  private float[] startFrom;
+  /** The last global model of the latest federation. */
+  private float[] lastGlobalModel;
 
   public Simulation(Scenario scenario, PrintStream out) {
     this.scenario = scenario;
@@ -479,6 +483,15 @@ public final class Simulation {
    * for it. For sweeps.
    */
   public SingleRun federationOnly(FederationData data) throws Exception {
+    return federationOnly(data, null);
+  }
+
+  /**
+   * {@link #federationOnly(FederationData)} starting from {@code startFrom} (an earlier global model,
+   * for lifelong runs; null: a fresh model).
+   */
+  public SingleRun federationOnly(FederationData data, float[] startFrom) throws Exception {
+    this.startFrom = startFrom;
     ModelSpec spec = modelSpec();
     List<PreparedSilo> silos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos(data);
     List<PreparedSilo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
@@ -488,11 +501,15 @@ public final class Simulation {
       default -> Mode.PLAIN;
     };
     FederatedOutcome o = federated(data, spec, silos, training, mode, scenario.secureAggregation().enabled());
-    return new SingleRun(o.result(), o.rounds(), o.privacy(), o.wallSeconds());
+    return new SingleRun(o.result(), o.rounds(), o.privacy(), o.wallSeconds(), lastGlobalModel, silos);
   }
 
-  /** What {@link #federationOnly} measured; {@code privacy} is null without DP. */
-  public record SingleRun(MethodResult result, List<RoundRow> rounds, PrivacyReport privacy, double seconds) {}
+  /**
+   * What {@link #federationOnly} measured; {@code privacy} is null without DP; {@code finalModel} the last
+   * global model (null if no round closed) and {@code silos} the silos it was evaluated with.
+   */
+  public record SingleRun(MethodResult result, List<RoundRow> rounds, PrivacyReport privacy, double seconds,
+      float[] finalModel, List<PreparedSilo> silos) {}
 
   /** The scenario's model spec ({@link Scenario#modelSpec()}). */
   public ModelSpec modelSpec() {
@@ -551,7 +568,7 @@ public final class Simulation {
             ? all.secureAggregation().withDistributedDp(scenario.distributedDpOptions()) : all.secureAggregation())
         .withPrivacy(mode == Mode.LOCAL || mode == Mode.DISTRIBUTED ? CoordinatorOptions.PRIVACY_LOCAL
             : CoordinatorOptions.PRIVACY_NONE);
-    CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(training.size(), null);
+    CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(training.size(), null).startFrom(startFrom);
     CoordinatorVerticle coordinator = builder.build();
     if (mode == Mode.CENTRAL) {
       out.printf("federated-dp (central): coordinator clips client deltas to %s and adds noise sigma %.6g x C; "
@@ -612,6 +629,7 @@ public final class Simulation {
         f.get(60, TimeUnit.SECONDS);
       }
       List<RoundRow> rows = tracker.rows;
+      lastGlobalModel = tracker.lastModel;
       if (mode == Mode.PLAIN && !secure && tracker.last != null) {
         // The explore/exploit policy on the final global model.
         federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.fixed(
@@ -681,6 +699,7 @@ public final class Simulation {
     double aggSeconds;
     double evalSeconds;
     MethodResult last;
+    float[] lastModel;
 
     RoundTracker(FederationData data, ModelSpec spec, List<PreparedSilo> silos, int clients, String label, int rounds) {
       this.data = data;
@@ -697,6 +716,7 @@ public final class Simulation {
     void closed(RoundRecord rec, float[] model) {
       long te = System.nanoTime();
       evalModel.setParameters(model);
+      lastModel = model;
       last = Evaluation.evaluate(data, siloData -> new ModelRanker(evalModel, featuresOf(silos, siloData)));
       evalSeconds += (System.nanoTime() - te) / 1e9;
       rows.add(new RoundRow(rec.round(), last.overall().hr10(), rec.trainLoss(), rec.clients(), rec.bytesUp(),
