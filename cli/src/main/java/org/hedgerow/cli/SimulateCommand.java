@@ -154,6 +154,14 @@ public class SimulateCommand implements Callable<Integer> {
     List<DriftReport.Row> drift = DriftReport.compute(windows, words);
     List<ContinualRun.Month> months = ContinualRun.run(s, windows, refreshRounds, System.out);
     ContinualReports.write(months, drift, out);
+    long better = months.stream().filter(m -> m.refreshedHr10() > m.staleHr10()).count();
+    long worse = months.stream().filter(m -> m.refreshedHr10() < m.staleHr10()).count();
+    System.out.printf(java.util.Locale.ROOT, "continual: refreshed above stale on hr@10 in %d of %d months, below in %d; "
+        + "mean hr@10 stale %.4f refreshed %.4f, mean ndcg@10 stale %.4f refreshed %.4f%n", better, months.size(), worse,
+        months.stream().mapToDouble(ContinualRun.Month::staleHr10).average().orElse(Double.NaN),
+        months.stream().mapToDouble(ContinualRun.Month::refreshedHr10).average().orElse(Double.NaN),
+        months.stream().mapToDouble(ContinualRun.Month::staleNdcg10).average().orElse(Double.NaN),
+        months.stream().mapToDouble(ContinualRun.Month::refreshedNdcg10).average().orElse(Double.NaN));
     long moved = drift.stream().filter(DriftReport.Row::moved).count();
     System.out.printf("drift: %d of %d silo-months moved (PSI > %s and > 2 x its sampling floor)%n", moved,
         drift.size(), PopulationStability.MOVED_THRESHOLD);

@@ -12,7 +12,8 @@ import org.hedgerow.edge.data.PurchaseLine;
  * stability index of the product mix and of the description-word mix (a stand-in for categories),
  * over invoice lines. A silo has <em>moved</em> when an index exceeds {@link
  * PopulationStability#MOVED_THRESHOLD} and also twice what sampling alone gives at its size (small silos
- * with a few dozen lines a month would otherwise "move" every month by chance).
+ * with a few dozen lines a month would otherwise "move" every month by chance; {@link
+ * PopulationStability#noiseFloor}).
  */
 public final class DriftReport {
   /** Most frequent products or words kept as bins; the rest share one. */
@@ -48,6 +49,11 @@ public final class DriftReport {
     PopulationStability.Result wordMix = words.isEmpty()
         ? new PopulationStability.Result(Double.NaN, Double.NaN, 0)
         : PopulationStability.of(wordCounts(before, words), wordCounts(after, words), BINS);
+    if (!words.isEmpty() && !before.isEmpty() && !after.isEmpty()) {
+      // A line's three or four words move together: the independent draws are the lines, not the words.
+      wordMix = new PopulationStability.Result(wordMix.psi(),
+          PopulationStability.noiseFloor(wordMix.bins(), before.size(), after.size()), wordMix.bins());
+    }
     boolean moved = movedBy(products) || movedBy(wordMix);
     return new Row(silo, month, before.size(), after.size(), products.psi(), products.noiseFloor(), wordMix.psi(),
         wordMix.noiseFloor(), moved);

@@ -65,9 +65,16 @@ public final class PopulationStability {
       double qb = (q[b] + 0.5) / (nAfter + 0.5 * k);
       psi += (qb - pb) * Math.log(qb / pb);
     }
-    // Under no drift PSI is approximately chi-square with k − 1 degrees of freedom scaled by
-    // (1/n1 + 1/n2) (Yurdakul 2018): its mean is what two samples of one population differ by.
-    double noise = (k - 1) * (1 / nBefore + 1 / nAfter);
-    return new Result(psi, noise, k);
+    return new Result(psi, noiseFloor(k, nBefore, nAfter), k);
+  }
+
+  /**
+   * The mean PSI of two samples of sizes {@code n1} and {@code n2} drawn from one population over
+   * {@code bins} bins: under no drift PSI is approximately chi-square with bins − 1 degrees of freedom
+   * scaled by (1/n1 + 1/n2) (Yurdakul 2018). Twice this mean is above its 99th percentile for
+   * bins = 21 (χ²₂₀: P(> 40) ≈ 0.005).
+   */
+  public static double noiseFloor(int bins, double n1, double n2) {
+    return (bins - 1) * (1 / n1 + 1 / n2);
   }
 }
