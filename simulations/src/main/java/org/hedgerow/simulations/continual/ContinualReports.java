@@ -27,11 +27,11 @@ public final class ContinualReports {
   public static void write(List<ContinualRun.Month> months, List<DriftReport.Row> drift, Path dir) throws IOException {
     Files.createDirectories(dir);
     StringBuilder c = new StringBuilder("month,train_baskets,test_baskets,stale_hr@10,refreshed_hr@10,stale_ndcg@10,"
-        + "refreshed_ndcg@10,repeat_hr@10,repeat_ndcg@10,rounds,seconds\n");
+        + "refreshed_ndcg@10,first_model_hr@10,first_model_ndcg@10,repeat_hr@10,repeat_ndcg@10,rounds,seconds\n");
     for (ContinualRun.Month m : months) {
-      c.append(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%.1f%n", m.month(),
+      c.append(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%.1f%n", m.month(),
           m.trainBaskets(), m.testBaskets(), m.staleHr10(), m.refreshedHr10(), m.staleNdcg10(), m.refreshedNdcg10(),
-          m.repeatHr10(), m.repeatNdcg10(), m.rounds(), m.seconds()));
+          m.frozenHr10(), m.frozenNdcg10(), m.repeatHr10(), m.repeatNdcg10(), m.rounds(), m.seconds()));
     }
     Files.writeString(dir.resolve(CONTINUAL), c, StandardCharsets.UTF_8);
     StringBuilder d = new StringBuilder("silo,month,lines_before,lines_after,product_psi,product_noise_psi,word_psi,"
@@ -59,6 +59,8 @@ public final class ContinualReports {
         months.stream().mapToDouble(ContinualRun.Month::staleHr10).toArray()).setMarker(SeriesMarkers.CIRCLE);
     chart.addSeries("refreshed (warm start + this month's window)", x,
         months.stream().mapToDouble(ContinualRun.Month::refreshedHr10).toArray()).setMarker(SeriesMarkers.DIAMOND);
+    chart.addSeries("first model, never refreshed", x,
+        months.stream().mapToDouble(ContinualRun.Month::frozenHr10).toArray()).setMarker(SeriesMarkers.SQUARE);
     chart.addSeries("repeat", x, months.stream().mapToDouble(ContinualRun.Month::repeatHr10).toArray())
         .setMarker(SeriesMarkers.NONE);
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

@@ -27,7 +27,8 @@ import org.hedgerow.simulations.Simulation;
  * M (the growing window of {@link MonthlyWindows}). On M's next baskets it compares the <em>stale</em>
  * model (the previous global model, trained on data up to the month before) with the <em>refreshed</em>
  * one. Both rank with the silos' current features: what refreshing changes is the shared model only, the
- * one thing that costs a federation.
+ * one thing that costs a federation. The first model, never refreshed, and the {@code repeat} baseline are
+ * reported beside them.
  */
 public final class ContinualRun {
   /** The only schedule so far. */
@@ -39,8 +40,8 @@ public final class ContinualRun {
 
   /** One evaluated month. {@code testBaskets}: returning customers' next baskets in the month. */
   public record Month(YearMonth month, long trainBaskets, long testBaskets, double staleHr10, double staleNdcg10,
-      double refreshedHr10, double refreshedNdcg10, double repeatHr10, double repeatNdcg10, int rounds,
-      double seconds) {}
+      double refreshedHr10, double refreshedNdcg10, double frozenHr10, double frozenNdcg10, double repeatHr10,
+      double repeatNdcg10, int rounds, double seconds) {}
 
   /**
    * @param refreshRounds federated rounds per monthly refresh (the first model gets the scenario's rounds)
@@ -70,6 +71,8 @@ public final class ContinualRun {
     out.printf("continual: first model on invoices before %s (%d rounds), then %d rounds a month from %s to %s%n",
         coldMonth, scenario.rounds(), refreshRounds, months.get(FIRST_EVALUATED_MONTH), months.get(months.size() - 1));
     float[] model = new Simulation(scenario, out).federationOnly(windows.window(coldMonth), null).finalModel();
+    // The first model, never refreshed: how far months of drift take a model nobody retrains.
+    float[] frozen = model;
     List<Month> rows = new ArrayList<>();
     for (int m = FIRST_EVALUATED_MONTH; m < months.size(); m++) {
       long t0 = System.nanoTime();
@@ -80,14 +83,16 @@ public final class ContinualRun {
         throw new IllegalStateException("the refresh for " + month + " closed no round");
       }
       MethodResult stale = evaluate(scenario, data, model, refreshed.silos());
+      MethodResult first = evaluate(scenario, data, frozen, refreshed.silos());
       MethodResult repeat = Evaluation.evaluate(data, s -> new RepeatRanker(data.pooledStats()));
       Month row = new Month(month, data.silos().stream().mapToLong(s -> s.trainBaskets()).sum(),
           data.silos().stream().mapToLong(s -> s.testBaskets()).sum(), stale.overall().hr10(),
           stale.overall().ndcg10(), refreshed.result().overall().hr10(), refreshed.result().overall().ndcg10(),
-          repeat.overall().hr10(), repeat.overall().ndcg10(), refreshed.rounds().size(), (System.nanoTime() - t0) / 1e9);
-      out.printf(Locale.ROOT, "%s: %,d test baskets; hr@10 stale %.4f refreshed %.4f (repeat %.4f); "
+          first.overall().hr10(), first.overall().ndcg10(), repeat.overall().hr10(), repeat.overall().ndcg10(), refreshed.rounds().size(), (System.nanoTime() - t0) / 1e9);
+      out.printf(Locale.ROOT, "%s: %,d test baskets; hr@10 stale %.4f refreshed %.4f (first model %.4f, repeat %.4f); "
           + "ndcg@10 stale %.4f refreshed %.4f; %.1f s%n", month, row.testBaskets(), row.staleHr10(),
-          row.refreshedHr10(), row.repeatHr10(), row.staleNdcg10(), row.refreshedNdcg10(), row.seconds());
+          row.refreshedHr10(), row.frozenHr10(), row.repeatHr10(), row.staleNdcg10(), row.refreshedNdcg10(),
+          row.seconds());
       rows.add(row);
       model = refreshed.finalModel();
     }
