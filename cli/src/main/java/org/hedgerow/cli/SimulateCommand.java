@@ -15,6 +15,13 @@ import org.hedgerow.cluster.ClusterAddress;
 import org.hedgerow.cluster.ClusterFederation;
 import org.hedgerow.cluster.ClusterNode;
 import org.hedgerow.cluster.ClusterOptions;
+import org.hedgerow.simulations.continual.ContinualReports;
+import org.hedgerow.simulations.continual.ContinualRun;
+import org.hedgerow.simulations.continual.DriftReport;
+import org.hedgerow.simulations.continual.MonthlyWindows;
+import org.hedgerow.simulations.continual.PopulationStability;
+import org.hedgerow.simulations.continual.ProductWords;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,6 +86,15 @@ public class SimulateCommand implements Callable<Integer> {
       + "led by a worker (default ${DEFAULT-VALUE}).")
   int regions;
 
+  @Option(names = "--continual", description = "'monthly': a lifelong federation on a growing window, warm-started "
+      + "month by month; writes continual.csv (stale against refreshed hr@10/ndcg@10 per month), drift.csv (per-silo "
+      + "population stability index) and their plots instead of the usual outputs.")
+  String continual;
+
+  @Option(names = "--continual-rounds", defaultValue = "2", description = "With --continual: federated rounds per "
+      + "monthly refresh (the first model gets the scenario's rounds; default: ${DEFAULT-VALUE}).")
+  int continualRounds;
+
   @Mixin RunOptions overrides;
 
   @Mixin CrossDeviceOptions crossDevice;
@@ -114,7 +130,19 @@ public class SimulateCommand implements Callable<Integer> {
             + "run always trains them)");
       }
       Scenario base = scenarioFile == null ? Scenario.bundledDefault() : Scenario.load(scenarioFile);
-      return run(base.with(crossDevice.addTo(overrides.asJson()), "command line"), out, format.logFormat());
+      Scenario s = base.with(crossDevice.addTo(overrides.asJson()), "command line");
+      if (continual != null) {
+        if (!continual.equals(ContinualRun.MONTHLY)) {
+          throw new ParameterException(spec.commandLine(), "--continual must be '" + ContinualRun.MONTHLY
+              + "'. Provided value: " + continual);
+        }
+        return runContinual(s, out, format.logFormat(), continualRounds);
+      }
+      return run(s, out, format.logFormat());
+    }
+    if (continual != null) {
+      throw new ParameterException(spec.commandLine(), "--continual runs its own federations in process; it does not "
+          + "combine with --coordinator");
     }
     RemoteCoordinator remote;
     try {
@@ -135,6 +163,10 @@ public class SimulateCommand implements Callable<Integer> {
     if (scenarioFile == null) {
       throw new ParameterException(spec.commandLine(), "Missing required option: '--scenario'");
     }
+    if (continual != null) {
+      throw new ParameterException(spec.commandLine(), "--continual runs its own federations in process; it does not "
+          + "combine with --cluster");
+    }
     ClusterOptions options;
     int expected;
     try {
@@ -148,7 +180,11 @@ public class SimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Scenario s = Scenario.load(scenarioFile).with(overrides.asJson(), "command line");
+    Scenario s = Scenario.load(scenarioFile).with(crossDevice.addTo(overrides.asJson()), "command line");
+    if (s.crossDevice()) {
+      throw new ParameterException(spec.commandLine(), "--cluster trains regional silos; cross-device mode (partition "
+          + "per-customer with --clients-per-round) runs in one process only");
+    }
     return runClustered(s, options, expected, regions, out, format.logFormat());
   }
 
@@ -214,6 +250,37 @@ public class SimulateCommand implements Callable<Integer> {
   static int run(Scenario s, Path out, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
     SimulationResult r = new Simulation(s, System.out).run(load(s, logFormat));
     return write(r, out);
+  }
+
+  /** {@code --continual monthly}: the lifelong run and the drift report (ContinualRun, DriftReport). */
+  static int runContinual(Scenario s, Path out, org.hedgerow.edge.data.LogFormat logFormat, int refreshRounds)
+      throws Exception {
+    Path data = Home.resolve(s.data());
+    System.out.printf("scenario %s: %s, partition %s, continual monthly, seed %d%n", s.name(), data, s.partition(),
+        s.seed());
+    var log = logFormat.load(data);
+    MonthlyWindows windows = MonthlyWindows.of(log.lines(), log.report(),
+        Partitioner.parse(s.partition(), s.ukShops(), s.seed()), declaredCatalogue(s));
+    // Descriptions stand in for categories; an event log has none (its word PSI is then empty).
+    ProductWords words = logFormat instanceof org.hedgerow.edge.data.RetailLogLoader ? ProductWords.load(data)
+        : ProductWords.none();
+    List<DriftReport.Row> drift = DriftReport.compute(windows, words);
+    List<ContinualRun.Month> months = ContinualRun.run(s, windows, refreshRounds, System.out);
+    ContinualReports.write(months, drift, out);
+    long better = months.stream().filter(m -> m.refreshedHr10() > m.staleHr10()).count();
+    long worse = months.stream().filter(m -> m.refreshedHr10() < m.staleHr10()).count();
+    System.out.printf(java.util.Locale.ROOT, "continual: refreshed above stale on hr@10 in %d of %d months, below in %d; "
+        + "mean hr@10 stale %.4f refreshed %.4f, mean ndcg@10 stale %.4f refreshed %.4f%n", better, months.size(), worse,
+        months.stream().mapToDouble(ContinualRun.Month::staleHr10).average().orElse(Double.NaN),
+        months.stream().mapToDouble(ContinualRun.Month::refreshedHr10).average().orElse(Double.NaN),
+        months.stream().mapToDouble(ContinualRun.Month::staleNdcg10).average().orElse(Double.NaN),
+        months.stream().mapToDouble(ContinualRun.Month::refreshedNdcg10).average().orElse(Double.NaN));
+    long moved = drift.stream().filter(DriftReport.Row::moved).count();
+    System.out.printf("drift: %d of %d silo-months moved (PSI > %s and > 2 x its sampling floor)%n", moved,
+        drift.size(), PopulationStability.MOVED_THRESHOLD);
+    System.out.println("wrote " + out.resolve(ContinualReports.CONTINUAL) + ", " + out.resolve(ContinualReports.DRIFT)
+        + ", " + out.resolve(ContinualReports.CONTINUAL_PLOT) + ", " + out.resolve(ContinualReports.DRIFT_PLOT));
+    return 0;
   }
 
   static FederationData load(Scenario s, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {

@@ -79,6 +79,10 @@ public final class Simulation {
   private SiloFleet fleet;
   /** Per federation run so far, the digest of its final global model. */
   private final Map<String, String> modelDigests = new LinkedHashMap<>();
+  /** Where the next federation starts (an earlier global model), or null for a fresh model. */
+  private float[] startFrom;
+  /** The last global model of the latest federation. */
+  private float[] lastGlobalModel;
 
   public Simulation(Scenario scenario, PrintStream out) {
     this.scenario = scenario;
@@ -522,19 +526,30 @@ public final class Simulation {
    * {@code none}, {@code federated-dp} otherwise; behind secure aggregation when the scenario asks
    * for it. For sweeps.
    */
-  public SingleRun federationOnly(FederationData data) throws Exception {
+    return federationOnly(data, null);
+  }
+
+  /**
+   * {@link #federationOnly(FederationData)} starting from {@code startFrom} (an earlier global model,
+   * for lifelong runs; null: a fresh model).
+   */
+  public SingleRun federationOnly(FederationData data, float[] startFrom) throws Exception {
     try (NoiseSource.Scope noise = noiseScope()) {
-      return singleFederation(data);
+      return singleFederation(data, startFrom);
     }
   }
 
-  private SingleRun singleFederation(FederationData data) throws Exception {
+  private SingleRun singleFederation(FederationData data, float[] startFrom) throws Exception {
     if (scenario.crossDevice()) {
+      if (startFrom != null) {
+        throw new IllegalArgumentException("a cross-device federation cannot start from an earlier model (yet)");
+      }
       SimulationResult r = new CrossDeviceSimulation(scenario, out).run(data);
       boolean dp = r.privacy() != null;
       return new SingleRun(r.methods().get(dp ? "federated-dp" : "federated"), dp ? r.dpRounds() : r.rounds(),
-          r.privacy(), dp ? r.dpWallSeconds() : r.federatedWallSeconds());
+          r.privacy(), dp ? r.dpWallSeconds() : r.federatedWallSeconds(), null, List.of());
     }
+    this.startFrom = startFrom;
     ModelSpec spec = modelSpec();
     List<PreparedSilo> silos = scenario.privacy().equals("local") ? privateSilos(data, localDpConfig()) : silos(data);
     List<PreparedSilo> training = silos.stream().filter(s -> s.examples().size() > 0).toList();
@@ -544,11 +559,15 @@ public final class Simulation {
       default -> Mode.PLAIN;
     };
     FederatedOutcome o = federated(data, spec, silos, training, mode, scenario.secureAggregation().enabled());
-    return new SingleRun(o.result(), o.rounds(), o.privacy(), o.wallSeconds());
+    return new SingleRun(o.result(), o.rounds(), o.privacy(), o.wallSeconds(), lastGlobalModel, silos);
   }
 
-  /** What {@link #federationOnly} measured; {@code privacy} is null without DP. */
-  public record SingleRun(MethodResult result, List<RoundRow> rounds, PrivacyReport privacy, double seconds) {}
+  /**
+   * What {@link #federationOnly} measured; {@code privacy} is null without DP; {@code finalModel} the last
+   * global model (null if no round closed) and {@code silos} the silos it was evaluated with.
+   */
+  public record SingleRun(MethodResult result, List<RoundRow> rounds, PrivacyReport privacy, double seconds,
+      float[] finalModel, List<PreparedSilo> silos) {}
 
   /** The scenario's model spec ({@link Scenario#modelSpec()}). */
   public ModelSpec modelSpec() {
@@ -611,7 +630,7 @@ public final class Simulation {
       throw new IllegalStateException(label + " cannot run on a silo fleet: it takes plain federations only");
     }
     int coordinatorClients = fleet == null ? training.size() : fleet.coordinatorClients(training);
-    CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(coordinatorClients, null);
+    CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(coordinatorClients, null).startFrom(startFrom);
     CoordinatorVerticle coordinator = builder.build();
     if (mode == Mode.CENTRAL) {
       out.printf("federated-dp (central): coordinator clips client deltas to %s and adds noise sigma %.6g x C; "
@@ -678,6 +697,7 @@ public final class Simulation {
       if (tracker.lastModel != null) {
         modelDigests.put(label, ModelDigest.sha256(tracker.lastModel));
       }
+      lastGlobalModel = tracker.lastModel;
       if (mode == Mode.PLAIN && !secure && tracker.last != null) {
         // The explore/exploit policy on the final global model.
         federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.fixed(

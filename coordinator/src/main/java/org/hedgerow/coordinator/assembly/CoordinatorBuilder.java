@@ -38,6 +38,7 @@ public final class CoordinatorBuilder {
   private double centralNoiseMultiplier = Double.NaN;
   private double centralSamplingRate = 1.0;
   private PrivacyBudget centralBudget;
+  private float[] startFrom;
 
   private CoordinatorBuilder(FederationConfig config) {
     if (config == null) {
@@ -121,6 +122,12 @@ public final class CoordinatorBuilder {
     return this;
   }
 
+  /** Start from these parameters (an earlier global model) instead of a fresh model; null: fresh. */
+  public CoordinatorBuilder startFrom(float[] parameters) {
+    this.startFrom = parameters == null ? null : parameters.clone();
+    return this;
+  }
+
   /** The service options these settings make. */
   public CoordinatorOptions options() {
     long needed = 4L * config.spec().parameterCount() + 1024;
@@ -132,7 +139,8 @@ public final class CoordinatorBuilder {
 
   /** The strategy: the aggregation rule, decorated with central DP and its budget if configured. */
   public Strategy strategy() {
-    Strategy rule = Aggregators.create(config.aggregator(), config.fit());
+    Strategy created = Aggregators.create(config.aggregator(), config.fit());
+    Strategy rule = startFrom == null ? created : new org.hedgerow.aggregation.strategy.WarmStart(created, startFrom);
     FederationConfig.CentralDp dp = config.centralDp();
     if (dp == null) {
       return rule;

@@ -257,61 +257,29 @@ public final class TifuKnn {
     }
     Map<TifuKnnSettings, double[]> sums = new LinkedHashMap<>(); // ndcg, hits
     grid.forEach(s -> sums.put(s, new double[2]));
-    TopK top = new TopK(popularity);
-    double[] own = new double[catalogueSize];
-    double[] neighbourSum = new double[catalogueSize];
-    boolean[] candidate = new boolean[catalogueSize];
-    int[] candidates = new int[catalogueSize];
-    for (List<TifuKnnSettings> group : byVector.values()) {
-      TifuKnnSettings first = group.get(0);
-      Pool pool = pool(histories, catalogueSize, first.groupSize(), first.withinDecay(), first.groupDecay());
-      List<TifuKnnSettings> byK = new ArrayList<>(group);
-      byK.sort(java.util.Comparator.comparingInt(TifuKnnSettings::neighbours));
-      int maxK = byK.get(byK.size() - 1).neighbours();
-      for (UserVector user : pool.users) {
-        int[] targetItems = targets.get(user.customerId()).items();
-        int[] nearest = pool.nearest(user, maxK);
-        int count = 0;
-        for (int a = 0; a < user.items().length; a++) {
-          int i = user.items()[a];
-          own[i] = user.values()[a];
-          candidate[i] = true;
-          candidates[count++] = i;
-        }
-        int added = 0;
-        for (TifuKnnSettings s : byK) {
-          // Neighbour sums grow with k: add only the neighbours this k has beyond the previous one.
-          for (; added < Math.min(s.neighbours(), nearest.length); added++) {
-            UserVector v = pool.users.get(nearest[added]);
-            for (int a = 0; a < v.items().length; a++) {
-              int i = v.items()[a];
-              neighbourSum[i] += v.values()[a];
-              if (!candidate[i]) {
-                candidate[i] = true;
-                candidates[count++] = i;
-              }
-            }
-          }
-          top.clear();
-          double neighbourWeight = added == 0 ? 0 : (1 - s.alpha()) / added;
-          for (int c = 0; c < count; c++) {
-            int i = candidates[c];
-            double score = s.alpha() * own[i] + neighbourWeight * neighbourSum[i];
-            if (score > 0) {
-              top.offer(i, score);
-            }
-          }
-          double[] r = top.ndcgAndHit(targetItems);
-          sums.get(s)[0] += r[0];
-          sums.get(s)[1] += r[1];
-        }
-        for (int c = 0; c < count; c++) {
-          int i = candidates[c];
-          own[i] = 0;
-          neighbourSum[i] = 0;
-          candidate[i] = false;
-        }
+    // The user-vector groups are independent: score them on all cores. Each setting's sums are added by
+    // one task in the same customer order, so the choice does not depend on the thread count.
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), byVector.size()));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "tifu-knn-tuning");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
+      for (List<TifuKnnSettings> group : byVector.values()) {
+        tasks.add(pool.submit(() -> scoreGroup(group, histories, targets, catalogueSize, popularity, sums)));
       }
+      for (java.util.concurrent.Future<?> t : tasks) {
+        t.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("TIFU-KNN tuning interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("TIFU-KNN tuning failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
     TifuKnnSettings best = grid.get(0);
     for (TifuKnnSettings s : grid) {
@@ -321,5 +289,64 @@ public final class TifuKnn {
     }
     int n = targets.size();
     return new Tuned(best, sums.get(best)[0] / n, sums.get(best)[1] / n, n, grid.size());
+  }
+
+  /** Adds, for every setting of one user-vector group, its ndcg@10 and hit sums over the validation targets. */
+  private static void scoreGroup(List<TifuKnnSettings> group, Map<Integer, List<Basket>> histories,
+      Map<Integer, Basket> targets, int catalogueSize, float[] popularity, Map<TifuKnnSettings, double[]> sums) {
+    TopK top = new TopK(popularity);
+    double[] own = new double[catalogueSize];
+    double[] neighbourSum = new double[catalogueSize];
+    boolean[] candidate = new boolean[catalogueSize];
+    int[] candidates = new int[catalogueSize];
+    TifuKnnSettings first = group.get(0);
+    Pool pool = pool(histories, catalogueSize, first.groupSize(), first.withinDecay(), first.groupDecay());
+    List<TifuKnnSettings> byK = new ArrayList<>(group);
+    byK.sort(java.util.Comparator.comparingInt(TifuKnnSettings::neighbours));
+    int maxK = byK.get(byK.size() - 1).neighbours();
+    for (UserVector user : pool.users) {
+      int[] targetItems = targets.get(user.customerId()).items();
+      int[] nearest = pool.nearest(user, maxK);
+      int count = 0;
+      for (int a = 0; a < user.items().length; a++) {
+        int i = user.items()[a];
+        own[i] = user.values()[a];
+        candidate[i] = true;
+        candidates[count++] = i;
+      }
+      int added = 0;
+      for (TifuKnnSettings s : byK) {
+        // Neighbour sums grow with k: add only the neighbours this k has beyond the previous one.
+        for (; added < Math.min(s.neighbours(), nearest.length); added++) {
+          UserVector v = pool.users.get(nearest[added]);
+          for (int a = 0; a < v.items().length; a++) {
+            int i = v.items()[a];
+            neighbourSum[i] += v.values()[a];
+            if (!candidate[i]) {
+              candidate[i] = true;
+              candidates[count++] = i;
+            }
+          }
+        }
+        top.clear();
+        double neighbourWeight = added == 0 ? 0 : (1 - s.alpha()) / added;
+        for (int c = 0; c < count; c++) {
+          int i = candidates[c];
+          double score = s.alpha() * own[i] + neighbourWeight * neighbourSum[i];
+          if (score > 0) {
+            top.offer(i, score);
+          }
+        }
+        double[] r = top.ndcgAndHit(targetItems);
+        sums.get(s)[0] += r[0];
+        sums.get(s)[1] += r[1];
+      }
+      for (int c = 0; c < count; c++) {
+        int i = candidates[c];
+        own[i] = 0;
+        neighbourSum[i] = 0;
+        candidate[i] = false;
+      }
+    }
   }
 }

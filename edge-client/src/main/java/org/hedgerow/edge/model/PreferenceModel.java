@@ -139,16 +139,23 @@ public final class PreferenceModel {
         System.arraycopy(data.features(), src * width, xs, r * width, width);
         ys[r] = data.labels()[src];
       }
-      INDArray x = Nd4j.createFromArray(xs).reshape(n, width);
-      INDArray y = Nd4j.createFromArray(ys).reshape(n, 1);
+      // The flat arrays own the native buffers (their reshapes are views): those are what is released.
+      INDArray xFlat = Nd4j.createFromArray(xs);
+      INDArray yFlat = Nd4j.createFromArray(ys);
+      INDArray x = xFlat.reshape(n, width);
+      INDArray y = yFlat.reshape(n, 1);
       double lossSum = 0;
       int batches = 0;
-      for (int start = 0; start < n; start += batchSize) {
-        int end = Math.min(n, start + batchSize);
-        INDArrayIndex rows = NDArrayIndex.interval(start, end);
-        net.fit(x.get(rows, NDArrayIndex.all()), y.get(rows, NDArrayIndex.all()));
-        lossSum += net.score();
-        batches++;
+      try {
+        for (int start = 0; start < n; start += batchSize) {
+          int end = Math.min(n, start + batchSize);
+          INDArrayIndex rows = NDArrayIndex.interval(start, end);
+          net.fit(x.get(rows, NDArrayIndex.all()), y.get(rows, NDArrayIndex.all()));
+          lossSum += net.score();
+          batches++;
+        }
+      } finally {
+        release(xFlat, yFlat);
       }
       lastLoss = lossSum / batches;
     }
@@ -172,10 +179,12 @@ public final class PreferenceModel {
       throw new IllegalArgumentException("rows [" + from + ", " + to + ") are not a non-empty range of " + data.size());
     }
     int width = data.width();
-    INDArray x = Nd4j.createFromArray(java.util.Arrays.copyOfRange(data.features(), from * width, to * width))
-        .reshape(n, width);
-    INDArray y = Nd4j.createFromArray(java.util.Arrays.copyOfRange(data.labels(), from, to)).reshape(n, 1);
-    INDArray w = Nd4j.createFromArray(java.util.Arrays.copyOfRange(data.weights(), from, to)).reshape(n, 1);
+    INDArray xFlat = Nd4j.createFromArray(java.util.Arrays.copyOfRange(data.features(), from * width, to * width));
+    INDArray yFlat = Nd4j.createFromArray(java.util.Arrays.copyOfRange(data.labels(), from, to));
+    INDArray wFlat = Nd4j.createFromArray(java.util.Arrays.copyOfRange(data.weights(), from, to));
+    INDArray x = xFlat.reshape(n, width);
+    INDArray y = yFlat.reshape(n, 1);
+    INDArray w = wFlat.reshape(n, 1);
     net.setInput(x);
     net.setLabels(y);
     net.setLayerMaskArrays(null, w);
@@ -190,6 +199,7 @@ public final class PreferenceModel {
       return g;
     } finally {
       net.clearLayerMaskArrays();
+      release(xFlat, yFlat, wFlat);
     }
   }
 
@@ -202,8 +212,26 @@ public final class PreferenceModel {
       throw new IllegalArgumentException("expected " + rows + " rows of " + spec.inputs() + " features, got "
           + features.length + " values");
     }
-    INDArray x = Nd4j.createFromArray(features).reshape(rows, spec.inputs());
-    return net.output(x, false).data().asFloat();
+    INDArray flat = Nd4j.createFromArray(features);
+    INDArray out = net.output(flat.reshape(rows, spec.inputs()), false);
+    try {
+      return out.data().asFloat();
+    } finally {
+      release(out, flat);
+    }
+  }
+
+  /**
+   * Frees the native buffers of arrays this class made, now: left to the garbage collector, they pile
+   * up off-heap (a small Java object can hold megabytes of native memory) until JavaCPP's limit forces a
+   * collection.
+   */
+  private static void release(INDArray... arrays) {
+    for (INDArray a : arrays) {
+      if (a != null && a.closeable()) {
+        a.close();
+      }
+    }
   }
 
   /** Draws row indices with probability proportional to non-negative weights. */

@@ -1,0 +1,92 @@
+package org.hedgerow.simulations.continual;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.hedgerow.edge.data.CsvLine;
+
+/**
+ * The words of each product's description, standing in for a category (the Online Retail log has no
+ * category column): "JUMBO BAG RED RETROSPOT" gives BAG, JUMBO, RED, RETROSPOT. Descriptions describe the
+ * product, not the customer, so they are public catalogue data.
+ */
+public final class ProductWords {
+  /** Words that carry no category. */
+  private static final Set<String> STOP = Set.of("AND", "THE", "FOR", "WITH", "SET", "OF", "IN", "SMALL",
+      "LARGE", "MINI", "DESIGN");
+
+  private final Map<String, List<String>> byCode;
+
+  private ProductWords(Map<String, List<String>> byCode) {
+    this.byCode = byCode;
+  }
+
+  /** No descriptions (e.g. an event log): every product has no words. */
+  public static ProductWords none() {
+    return new ProductWords(Map.of());
+  }
+
+  /** Words of {@code description}: upper-case letter runs of 3 or more, stop words removed, each once. */
+  static List<String> words(String description) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String w : description.toUpperCase(Locale.ROOT).split("[^A-Z]+")) {
+      if (w.length() >= 3 && !STOP.contains(w)) {
+        out.add(w);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Reads the {@code StockCode} and {@code Description} columns of an Online Retail style CSV (optionally
+   * gzipped); a product's first non-blank description is kept.
+   *
+   * @throws IllegalArgumentException if the file has no such columns
+   */
+  public static ProductWords load(Path log) {
+    Map<String, List<String>> byCode = new HashMap<>();
+    try (InputStream raw = Files.newInputStream(log);
+        InputStream in = log.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+      String header = reader.readLine();
+      List<String> cols = header == null ? List.of() : CsvLine.split(header.replace("\uFEFF", ""));
+      int code = cols.indexOf("StockCode");
+      int description = cols.indexOf("Description");
+      if (code < 0 || description < 0) {
+        throw new IllegalArgumentException(log + ": no StockCode and Description columns in the header " + cols);
+      }
+      String line;
+      while ((line = reader.readLine()) != null) {
+        List<String> f = CsvLine.split(line);
+        if (f.size() <= Math.max(code, description) || f.get(description).isBlank()) {
+          continue;
+        }
+        byCode.putIfAbsent(f.get(code).strip().toUpperCase(Locale.ROOT), words(f.get(description)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read product descriptions from " + log, e);
+    }
+    return new ProductWords(byCode);
+  }
+
+  /** The words of a product code; empty when unknown. */
+  public List<String> of(String stockCode) {
+    return byCode.getOrDefault(stockCode, List.of());
+  }
+
+  public boolean isEmpty() {
+    return byCode.isEmpty();
+  }
+}
