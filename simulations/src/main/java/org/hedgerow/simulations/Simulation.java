@@ -526,6 +526,7 @@ public final class Simulation {
    * {@code none}, {@code federated-dp} otherwise; behind secure aggregation when the scenario asks
    * for it. For sweeps.
    */
+  public SingleRun federationOnly(FederationData data) throws Exception {
     return federationOnly(data, null);
   }
 

@@ -378,12 +378,12 @@ class CertifiedSecureAggregationTest {
     assertEquals(3, access.registry().all().size());
     Silo victim = silos.get(0);
     Ed25519KeyPair mallory = Ed25519.generateKeyPair(RANDOM);
-    JsonObject session = session(victim);
+    SecAggSession session = session(victim);
     List<byte[]> substituted = roster(session);
     substituted.set(1, mallory.publicKey());
     prepare(victim, session, substituted);
     for (Silo s : silos.subList(1, 3)) {
-      JsonObject own = session(s);
+      SecAggSession own = session(s);
       prepare(s, own, roster(own));
     }
     for (Silo s : silos) {
