@@ -224,8 +224,9 @@ public class CoordinatorCommand implements Runnable {
       CoordinatorOptions o = builder.options();
       CountDownLatch done = new CountDownLatch(1);
       v.onRoundClosed((rec, model) -> System.out.printf(java.util.Locale.ROOT,
-          "round %d closed: %d clients, %d examples, %.1f s, loss %.4f%n", rec.round(), rec.clients(), rec.examples(),
-          rec.seconds(), rec.trainLoss()));
+          "round %d closed: %d clients, %d examples, %.1f s, loss %s%n", rec.round(), rec.clients(), rec.examples(),
+          rec.seconds(), Double.isNaN(rec.trainLoss()) ? "— (not published)"
+              : String.format(java.util.Locale.ROOT, "%.4f", rec.trainLoss())));
       v.onFinished(reason -> {
         System.out.println("federation finished: " + reason);
         done.countDown();

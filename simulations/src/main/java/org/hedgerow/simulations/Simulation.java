@@ -795,8 +795,10 @@ public final class Simulation {
       }
       aggSeconds += rec.aggregationSeconds();
       bar.stepTo(rec.round());
-      bar.setExtraMessage(String.format("round %d: %d/%d clients, hr@10 %.4f, loss %.4f ", rec.round(),
-          rec.clients(), clients, last.overall().hr10(), rec.trainLoss()));
+      // DP silos publish no training loss (it is computed from their customers' data): NaN, shown as "—".
+      String loss = Double.isNaN(rec.trainLoss()) ? "—" : String.format(java.util.Locale.ROOT, "%.4f", rec.trainLoss());
+      bar.setExtraMessage(String.format(java.util.Locale.ROOT, "round %d: %d/%d clients, hr@10 %.4f, loss %s ",
+          rec.round(), rec.clients(), clients, last.overall().hr10(), loss));
     }
 
     @Override
