@@ -131,7 +131,7 @@ public final class LoadDriver {
       double d = (e.getValue() - threadCpu0.getOrDefault(e.getKey(), 0L)) / 1e9;
       javaCpu += d;
       java.lang.management.ThreadInfo info = threads.getThreadInfo(e.getKey());
-      if (info != null && info.getThreadName().startsWith("hedgerow-store-writer")) {
+      if (info != null && info.getThreadName().startsWith("hedgerow-store-")) {
         writerCpu += d;
       }
     }

@@ -24,6 +24,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,12 +69,22 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
   /** Where each committed body of an open round lies, by round then client id (read from any thread). */
   private final Map<Integer, Map<String, BodyLocation>> bodyIndex = new ConcurrentHashMap<>();
   private final GroupCommitWriter writer;
+  /**
+   * Appends update bodies (and deletes closed rounds' files), one at a time, beside the writer: the
+   * next uploads' bodies go to disk while the writer syncs and commits the rows of the previous ones.
+   */
+  private final ExecutorService bodyAppender;
 
   private JdbcCoordinatorStore(StoreLocation location, Connection connection, UpdateBodyLog bodies) {
     this.location = location;
     this.connection = connection;
     this.bodies = bodies;
     this.writer = new GroupCommitWriter(connection, "hedgerow-store-writer", bodies::sync);
+    this.bodyAppender = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "hedgerow-store-bodies");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -614,15 +628,28 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
 
   @Override
   public CompletableFuture<Boolean> saveUpdate(StoredUpdate u) {
-    BodyLocation[] written = new BodyLocation[1];
-    return writer.submit(c -> {
+    // The body goes to the round's file once, on the body appender; its row is queued for the writer only
+    // then, and the writer forces the file to disk before that row commits.
+    CompletableFuture<BodyLocation> appended = new CompletableFuture<>();
+    try {
+      bodyAppender.execute(() -> {
+        try {
+          appended.complete(bodies.roundRetired(u.round()) ? null : bodies.append(u.round(), u.body()));
+        } catch (RuntimeException e) {
+          appended.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      appended.completeExceptionally(new StoreException("the store is closed"));
+    }
+    return appended.thenCompose(at -> at == null ? CompletableFuture.completedFuture(false) : writer.submit(c -> {
       // Never into a round that is no longer open: the close and the update race on the event loop
       // only in theory, but the store is where the guarantee must hold.
       try (PreparedStatement p = c.prepareStatement("SELECT state FROM rounds WHERE round = ?")) {
         p.setInt(1, u.round());
         try (ResultSet r = p.executeQuery()) {
           if (!r.next() || !r.getString(1).equals("open")) {
-            return false;
+            return false; // its body stays in the file, unreferenced, until the round's file is deleted
           }
         }
       }
@@ -635,8 +662,6 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
           }
         }
       }
-      // The body goes to the round's file once; the writer forces the file to disk before this row commits.
-      BodyLocation at = bodies.append(u.round(), u.body());
       try (PreparedStatement p = c.prepareStatement("INSERT INTO updates (round, client_id, upload_id, position, "
           + "trained_on_version, examples, train_seconds, train_loss, accepted_at, upload_hash, body_offset, "
           + "body_length, body_checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -653,14 +678,13 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
         setLocation(p, 11, at);
         p.executeUpdate();
       }
-      written[0] = at;
       return true;
     }).thenApply(saved -> {
       if (saved) { // committed: readable from now on
-        bodyIndex.computeIfAbsent(u.round(), r -> new ConcurrentHashMap<>()).put(u.clientId(), written[0]);
+        bodyIndex.computeIfAbsent(u.round(), r -> new ConcurrentHashMap<>()).put(u.clientId(), at);
       }
       return saved;
-    });
+    }));
   }
 
   @Override
@@ -728,18 +752,22 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
       applyTransition(c, close.next());
       return null;
     }).thenApply(v -> {
-      // Committed: the round's bodies are no longer needed. Deleted by a later writer task, off the path of the
-      // answer that waits for this close (unlinking a 1 GiB file takes a while); a file left by a crash before
-      // that is deleted on the next open.
+      // Committed: the round's bodies are no longer needed. Deleted on the body appender, off the path of the
+      // answer that waits for this close (unlinking a 1 GiB file takes a while) and after any append still
+      // queued for the round (refused from then on); a file left by a crash before that is deleted on the
+      // next open.
       bodyIndex.remove(close.round());
-      writer.submit(c -> {
-        try {
-          bodies.delete(close.round());
-        } catch (StoreException e) {
-          log.warn("round {} closed, but its body file stays: {}", close.round(), e.getMessage());
-        }
-        return null;
-      });
+      try {
+        bodyAppender.execute(() -> {
+          try {
+            bodies.delete(close.round());
+          } catch (StoreException e) {
+            log.warn("round {} closed, but its body file stays: {}", close.round(), e.getMessage());
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        log.warn("round {} closed as the store closed; its body file is deleted on the next open", close.round());
+      }
       return v;
     });
   }
@@ -1001,6 +1029,14 @@ public final class JdbcCoordinatorStore implements CoordinatorStore {
 
   @Override
   public void close() {
+    bodyAppender.shutdown();
+    try {
+      if (!bodyAppender.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("store {}: body appends still running after 30 s; closing anyway", location);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     writer.close();
     bodies.close();
     try {

@@ -107,7 +107,8 @@ class UpdateBodyFileTest {
         upload(f, s, "a", 0);
       }
       long committed = Files.size(bodyFile(at));
-      assertEquals(2L * SPEC.parameterCount() * Float.BYTES, committed, at.toString());
+      // Both bodies, each padded to a whole block where the file system takes direct I/O.
+      assertTrue(committed >= 2L * SPEC.parameterCount() * Float.BYTES, at + ": " + committed);
       // A crash mid-append: half a body that never got its row (so never a 202).
       try (FileChannel c = FileChannel.open(bodyFile(at), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
         c.write(ByteBuffer.wrap(java.util.Arrays.copyOf(delta(7), 100)));
@@ -162,13 +163,17 @@ class UpdateBodyFileTest {
       Files.delete(bodyFile(at));
       try (JdbcCoordinatorStore s = JdbcCoordinatorStore.open(at)) {
         Federation g = resume(s, new CoordinateMedian(new FitConfig(1, 8, 1)));
-        assertEquals(2L * SPEC.parameterCount() * Float.BYTES, Files.size(bodyFile(at)), at.toString());
+        assertTrue(Files.size(bodyFile(at)) >= 2L * SPEC.parameterCount() * Float.BYTES, at.toString());
         assertEquals(2, s.storedUpdateBodies());
         upload(g, s, "b", 1);
         RoundClose close = g.prepareClose(30);
         assertArrayEquals(expected, close.parameters(), "the median reads every body back: " + at);
         s.closeRound(close).join();
-        assertEquals(0, s.storedUpdateBodies()); // a store call: runs after the writer's deletion of the file
+        assertEquals(0, s.storedUpdateBodies());
+        // Deleted by the body appender after the close committed, off the close's own path.
+        for (long until = System.nanoTime() + 10_000_000_000L; Files.exists(bodyFile(at)) && System.nanoTime() < until; ) {
+          Thread.sleep(10);
+        }
         assertFalse(Files.exists(bodyFile(at)), "a closed round's body file is deleted: " + at);
       }
     }
