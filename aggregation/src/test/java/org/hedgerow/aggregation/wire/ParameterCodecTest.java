@@ -52,4 +52,48 @@ class ParameterCodecTest {
     }
     assertThrows(ParameterCodec.InvalidVectorException.class, () -> ParameterCodec.check(bytes, ok.length + 1));
   }
+
+  @Test
+  void check_randomBitPatternsAtEveryPositionOfOddAndEvenLengths_agreesWithEntryByEntryTest() {
+    java.util.Random random = new java.util.Random(20261206);
+    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0x7f800001),
+        Float.intBitsToFloat(0xffffffff), Float.intBitsToFloat(0xffc00000)};
+    float[] finiteEdges = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_NORMAL, 0f, -0f,
+        Float.intBitsToFloat(0x7f7fffff), Float.intBitsToFloat(0xff7fffff), Float.intBitsToFloat(0x007fffff)};
+    for (int length : new int[] {1, 2, 3, 8, 9}) {
+      for (int at = 0; at < length; at++) {
+        for (float special : specials) {
+          float[] v = new float[length];
+          for (int i = 0; i < length; i++) {
+            v[i] = finiteEdges[random.nextInt(finiteEdges.length)];
+          }
+          ParameterCodec.check(ParameterCodec.encode(v), length); // all finite: accepted
+          v[at] = special;
+          byte[] bytes = ParameterCodec.encode(v);
+          var e = assertThrows(ParameterCodec.InvalidVectorException.class, () -> ParameterCodec.check(bytes, length),
+              "length " + length + ", entry " + at + " = " + Integer.toHexString(Float.floatToRawIntBits(special)));
+          assertTrue(e.getMessage().startsWith("entry " + at + " is "), e.getMessage());
+        }
+      }
+    }
+    for (int trial = 0; trial < 2000; trial++) {
+      int length = 1 + random.nextInt(12);
+      byte[] bytes = new byte[length * Float.BYTES];
+      random.nextBytes(bytes);
+      int firstNonFinite = -1;
+      for (int i = 0; i < length && firstNonFinite < 0; i++) {
+        int bits = java.nio.ByteBuffer.wrap(bytes, i * 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        if (!Float.isFinite(Float.intBitsToFloat(bits))) {
+          firstNonFinite = i;
+        }
+      }
+      if (firstNonFinite < 0) {
+        ParameterCodec.check(bytes, length);
+      } else {
+        int expected = firstNonFinite;
+        var e = assertThrows(ParameterCodec.InvalidVectorException.class, () -> ParameterCodec.check(bytes, length));
+        assertTrue(e.getMessage().startsWith("entry " + expected + " is "), e.getMessage());
+      }
+    }
+  }
 }
