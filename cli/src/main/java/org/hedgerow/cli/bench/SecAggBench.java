@@ -53,6 +53,8 @@ public final class SecAggBench {
   private final SecAggServer server;
   private final Stage[] dropAt;
   private final long[] clientCpu;
+  /** Per client and stage (Stage ordinal), thread CPU ns: where a client's compute goes. */
+  private final long[][] clientStageCpu;
   private final long[] bytesSent;
   private final boolean[] finished;
   private final boolean[] inPlainSum;
@@ -96,6 +98,7 @@ public final class SecAggBench {
     this.server = new SecAggServer(config, roster);
     this.dropAt = chooseDropouts();
     this.clientCpu = new long[n];
+    this.clientStageCpu = new long[n][Stage.UNMASK.ordinal() + 1];
     this.bytesSent = new long[n];
     this.finished = new boolean[n];
     this.inPlainSum = new boolean[n];
@@ -183,9 +186,13 @@ public final class SecAggBench {
     double clientMax = 0;
     double expansionSum = 0;
     int complete = 0;
+    double[] stageSum = new double[Stage.UNMASK.ordinal() + 1];
     for (int u = 0; u < clients.length; u++) {
       if (finished[u]) {
         complete++;
+        for (int s = 0; s < stageSum.length; s++) {
+          stageSum[s] += clientStageCpu[u][s] / 1e6;
+        }
         clientSum += clientCpu[u] / 1e6;
         clientMax = Math.max(clientMax, clientCpu[u] / 1e6);
         expansionSum += bytesSent[u] / (4.0 * p.dimension());
@@ -195,8 +202,13 @@ public final class SecAggBench {
     for (Stage s : dropAt) {
       dropped += s != null ? 1 : 0;
     }
+    double[] stageMeans = new double[stageSum.length];
+    for (int s = 0; s < stageSum.length; s++) {
+      stageMeans[s] = complete > 0 ? stageSum[s] / complete : Double.NaN;
+    }
     return new SecAggBenchResult(p, config.neighbours(), config.threshold(), dropped, survivors,
-        complete > 0 ? clientSum / complete : Double.NaN, complete > 0 ? clientMax : Double.NaN, serverCpu / 1e6, unmaskWall / 1e6,
+        complete > 0 ? clientSum / complete : Double.NaN, complete > 0 ? clientMax : Double.NaN, stageMeans,
+        serverCpu / 1e6, unmaskWall / 1e6,
         plainCpu / 1e6, complete > 0 ? expansionSum / complete : Double.NaN, wallMs, correct, abort);
   }
 
@@ -257,6 +269,7 @@ public final class SecAggBench {
     long cpu = CPU.getCurrentThreadCpuTime() - t0 - excluded;
     synchronized (this) {
       clientCpu[u] += cpu;
+      clientStageCpu[u][stage.ordinal()] += cpu;
       if (out != null) {
         bytesSent[u] += out.length;
         if (stage == Stage.UNMASK) {
