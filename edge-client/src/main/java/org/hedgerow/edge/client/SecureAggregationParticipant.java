@@ -16,6 +16,7 @@ import org.hedgerow.aggregation.secagg.SecAggConfig;
 import org.hedgerow.aggregation.secagg.SecureSumEncoding;
 import org.hedgerow.aggregation.secagg.ShareBundle;
 import org.hedgerow.aggregation.secagg.UnmaskRequest;
+import org.hedgerow.aggregation.secagg.VerifiedCertificates;
 import org.hedgerow.aggregation.wire.SecAggSession;
 import org.hedgerow.aggregation.wire.SecureAggregationTerms;
 import org.hedgerow.aggregation.wire.WireJson;
@@ -49,6 +50,8 @@ public final class SecureAggregationParticipant {
   private final String silo;
   private final SecureAggregationPolicy policy;
   private final java.security.cert.X509Certificate federationCa;
+  /** Peers' certificates already verified against the federation CA: checked once per silo lifetime, not per round. */
+  private final VerifiedCertificates verifiedCertificates;
   private volatile String lastSession;
   private java.util.function.BiConsumer<Integer, String> posted = (round, stage) -> { };
   /** Restarts of one round's stages after the coordinator restarted its session (410) before giving up. */
@@ -92,6 +95,7 @@ public final class SecureAggregationParticipant {
   public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity,
       SecureAggregationPolicy policy, java.security.cert.X509Certificate federationCa) {
     this.federationCa = federationCa;
+    this.verifiedCertificates = federationCa == null ? null : new VerifiedCertificates(federationCa);
     this.policy = policy;
     this.silo = silo;
     this.coordinator = coordinator;
@@ -200,7 +204,9 @@ public final class SecureAggregationParticipant {
     // Computed here from the round this client asked for and the announced session, never taken from
     // the coordinator: its signatures, keys and ciphertexts are then valid in this session only.
     long protocolRound = id == null ? round : SecAggConfig.sessionRoundId(round, id);
-    SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(protocolRound)
+    // The neighbour graph is keyed by the federation round this client asked for, not by the session
+    // the coordinator picked, so re-running sessions cannot re-draw it (docs/security.md).
+    SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(protocolRound).graphRound(round)
         .neighbours(terms.neighbours()).threshold(terms.threshold())
         .modulusBits(session.modulusBits()).build();
     SecureSumEncoding encoding = new SecureSumEncoding(terms.clip(), terms.bits(), terms.weightCap());
@@ -210,7 +216,7 @@ public final class SecureAggregationParticipant {
     // Encoded (and checked against the session's terms) before anything is sent: refusing costs nothing.
     int[] input = contribution.encode(new Session(n, config.threshold(), encoding, terms));
     SecAggClient client = new SecAggClient(config, me, identity, new ClientRoster(keys),
-        federationCa == null ? IdentityCertification.TRUST_ROSTER : CertifiedIdentityKeys.federationCa(federationCa));
+        federationCa == null ? IdentityCertification.TRUST_ROSTER : CertifiedIdentityKeys.federationCa(verifiedCertificates));
 
     coordinator.secAggPost(round, ADVERTISE_KEYS, client.advertiseKeys().toBytes(), id);
     posted.accept(round, ADVERTISE_KEYS);
