@@ -16,7 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 import org.hedgerow.aggregation.quantization.QuantizationParams;
 import org.hedgerow.aggregation.quantization.StochasticQuantizer;
+import org.hedgerow.aggregation.secagg.CertifiedIdentityKeys;
 import org.hedgerow.aggregation.secagg.ClientRoster;
+import org.hedgerow.aggregation.secagg.IdentityCertification;
+import org.hedgerow.aggregation.secagg.KeyAdvertisement;
 import org.hedgerow.aggregation.secagg.KeyDirectory;
 import org.hedgerow.aggregation.secagg.SecAggAbortedException;
 import org.hedgerow.aggregation.secagg.SecAggClient;
@@ -27,6 +30,7 @@ import org.hedgerow.aggregation.secagg.ShareBundle;
 import org.hedgerow.aggregation.secagg.Stage;
 import org.hedgerow.aggregation.secagg.SurvivorSignatures;
 import org.hedgerow.aggregation.secagg.UnmaskRequest;
+import org.hedgerow.aggregation.secagg.VerifiedCertificates;
 import org.hedgerow.privacy.crypto.ChaChaRandom;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
@@ -50,6 +54,8 @@ public final class SecAggBench {
   private final QuantizationParams quantization;
   private final byte[] masterSeed;
   private final SecAggClient[] clients;
+  /** Per client, the certificate relayed with its advertisement (null: open registration). */
+  private final byte[][] credentials;
   private final SecAggServer server;
   private final Stage[] dropAt;
   private final long[] clientCpu;
@@ -92,8 +98,26 @@ public final class SecAggBench {
     }
     ClientRoster roster = new ClientRoster(publicKeys);
     this.clients = new SecAggClient[n];
+    this.credentials = new byte[n][];
+    VerifiedCertificates earlierRounds = null;
+    BenchFederationCa ca = p.federationCa() == FederationCaMode.NONE ? null : new BenchFederationCa();
+    if (ca != null) {
+      for (int i = 0; i < n; i++) {
+        credentials[i] = ca.issue("silo-" + i, publicKeys.get(i));
+      }
+      if (p.federationCa() == FederationCaMode.STEADY_STATE) {
+        // What earlier rounds left behind: every peer certificate's signature already verified (untimed).
+        earlierRounds = new VerifiedCertificates(ca.certificate());
+        for (int i = 0; i < n; i++) {
+          CertifiedIdentityKeys.federationCa(earlierRounds).check(i, publicKeys.get(i), credentials[i]);
+        }
+      }
+    }
     for (int i = 0; i < n; i++) {
-      clients[i] = new SecAggClient(config, i, identities.get(i), roster);
+      IdentityCertification check = ca == null ? IdentityCertification.TRUST_ROSTER
+          : CertifiedIdentityKeys.federationCa(earlierRounds != null ? earlierRounds
+              : new VerifiedCertificates(ca.certificate())); // first round: each silo starts with nothing verified
+      clients[i] = new SecAggClient(config, i, identities.get(i), roster, check);
     }
     this.server = new SecAggServer(config, roster);
     this.dropAt = chooseDropouts();
@@ -219,7 +243,7 @@ public final class SecAggBench {
   }
 
   /** What a client step hands back to the server thread. */
-  private record Step(int client, byte[] toServer, int[] plainInput) {}
+  private record Step(int client, Stage stage, byte[] toServer, int[] plainInput) {}
 
   private void stage(CompletionService<Step> cs, Stage stage, IntFunction<byte[]> relay, ClientWork work) {
     int window = 2 * p.threads() + 2; // bounds memory: at most this many vectors in flight
@@ -277,11 +301,17 @@ public final class SecAggBench {
         }
       }
     }
-    return new Step(u, out, input);
+    return new Step(u, stage, out, input);
   }
 
   private void accept(Step s) {
     if (s.toServer() == null) {
+      return;
+    }
+    byte[] credential = credentials[s.client()];
+    if (credential != null && s.stage() == Stage.ADVERTISE_KEYS) {
+      // Service mode: the coordinator keeps the sender's client certificate with its advertisement.
+      server(() -> server.receiveAdvertisement(KeyAdvertisement.fromBytes(s.toServer()), credential));
       return;
     }
     server(() -> server.receive(s.toServer()));
