@@ -33,6 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * from the encoded key and from an already decoded one, and a peer's client certificate against the
  * federation CA (ECDSA P-256 through the JDK), checked from scratch or found in a silo's
  * {@link VerifiedCertificates}.
+ *
+ * <p>The JDK's {@code CertificateFactory} keeps the last 750 certificates it parsed (by their bytes)
+ * and each keeps its last verification result, so checking one certificate again in the same JVM is
+ * nearly free. "From scratch" therefore cycles through {@value #DISTINCT_CERTIFICATES} distinct
+ * certificates, as a silo's first round over that many peers would.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,12 +46,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class SignatureCheckBenchmark {
+  static final int DISTINCT_CERTIFICATES = 1024;
   private byte[] publicKey;
   private Ed25519PublicKey decoded;
   private final byte[] message = new byte[140]; // an advertisement's signed bytes are 136
   private byte[] signature;
   private X509Certificate ca;
   private byte[] certificate;
+  private byte[][] peers;
+  private byte[][] peerKeys;
+  private int next;
   private VerifiedCertificates remembered;
 
   @Setup
@@ -59,15 +68,25 @@ public class SignatureCheckBenchmark {
     signature = Ed25519.sign(identity.privateKey(), message);
     CertificateAuthority authority = CertificateAuthority.create("benchmark CA", Duration.ofDays(1));
     ca = authority.certificate();
-    Instant now = Instant.now();
-    certificate = new JcaX509v3CertificateBuilder(new X500Name("CN=benchmark CA"), BigInteger.ONE,
-        Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), new X500Name("CN=silo-1"),
-        CertificateAuthority.newKeyPair().getPublic())
-        .addExtension(new ASN1ObjectIdentifier(CertifiedIdentityKeys.OID), false,
-            CertifiedIdentityKeys.extensionValue(publicKey))
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(authority.keyAndCertificate().key())).getEncoded();
+    peers = new byte[DISTINCT_CERTIFICATES][];
+    peerKeys = new byte[DISTINCT_CERTIFICATES][];
+    for (int i = 0; i < DISTINCT_CERTIFICATES; i++) {
+      peerKeys[i] = Ed25519.generateKeyPair(random).publicKey();
+      peers[i] = issue(authority, i, peerKeys[i]);
+    }
+    certificate = issue(authority, DISTINCT_CERTIFICATES, publicKey);
     remembered = new VerifiedCertificates(ca);
     CertifiedIdentityKeys.federationCa(remembered).check(1, publicKey, certificate);
+  }
+
+  private static byte[] issue(CertificateAuthority authority, int serial, byte[] identityKey) throws Exception {
+    Instant now = Instant.now();
+    return new JcaX509v3CertificateBuilder(new X500Name("CN=benchmark CA"), BigInteger.valueOf(serial + 1L),
+        Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), new X500Name("CN=silo-" + serial),
+        CertificateAuthority.newKeyPair().getPublic())
+        .addExtension(new ASN1ObjectIdentifier(CertifiedIdentityKeys.OID), false,
+            CertifiedIdentityKeys.extensionValue(identityKey))
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(authority.keyAndCertificate().key())).getEncoded();
   }
 
   @Benchmark
@@ -82,8 +101,10 @@ public class SignatureCheckBenchmark {
 
   @Benchmark
   public Object certificateCheckFirstTime() {
-    CertifiedIdentityKeys.federationCa(new VerifiedCertificates(ca)).check(1, publicKey, certificate);
-    return certificate;
+    int i = next;
+    next = (next + 1) % DISTINCT_CERTIFICATES;
+    CertifiedIdentityKeys.federationCa(new VerifiedCertificates(ca)).check(i, peerKeys[i], peers[i]);
+    return peers[i];
   }
 
   @Benchmark

@@ -48,9 +48,10 @@ public final class SecAggBenchCommand implements Callable<Integer> {
 
   @Option(names = "--federation-ca", defaultValue = "none",
       description = "Certified identity keys as in service mode: none (roster trusted as sent), first-round (each "
-          + "client verifies the CA's signature on every certificate it needs), steady-state (those signatures were "
-          + "verified in an earlier round and are remembered; validity and keys are still checked). Certificates are "
-          + "issued before the round, untimed. Default: ${DEFAULT-VALUE}.")
+          + "client starts with no certificate verified; a lower bound, because the JDK also caches parsed "
+          + "certificates for all simulated silos of this one JVM), steady-state (those signatures were verified in "
+          + "an earlier round and are remembered; validity and keys are still checked). Certificates are issued "
+          + "before the round, untimed. Default: ${DEFAULT-VALUE}.")
   String federationCa;
 
   @Option(names = "--json", description = "Print one JSON object instead of text.")
