@@ -21,7 +21,7 @@ import java.util.List;
  * send), so the server cannot grind it per session; and because each place depends only on the seed and
  * that client's own certified key, leaving clients out of the roster removes them from the circle
  * without moving anyone else (the relative order of any two clients does not depend on who else takes
- * part). A client can therefore compute its neighbours from the roster alone and needs to check only
+ * part; with odd k the one opposite neighbour does depend on n). A client can therefore compute its neighbours from the roster alone and needs to check only
  * their advertisements. See docs/security.md, "Where the graph comes from".
  *
  * <p>Guarantee: the graph is undirected and exactly k-regular, and every party holding the same seed

@@ -95,7 +95,7 @@ public final class SecAggConfig {
    * The protocol round id of session {@code session} of federation round {@code round}: the first 8
    * bytes of SHA-256({@code "hedgerow/secagg/v1/session"} | round (8 bytes) | session (UTF-8)). Used
    * as {@link Builder#roundId}, it binds the session into every advertisement signature, HKDF info
-   * (share keys, pairwise masks, the default graph seed), AES-GCM associated data and message header,
+   * (share keys, pairwise masks), AES-GCM associated data and message header,
    * so nothing of one session (e.g. before a coordinator restart) is valid in another. Each party
    * computes it from the round it asked for and the announced session, so a coordinator cannot make a
    * client sign for another round.
