@@ -293,6 +293,26 @@ class MaliciousServerTest {
   }
 
   @Test
+  void unmask_tValidSignaturesBeforeAForeignOne_revealsWithoutCheckingTheRest() {
+    // A holder needs t valid signatures over its own list; it verifies in order until it has them.
+    // What follows cannot lower that bound (a cheating server could have left it out), so it is not
+    // checked: holder 0 unmasks although a signature over another list comes after the seventh valid one.
+    SecAggHarness h = new SecAggHarness(classic(9, 7), 10);
+    h.stage0();
+    h.stage1();
+    h.stage2();
+    int[] all = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    List<SurvivorSignature> sigs = new ArrayList<>();
+    for (int u = 0; u < 7; u++) {
+      sigs.add(h.clients[u].confirmSurvivors(new UnmaskRequest(3, all)));
+    }
+    sigs.add(h.clients[7].confirmSurvivors(new UnmaskRequest(3, new int[] {0, 1, 2, 3, 4, 5, 6, 7})));
+    UnmaskingShares shares = h.clients[0].unmask(new SurvivorSignatures(3, sigs));
+    assertEquals(8, shares.shares().size());
+    assertEquals(Stage.DONE, h.clients[0].stage());
+  }
+
+  @Test
   void unmask_signaturesOverAnotherListMixedIn_refusedNamingTheSplit() {
     SecAggHarness h = new SecAggHarness(classic(9, 7), 9);
     h.stage0();
