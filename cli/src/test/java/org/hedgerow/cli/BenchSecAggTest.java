@@ -42,6 +42,16 @@ class BenchSecAggTest {
     assertTrue(r.out().contains("\"correct\": true"), r.out());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"first-round", "steady-state"})
+  void benchSecagg_federationCa_certifiedKeysCheckedAndSumIsCorrect(String mode) {
+    CliRun r = run("bench", "secagg", "--clients", "16", "--dim", "64", "--dropout", "0.2", "--neighbours", "8",
+        "--federation-ca", mode, "--json");
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    assertTrue(r.out().contains("\"correct\": true"), r.out());
+    assertTrue(field(r.out(), "client_ms_share") > 0, r.out());
+  }
+
   @Test
   void benchSecagg_textOutput_listsFields() {
     CliRun r = run("bench", "secagg", "--clients", "5", "--dim", "10", "--bits", "16");
@@ -69,7 +79,8 @@ class BenchSecAggTest {
       "--clients 10 --dim 5 --bits 40|--bits must be in [2, 32]",
       "--clients 10 --dim 5 --drop-stage later|--drop-stage must be one of",
       "--clients 1000 --dim 5 --bits 11|leaves 1 quantisation bits for 1000 clients",
-      "--clients 10 --dim 5 --threads 0|--threads must be >= 1"})
+      "--clients 10 --dim 5 --threads 0|--threads must be >= 1",
+      "--clients 10 --dim 5 --federation-ca later|--federation-ca must be one of none, first-round, steady-state"})
   void benchSecagg_badParameters_exitTwoWithMessage(String args, String message) {
     String[] a = ("bench secagg " + args).split(" ");
     CliRun r = run(a);

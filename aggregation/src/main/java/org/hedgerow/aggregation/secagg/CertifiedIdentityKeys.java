@@ -87,8 +87,17 @@ public final class CertifiedIdentityKeys {
    * certify two roster entries. Make one per session (it remembers the client ids it saw).
    */
   public static IdentityCertification federationCa(X509Certificate ca) {
-    if (ca == null) {
-      throw new IllegalArgumentException("ca must not be null");
+    return federationCa(new VerifiedCertificates(ca));
+  }
+
+  /**
+   * As above, remembering across sessions which certificates' signatures were already verified (a silo
+   * keeps one {@link VerifiedCertificates} for its lifetime; validity and the roster key are checked on
+   * every use). Make one check per session.
+   */
+  public static IdentityCertification federationCa(VerifiedCertificates verified) {
+    if (verified == null) {
+      throw new IllegalArgumentException("verified must not be null");
     }
     Map<String, Integer> seen = new HashMap<>();
     return (client, identityKey, credential) -> {
@@ -96,20 +105,26 @@ public final class CertifiedIdentityKeys {
         throw new ProtocolViolationException("client " + client + "'s identity key comes with no certificate from the "
             + "federation CA: refusing a roster this silo cannot check (a coordinator substituting keys would look the same)");
       }
-      X509Certificate cert = parse(credential);
-      try {
-        cert.verify(ca.getPublicKey());
-      } catch (GeneralSecurityException | RuntimeException e) {
-        throw new ProtocolViolationException("client " + client + "'s certificate is not signed by the federation CA ("
-            + e.getMessage() + "): refusing the session", e);
+      VerifiedCertificates.Entry entry = verified.lookup(credential);
+      if (entry == null) {
+        X509Certificate cert = parse(credential);
+        try {
+          cert.verify(verified.ca().getPublicKey());
+        } catch (GeneralSecurityException | RuntimeException e) {
+          throw new ProtocolViolationException("client " + client + "'s certificate is not signed by the federation CA ("
+              + e.getMessage() + "): refusing the session", e);
+        }
+        entry = new VerifiedCertificates.Entry(identityKeyOf(cert), commonName(cert.getSubjectX500Principal()),
+            cert.getNotBefore(), cert.getNotAfter());
+        verified.remember(credential, entry);
       }
-      try {
-        cert.checkValidity();
-      } catch (GeneralSecurityException e) {
-        throw new ProtocolViolationException("client " + client + "'s certificate is not valid now: " + e.getMessage(), e);
+      java.util.Date now = new java.util.Date();
+      if (now.before(entry.notBefore()) || now.after(entry.notAfter())) {
+        throw new ProtocolViolationException("client " + client + "'s certificate is not valid now: valid from "
+            + entry.notBefore() + " to " + entry.notAfter());
       }
-      byte[] certified = identityKeyOf(cert);
-      String who = commonName(cert.getSubjectX500Principal());
+      byte[] certified = entry.identityKey();
+      String who = entry.commonName();
       if (certified == null) {
         throw new ProtocolViolationException("client " + client + " ('" + who + "') has a certificate without a certified "
             + "identity key (enrolled before identity keys were certified? re-enrol it): refusing the session");

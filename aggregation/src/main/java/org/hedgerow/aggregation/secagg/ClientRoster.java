@@ -3,6 +3,7 @@ package org.hedgerow.aggregation.secagg;
 import java.util.ArrayList;
 import java.util.List;
 import org.hedgerow.privacy.crypto.Ed25519;
+import org.hedgerow.privacy.crypto.Ed25519PublicKey;
 
 /**
  * The long-term Ed25519 identity keys of a round's clients, indexed by client id (0 … n−1) —
@@ -12,6 +13,11 @@ import org.hedgerow.privacy.crypto.Ed25519;
  */
 public final class ClientRoster {
   private final List<byte[]> keys;
+  /**
+   * Decoded keys, filled on first use: a round verifies several signatures per key, and most of a
+   * roster's keys may never be needed by one client. Racing fills write equal immutable values.
+   */
+  private final Ed25519PublicKey[] decoded;
 
   public ClientRoster(List<byte[]> identityKeys) {
     if (identityKeys == null || identityKeys.isEmpty()) {
@@ -26,6 +32,7 @@ public final class ClientRoster {
       copy.add(k.clone());
     }
     this.keys = List.copyOf(copy);
+    this.decoded = new Ed25519PublicKey[copy.size()];
   }
 
   public int size() {
@@ -42,6 +49,17 @@ public final class ClientRoster {
   }
 
   boolean verifies(int client, byte[] message, byte[] signature) {
-    return client >= 0 && client < keys.size() && Ed25519.verify(keys.get(client), message, signature);
+    if (client < 0 || client >= keys.size()) {
+      return false;
+    }
+    Ed25519PublicKey key = decoded[client];
+    if (key == null) {
+      key = Ed25519PublicKey.decodeOrNull(keys.get(client));
+      if (key == null) {
+        return false; // not a curve point: nothing verifies under it
+      }
+      decoded[client] = key;
+    }
+    return key.verify(message, signature);
   }
 }

@@ -13,7 +13,7 @@ import org.hedgerow.privacy.crypto.X25519;
  * (s^PK, for pairwise masks) — and its commitment to its self-mask seed,
  * {@code selfMaskCommitment} = {@link #commitment}(roundId, clientId, b_u), all signed with its
  * Ed25519 identity key over
- * {@code "hedgerow/secagg/v2/advertise" | roundId | clientId | c^PK | s^PK | H(b_u)}.
+ * {@code "hedgerow/secagg/v3/advertise" | roundId | clientId | c^PK | s^PK | H(b_u)}.
  *
  * <p>The commitment lets the server check the seed it reconstructs from revealed shares, so a bad
  * share is caught (and its holder named) instead of silently corrupting the sum. SHA-256 of a
@@ -24,8 +24,8 @@ import org.hedgerow.privacy.crypto.X25519;
 public record KeyAdvertisement(long roundId, int clientId, byte[] encryptionKey, byte[] maskingKey,
     byte[] selfMaskCommitment, byte[] signature) implements SecAggMessage {
   static final int BODY_BYTES = 4 + 32 + 32 + 32 + Ed25519.SIGNATURE_BYTES;
-  private static final byte[] DOMAIN = "hedgerow/secagg/v2/advertise".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] COMMITMENT_DOMAIN = "hedgerow/secagg/v2/self-mask-commitment"
+  private static final byte[] DOMAIN = "hedgerow/secagg/v3/advertise".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] COMMITMENT_DOMAIN = "hedgerow/secagg/v3/self-mask-commitment"
       .getBytes(StandardCharsets.UTF_8);
 
   public KeyAdvertisement {
@@ -53,7 +53,7 @@ public record KeyAdvertisement(long roundId, int clientId, byte[] encryptionKey,
   }
 
   /**
-   * The commitment to a self-mask seed: SHA-256({@code "hedgerow/secagg/v2/self-mask-commitment"} |
+   * The commitment to a self-mask seed: SHA-256({@code "hedgerow/secagg/v3/self-mask-commitment"} |
    * roundId | clientId | seed). Bound to the round and the owner, so one seed's commitment is no use
    * for another client or session.
    */

@@ -11,9 +11,8 @@ import java.util.List;
  * identity key the federation CA certified; see {@link IdentityCertification}). The client checks
  * every signature and credential itself; the server is only a relay.
  *
- * <p>Every client gets the same directory, because the neighbour graph is seeded from its
- * {@link #digest} (so the server cannot pick the graph alone), and each client must see all of it
- * to recompute that digest.
+ * <p>Protocol v3: the neighbour graph no longer depends on the directory ({@link NeighbourGraph}), so
+ * each client checks only its neighbours' entries and ignores the rest.
  *
  * <p>Encoding: header, {@code count (4)}, then per advertisement
  * {@code clientId (4) | c^PK (32) | s^PK (32) | H(b) (32) | signature (64)} (round id from the header),
@@ -58,32 +57,6 @@ public record KeyDirectory(long roundId, List<KeyAdvertisement> advertisements, 
   /** The credential of the {@code i}-th advertisement, or null if the directory carries none. */
   public byte[] credential(int i) {
     return credentials.isEmpty() ? null : credentials.get(i).clone();
-  }
-
-  /**
-   * SHA-256 over a domain tag, the round, and every advertisement's encoding in client-id order: the
-   * seed of the neighbour graph and part of every survivor-list signature. The server can choose which
-   * advertisements to include (by declaring clients dropped) but not change or forge one.
-   */
-  public byte[] digest() {
-    List<KeyAdvertisement> sorted = new ArrayList<>(advertisements);
-    sorted.sort(java.util.Comparator.comparingInt(KeyAdvertisement::clientId));
-    return digestOf(roundId, sorted);
-  }
-
-  static byte[] digestOf(long roundId, List<KeyAdvertisement> sortedAdvertisements) {
-    try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      sha.update("hedgerow/secagg/v2/key-directory".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      sha.update(java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(roundId)
-          .putInt(sortedAdvertisements.size()).array());
-      for (KeyAdvertisement a : sortedAdvertisements) {
-        sha.update(a.toBytes());
-      }
-      return sha.digest();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
   }
 
   @Override

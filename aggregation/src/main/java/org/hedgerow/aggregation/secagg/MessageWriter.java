@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
  */
 final class MessageWriter {
   /** 2: advertisements carry a self-mask commitment, directories carry credentials, consistency round. */
-  static final byte VERSION = 2;
+  static final byte VERSION = 3;
   static final int HEADER_BYTES = 10;
 
   private final ByteBuffer buffer;

@@ -26,18 +26,20 @@ import org.hedgerow.privacy.crypto.X25519KeyPair;
  * with fewer than {@code t} of this client's neighbours: the server learns nothing about this
  * client's input beyond the sum it is entitled to. Against a server that deviates, the client
  * <ul>
- *   <li>accepts keys only with a valid Ed25519 signature from the roster's identity key, and that
- *       key only if its {@link IdentityCertification} accepts it (with the federation CA: a
- *       certificate binding it to an enrolled client), so substituted keys are refused;
- *   <li>derives the neighbour graph from the digest of all signed advertisements in the directory,
- *       not from anything the server picks alone;
+ *   <li>derives the neighbour graph from the public graph seed (fixed by the federation round) and
+ *       the roster's identity keys ({@link NeighbourGraph}), not from anything the server picks per
+ *       session;
+ *   <li>uses a neighbour's keys only with a valid Ed25519 signature from the roster's identity key,
+ *       and that key only if its {@link IdentityCertification} accepts it (with the federation CA: a
+ *       certificate binding it to an enrolled client), so substituted keys are refused; the
+ *       advertisements of non-neighbours play no part for this client and are not checked;
  *   <li>shares its secrets only with its graph neighbours, t-of-k, encrypted and authenticated
  *       per pair, and commits to its self-mask seed in its signed advertisement, so a bad share of
  *       it is detected at unmasking;
  *   <li>masks its input with a self mask and with pairwise masks for exactly the neighbours that
  *       shared with it;
  *   <li>signs the survivor list it is sent (consistency round) and unmasks only after seeing at
- *       least t valid signatures of listed, advertised clients over that same list and directory;
+ *       least t valid signatures of listed clients over that same list and graph (seed and roster);
  *   <li>reveals for each neighbour <em>either</em> a share of its self-mask seed (neighbour
  *       survived) <em>or</em> of its masking key (neighbour dropped), never both, and runs the
  *       unmasking stage at most once.
@@ -58,11 +60,11 @@ public final class SecAggClient {
   private X25519KeyPair encryptionKeys;
   private X25519KeyPair maskingKeys;
   private KeyAdvertisement ownAdvertisement;
-  /** Stage 1: the graph seeded from the directory, our neighbours in it, the directory's digest. */
+  /** Stage 1: the round's graph (from the public graph seed and the roster) and our neighbours in it. */
   private NeighbourGraph graph;
   private int[] neighbours;
-  private byte[] directoryDigest;
-  private final java.util.BitSet advertised = new java.util.BitSet();
+  /** Stage 1: {@link NeighbourGraph#digest} (seed and roster), bound into the survivor-list signatures. */
+  private byte[] graphDigest;
   /** Stage 1: neighbours whose advertisement verified, by id. */
   private final TreeMap<Integer, KeyAdvertisement> liveNeighbours = new TreeMap<>();
   private byte[] selfMaskSeed;
@@ -132,7 +134,7 @@ public final class SecAggClient {
   /** This client's neighbours in the round's graph (known once the key directory arrived). */
   public int[] neighbours() {
     if (neighbours == null) {
-      throw new IllegalStateException("the neighbour graph is seeded from the key directory: call shareKeys first");
+      throw new IllegalStateException("the neighbour graph is computed when the key directory arrives: call shareKeys first");
     }
     return neighbours.clone();
   }
@@ -154,13 +156,13 @@ public final class SecAggClient {
   }
 
   /**
-   * Stage 1: verifies every advertisement in the directory (signature under the roster key, the key
-   * itself under the {@link IdentityCertification}), seeds the neighbour graph from the directory's
-   * digest, and returns this client's Shamir shares of b_u and s_u^SK, one ciphertext per neighbour
+   * Stage 1: computes the neighbour graph from the public graph seed and the roster, verifies the
+   * advertisement of every neighbour listed in the directory (signature under the roster key, the key
+   * itself under the {@link IdentityCertification}), and returns this client's Shamir shares of b_u and s_u^SK, one ciphertext per neighbour
    * that advertised.
    *
-   * @throws ProtocolViolationException wrong round, duplicate, forged or uncertified advertisement,
-   *     our own advertisement missing or altered
+   * @throws ProtocolViolationException wrong round, duplicate entry, a neighbour's forged or uncertified
+   *     advertisement, our own advertisement missing or altered
    * @throws SecAggAbortedException fewer than t neighbours advertised keys
    */
   public EncryptedShares shareKeys(KeyDirectory directory) {
@@ -175,7 +177,13 @@ public final class SecAggClient {
 
   private EncryptedShares doShareKeys(KeyDirectory directory) {
     requireRound(directory.roundId(), "key directory");
-    Map<Integer, KeyAdvertisement> all = new TreeMap<>();
+    // Protocol v3: the graph comes from the public graph seed and the roster, not from the directory,
+    // so only the neighbours' advertisements matter to this client and only they are checked.
+    graph = new NeighbourGraph(config, roster);
+    graphDigest = graph.digest();
+    neighbours = graph.neighbours(id);
+    java.util.BitSet listed = new java.util.BitSet();
+    boolean own = false;
     List<KeyAdvertisement> ads = directory.advertisements();
     for (int i = 0; i < ads.size(); i++) {
       KeyAdvertisement ad = ads.get(i);
@@ -183,31 +191,26 @@ public final class SecAggClient {
       if (v >= config.numClients()) {
         throw new ProtocolViolationException("key directory names unknown client " + v);
       }
-      if (all.put(v, ad) != null) {
+      if (listed.get(v)) {
         throw new ProtocolViolationException("key directory lists client " + v + " twice");
       }
+      listed.set(v);
       if (v == id) {
         if (!ad.equals(ownAdvertisement)) {
           throw new ProtocolViolationException("key directory carries an altered advertisement for this client");
         }
-      } else if (!ad.verify(roster)) {
-        throw new ProtocolViolationException("advertisement of client " + v + " has an invalid signature");
-      }
-      // Every advertisement, not only the neighbours': all of them seed the graph.
-      certification.check(v, roster.identityKey(v), directory.credential(i));
-      advertised.set(v);
-    }
-    if (!all.containsKey(id)) {
-      throw new ProtocolViolationException("key directory leaves out this client's own advertisement");
-    }
-    directoryDigest = KeyDirectory.digestOf(config.roundId(), new ArrayList<>(all.values()));
-    graph = new NeighbourGraph(config, NeighbourGraph.seedFor(config, directoryDigest));
-    neighbours = graph.neighbours(id);
-    for (int v : neighbours) {
-      KeyAdvertisement ad = all.get(v);
-      if (ad != null) {
+        own = true;
+      } else if (graph.areNeighbours(id, v)) {
+        if (!ad.verify(roster)) {
+          throw new ProtocolViolationException("advertisement of client " + v + " has an invalid signature");
+        }
+        certification.check(v, roster.identityKey(v), directory.credential(i));
         liveNeighbours.put(v, ad);
       }
+      // Any other entry is a non-neighbour's: this client never uses its keys, so it does not check them.
+    }
+    if (!own) {
+      throw new ProtocolViolationException("key directory leaves out this client's own advertisement");
     }
     int t = config.threshold();
     if (liveNeighbours.size() < t) {
@@ -322,11 +325,11 @@ public final class SecAggClient {
   }
 
   /**
-   * Stage 3 (consistency round): checks the survivor list and signs it, with the directory digest,
+   * Stage 3 (consistency round): checks the survivor list and signs it, with the graph digest,
    * for the other holders to see.
    *
    * @throws ProtocolViolationException wrong round; this client not listed as a survivor; a
-   *     neighbour listed as survivor that never shared with us; a survivor that never advertised
+   *     neighbour listed as survivor that never shared with us
    * @throws SecAggAbortedException fewer than t survivors in total
    */
   public SurvivorSignature confirmSurvivors(UnmaskRequest request) {
@@ -341,11 +344,6 @@ public final class SecAggClient {
       if (!request.survived(id)) {
         throw new ProtocolViolationException("survivor list does not list this client (" + id + ") as a survivor");
       }
-      for (int v : request.survivors()) {
-        if (!advertised.get(v)) {
-          throw new ProtocolViolationException("survivor list names client " + v + ", which never advertised keys");
-        }
-      }
       for (int v : neighbours) {
         if (request.survived(v) && !heldShares.containsKey(v)) {
           throw new ProtocolViolationException(
@@ -354,7 +352,7 @@ public final class SecAggClient {
       }
       signedSurvivors = request.survivors();
       stage = Stage.UNMASK;
-      return SurvivorSignature.sign(config.roundId(), id, signedSurvivors, directoryDigest, identity.privateKey());
+      return SurvivorSignature.sign(config.roundId(), id, signedSurvivors, graphDigest, identity.privateKey());
     } catch (RuntimeException e) {
       abort();
       throw e;
@@ -362,8 +360,9 @@ public final class SecAggClient {
   }
 
   /**
-   * Stage 4: checks that at least t listed clients signed the very survivor list (and key directory)
-   * this client signed, then, for each neighbour v that shared with us, reveals our share of b_v if v
+   * Stage 4: checks that at least t listed clients signed the very survivor list (and graph)
+   * this client signed, over the same graph (it verifies signatures in the order received until t are valid; any invalid
+   * one before that refuses the session), then, for each neighbour v that shared with us, reveals our share of b_v if v
    * is among the survivors and of s_v^SK otherwise. Runs once.
    *
    * @throws ProtocolViolationException wrong round; a signature that does not verify over this
@@ -382,19 +381,26 @@ public final class SecAggClient {
 
   private UnmaskingShares doUnmask(SurvivorSignatures signatures) {
     requireRound(signatures.roundId(), "survivor signatures");
-    java.util.BitSet signers = new java.util.BitSet();
+    java.util.BitSet signers = new java.util.BitSet(); // verified
+    java.util.BitSet seen = new java.util.BitSet();    // listed in the message
     for (SurvivorSignature s : signatures.signatures()) {
       int v = s.clientId();
       if (java.util.Arrays.binarySearch(signedSurvivors, v) < 0) {
         throw new ProtocolViolationException("survivor signature from client " + v
             + ", which is not on the survivor list this client signed");
       }
-      if (signers.get(v)) {
+      if (seen.get(v)) {
         throw new ProtocolViolationException("two survivor signatures from client " + v);
       }
-      if (!s.verify(roster, signedSurvivors, directoryDigest)) {
+      seen.set(v);
+      if (signers.cardinality() >= config.threshold()) {
+        // t valid signatures over our list are what the consistency argument needs; more add nothing a
+        // cheating server could not withhold anyway, so they are not verified (each costs ~0.1 ms).
+        continue;
+      }
+      if (!s.verify(roster, signedSurvivors, graphDigest)) {
         throw new ProtocolViolationException("client " + v + "'s signature does not verify over the survivor list and "
-            + "key directory this client signed: holders were shown different survivor lists; refusing to unmask");
+            + "neighbour graph this client signed: holders were shown different survivor lists; refusing to unmask");
       }
       signers.set(v);
     }

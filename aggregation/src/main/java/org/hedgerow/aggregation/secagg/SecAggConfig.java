@@ -20,10 +20,12 @@ import org.hedgerow.privacy.crypto.Hkdf;
  *   <li>{@code modulusBits} b ∈ [1, 32]: inputs and the sum live in Z_{2^b} (default 32);
  *   <li>{@code dimension} d ≥ 1: length of every input vector;
  *   <li>{@code roundId}: binds every signature, ciphertext and derived mask to this round;
- *   <li>{@code graphSeed}: 32 public bytes salting the neighbour graph's seed (default: derived from
- *       the round id). The graph itself is seeded from the digest of the round's signed key
- *       advertisements ({@link NeighbourGraph#seedFor}); a public beacon value here adds randomness the
- *       server cannot see in advance.
+ *   <li>{@code graphRound}: the federation round the graph belongs to (default: the round id). A
+ *       service sets it to the federation round number, never to the session's protocol round id:
+ *       the server picks session ids, so a graph keyed by them could be ground by re-running sessions;
+ *   <li>{@code graphSeed}: the neighbour graph's 32-byte public seed ({@link NeighbourGraph}; default:
+ *       derived from {@code graphRound} alone). A value set here must be one the server cannot
+ *       choose, e.g. a public beacon's output fixed before the round.
  * </ul>
  */
 public final class SecAggConfig {
@@ -32,6 +34,7 @@ public final class SecAggConfig {
   public static final int MAX_DIMENSION = (Integer.MAX_VALUE - 64) / Integer.BYTES;
 
   private final long roundId;
+  private final long graphRound;
   private final int numClients;
   private final int neighbours;
   private final int threshold;
@@ -41,6 +44,7 @@ public final class SecAggConfig {
 
   private SecAggConfig(Builder b) {
     this.roundId = b.roundId;
+    this.graphRound = b.graphRound == null ? b.roundId : b.graphRound;
     this.numClients = b.numClients;
     this.dimension = b.dimension;
     if (numClients < 3) {
@@ -77,8 +81,8 @@ public final class SecAggConfig {
       }
       this.graphSeed = b.graphSeed.clone();
     } else {
-      byte[] info = ByteBuffer.allocate(8).putLong(roundId).array();
-      this.graphSeed = Hkdf.sha256("hedgerow/secagg/v1/graph-seed".getBytes(StandardCharsets.UTF_8), null, info, 32);
+      byte[] info = ByteBuffer.allocate(8).putLong(graphRound).array();
+      this.graphSeed = Hkdf.sha256("hedgerow/secagg/v3/graph-seed".getBytes(StandardCharsets.UTF_8), null, info, 32);
     }
   }
 
@@ -91,7 +95,7 @@ public final class SecAggConfig {
    * The protocol round id of session {@code session} of federation round {@code round}: the first 8
    * bytes of SHA-256({@code "hedgerow/secagg/v1/session"} | round (8 bytes) | session (UTF-8)). Used
    * as {@link Builder#roundId}, it binds the session into every advertisement signature, HKDF info
-   * (share keys, pairwise masks, the default graph seed), AES-GCM associated data and message header,
+   * (share keys, pairwise masks), AES-GCM associated data and message header,
    * so nothing of one session (e.g. before a coordinator restart) is valid in another. Each party
    * computes it from the round it asked for and the announced session, so a coordinator cannot make a
    * client sign for another round.
@@ -117,6 +121,11 @@ public final class SecAggConfig {
 
   public long roundId() {
     return roundId;
+  }
+
+  /** The federation round whose public graph seed this round uses. */
+  public long graphRound() {
+    return graphRound;
   }
 
   public int numClients() {
@@ -161,7 +170,7 @@ public final class SecAggConfig {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SecAggConfig c && c.roundId == roundId && c.numClients == numClients
+    return o instanceof SecAggConfig c && c.roundId == roundId && c.graphRound == graphRound && c.numClients == numClients
         && c.neighbours == neighbours && c.threshold == threshold && c.modulusBits == modulusBits
         && c.dimension == dimension && Arrays.equals(c.graphSeed, graphSeed);
   }
@@ -176,6 +185,7 @@ public final class SecAggConfig {
     private final int numClients;
     private final int dimension;
     private long roundId;
+    private Long graphRound;
     private Integer neighbours;
     private Integer threshold;
     private int modulusBits = MAX_MODULUS_BITS;
@@ -188,6 +198,12 @@ public final class SecAggConfig {
 
     public Builder roundId(long roundId) {
       this.roundId = roundId;
+      return this;
+    }
+
+    /** The federation round number, which keys the default graph seed (see the class comment). */
+    public Builder graphRound(long graphRound) {
+      this.graphRound = graphRound;
       return this;
     }
 

@@ -16,7 +16,7 @@ import org.hedgerow.privacy.crypto.X25519;
  * The server's side of a secure-aggregation round, as a transport-agnostic state machine. The
  * transport feeds it client messages ({@code receive…}), closes each stage when its deadline
  * passes ({@code close…}: whoever has not sent by then has dropped out), and relays what it
- * returns. Stages: collect advertisements → relay the key directory (which seeds the graph);
+ * returns. Stages: collect advertisements → relay the key directory;
  * collect encrypted shares → route them; collect masked inputs → send the survivor list; collect
  * survivors' signatures over it (consistency round) → relay them; collect shares → {@link #finish}.
  *
@@ -43,7 +43,7 @@ import org.hedgerow.privacy.crypto.X25519;
 public final class SecAggServer {
   private final SecAggConfig config;
   private final ClientRoster roster;
-  private NeighbourGraph graph; // seeded from the advertisements when advertising closes
+  private NeighbourGraph graph; // from the public graph seed and the roster, fixed when advertising closes
   private final int n;
   private final int t;
 
@@ -51,7 +51,7 @@ public final class SecAggServer {
   private final KeyAdvertisement[] advertisements;
   private final byte[][] credentials;
   private KeyDirectory directory;
-  private byte[] directoryDigest;
+  private byte[] graphDigest;
   private final BitSet advertised = new BitSet();   // U1
   private final BitSet shared = new BitSet();       // U2
   private final BitSet masked = new BitSet();       // U3
@@ -92,7 +92,7 @@ public final class SecAggServer {
   /** The round's neighbour graph; known once advertising closed. */
   public NeighbourGraph graph() {
     if (graph == null) {
-      throw new IllegalStateException("the graph is seeded from the advertisements: close advertising first");
+      throw new IllegalStateException("the graph is fixed when advertising closes: close advertising first");
     }
     return graph;
   }
@@ -175,14 +175,14 @@ public final class SecAggServer {
       }
     }
     directory = new KeyDirectory(config.roundId(), ads, creds);
-    directoryDigest = KeyDirectory.digestOf(config.roundId(), ads);
-    graph = new NeighbourGraph(config, NeighbourGraph.seedFor(config, directoryDigest));
+    graph = new NeighbourGraph(config, roster);
+    graphDigest = graph.digest();
     stage = Stage.SHARE_KEYS;
   }
 
   /**
-   * The directory relayed to {@code client}: every advertisement that arrived in time (the same for
-   * every client, since its digest seeds the graph).
+   * The directory relayed to {@code client}: every advertisement that arrived in time (one directory
+   * for all; each client checks only its neighbours' entries).
    */
   public KeyDirectory keysFor(int client) {
     requireStage(Stage.SHARE_KEYS, "relay keys");
@@ -314,7 +314,7 @@ public final class SecAggServer {
 
   // ---- stage 3: consistency round -----------------------------------------------------------
 
-  /** Accepts a survivor's signature over the survivor list it was sent and the key directory. */
+  /** Accepts a survivor's signature over the survivor list it was sent and the neighbour graph. */
   public void receiveSurvivorSignature(SurvivorSignature sig) {
     int u = sig.clientId();
     check(sig.roundId(), Stage.CONSISTENCY, "survivor signature", u);
@@ -325,9 +325,9 @@ public final class SecAggServer {
     if (confirmed.get(u)) {
       throw new ProtocolViolationException("duplicate survivor signature from client " + u);
     }
-    if (!sig.verify(roster, survivorList.survivors(), directoryDigest)) {
+    if (!sig.verify(roster, survivorList.survivors(), graphDigest)) {
       throw new ProtocolViolationException("survivor signature of client " + u
-          + " does not verify over the survivor list and key directory of this round");
+          + " does not verify over the survivor list and neighbour graph of this round");
     }
     survivorSignatures.put(u, sig);
     confirmed.set(u);

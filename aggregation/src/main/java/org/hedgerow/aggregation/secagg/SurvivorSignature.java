@@ -8,8 +8,8 @@ import org.hedgerow.privacy.crypto.Ed25519;
 /**
  * Consistency round (Bonawitz et al. 2017, round 3), client → server: a surviving client's Ed25519
  * signature, with its identity key, over the survivor list the server sent it and the digest of the
- * key directory it used:
- * {@code "hedgerow/secagg/v2/survivors" | roundId | directory digest (32) | count (4) | ids (4 each)}.
+ * neighbour graph it used ({@link NeighbourGraph#digest}: graph seed and roster):
+ * {@code "hedgerow/secagg/v3/survivors" | roundId | graph digest (32) | count (4) | ids (4 each)}.
  *
  * <p>Every holder reveals unmasking shares only after seeing at least t valid signatures over the
  * list <em>it</em> signed, so a server that tells holders different survivor lists (to collect both
@@ -19,7 +19,7 @@ import org.hedgerow.privacy.crypto.Ed25519;
  */
 public record SurvivorSignature(long roundId, int clientId, byte[] signature) implements SecAggMessage {
   static final int BODY_BYTES = 4 + Ed25519.SIGNATURE_BYTES;
-  private static final byte[] DOMAIN = "hedgerow/secagg/v2/survivors".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DOMAIN = "hedgerow/secagg/v3/survivors".getBytes(StandardCharsets.UTF_8);
 
   public SurvivorSignature {
     if (clientId < 0) {
@@ -29,20 +29,20 @@ public record SurvivorSignature(long roundId, int clientId, byte[] signature) im
   }
 
   /** Signs {@code survivors} (sorted ids) for {@code clientId}. */
-  static SurvivorSignature sign(long roundId, int clientId, int[] survivors, byte[] directoryDigest,
+  static SurvivorSignature sign(long roundId, int clientId, int[] survivors, byte[] graphDigest,
       byte[] identityPrivateKey) {
     return new SurvivorSignature(roundId, clientId,
-        Ed25519.sign(identityPrivateKey, signedBytes(roundId, survivors, directoryDigest)));
+        Ed25519.sign(identityPrivateKey, signedBytes(roundId, survivors, graphDigest)));
   }
 
-  /** Whether this is {@code clientId}'s valid signature over {@code survivors} and {@code directoryDigest}. */
-  boolean verify(ClientRoster roster, int[] survivors, byte[] directoryDigest) {
-    return roster.verifies(clientId, signedBytes(roundId, survivors, directoryDigest), signature);
+  /** Whether this is {@code clientId}'s valid signature over {@code survivors} and {@code graphDigest}. */
+  boolean verify(ClientRoster roster, int[] survivors, byte[] graphDigest) {
+    return roster.verifies(clientId, signedBytes(roundId, survivors, graphDigest), signature);
   }
 
-  static byte[] signedBytes(long roundId, int[] survivors, byte[] directoryDigest) {
+  static byte[] signedBytes(long roundId, int[] survivors, byte[] graphDigest) {
     ByteBuffer b = ByteBuffer.allocate(DOMAIN.length + 8 + 32 + 4 + 4 * survivors.length).order(ByteOrder.LITTLE_ENDIAN)
-        .put(DOMAIN).putLong(roundId).put(directoryDigest).putInt(survivors.length);
+        .put(DOMAIN).putLong(roundId).put(graphDigest).putInt(survivors.length);
     for (int id : survivors) {
       b.putInt(id);
     }

@@ -113,23 +113,89 @@ class MaliciousServerTest {
     assertTrue(m.contains("without a certified identity key") && m.contains("re-enrol"), m);
   }
 
+  /** A SecAgg+ config (k = 4 of n) whose graph is keyed by the federation round, as a service runs it. */
+  private static SecAggConfig sparse(int n) {
+    return SecAggConfig.builder(n, 6).roundId(3).graphRound(41).neighbours(4).threshold(3).build();
+  }
+
   @Test
-  void shareKeys_directoryDiffersBetweenClients_graphsAndDigestsDiffer() {
-    // The graph comes from the directory's digest: dropping one advertisement changes it, so a server
-    // cannot give two clients different directories without their survivor signatures disagreeing.
-    SecAggConfig config = SecAggConfig.builder(12, 6).roundId(3).neighbours(4).build();
-    SecAggHarness h = new SecAggHarness(config, 7);
+  void shareKeys_serverSubstitutesASparseNeighboursKey_refusedAsKeySubstitution() {
+    // Protocol v3, SecAgg+ (k = 4 of 20): the server lists its own key for a client v in the victim's
+    // roster, choosing (grinding) that key so that v is still the victim's neighbour in the graph the
+    // victim computes, and signs v's advertisement with it, relaying v's genuine certificate.
+    SecAggConfig config = sparse(20);
+    SecAggHarness h = new SecAggHarness(config, 21).certifiedBy(ca);
     List<KeyAdvertisement> ads = advertiseAll(h);
-    byte[] full = new KeyDirectory(3, ads).digest();
-    byte[] without11 = new KeyDirectory(3, ads.subList(0, 11)).digest();
-    assertTrue(!Arrays.equals(full, without11));
-    NeighbourGraph a = new NeighbourGraph(config, NeighbourGraph.seedFor(config, full));
-    NeighbourGraph b = new NeighbourGraph(config, NeighbourGraph.seedFor(config, without11));
-    boolean differ = false;
-    for (int u = 0; u < 12; u++) {
-      differ |= !Arrays.equals(a.neighbours(u), b.neighbours(u));
+    int v = new NeighbourGraph(config, h.roster).neighbours(0)[0];
+    Ed25519KeyPair mallory = null;
+    List<byte[]> keys = null;
+    for (int attempt = 0; attempt < 10_000 && mallory == null; attempt++) {
+      Ed25519KeyPair candidate = Ed25519.generateKeyPair(RANDOM);
+      List<byte[]> tried = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        tried.add(i == v ? candidate.publicKey() : h.identities.get(i).publicKey());
+      }
+      if (new NeighbourGraph(config, new ClientRoster(tried)).areNeighbours(0, v)) {
+        mallory = candidate;
+        keys = tried;
+      }
     }
-    assertTrue(differ, "two directories gave the same graph");
+    assertTrue(mallory != null, "no substitute key kept client " + v + " next to the victim");
+    SecAggClient victim = new SecAggClient(config, 0, h.identities.get(0), new ClientRoster(keys),
+        CertifiedIdentityKeys.federationCa(ca.certificate));
+    List<KeyAdvertisement> forged = new ArrayList<>(ads);
+    forged.set(0, victim.advertiseKeys());
+    forged.set(v, KeyAdvertisement.sign(3, v, X25519.generateKeyPair(RANDOM).publicKey(),
+        X25519.generateKeyPair(RANDOM).publicKey(), new byte[32], mallory.privateKey()));
+    List<byte[]> credentials = Arrays.asList(h.credentials);
+
+    String m = violation(() -> victim.shareKeys(new KeyDirectory(3, forged, credentials)));
+    assertTrue(m.contains("identity key of client " + v) && m.contains("key substitution"), m);
+    assertEquals(Stage.ABORTED, victim.stage()); // it shares nothing in this session
+  }
+
+  @Test
+  void shareKeys_sparseNeighboursAdvertisementSignedByAnotherKey_refused() {
+    // The roster is genuine but the server swaps a neighbour's round keys for its own: the
+    // advertisement's signature does not verify under the neighbour's certified identity key.
+    SecAggConfig config = sparse(20);
+    SecAggHarness h = new SecAggHarness(config, 22).certifiedBy(ca);
+    List<KeyAdvertisement> ads = new ArrayList<>(advertiseAll(h));
+    int v = new NeighbourGraph(config, h.roster).neighbours(0)[1];
+    ads.set(v, KeyAdvertisement.sign(3, v, X25519.generateKeyPair(RANDOM).publicKey(),
+        X25519.generateKeyPair(RANDOM).publicKey(), new byte[32], Ed25519.generateKeyPair(RANDOM).privateKey()));
+    String m = violation(() -> h.clients[0].shareKeys(new KeyDirectory(3, ads, Arrays.asList(h.credentials))));
+    assertTrue(m.contains("advertisement of client " + v + " has an invalid signature"), m);
+  }
+
+  @Test
+  void shareKeys_nonNeighboursEntriesForgedOrOmitted_graphUnchangedAndKeysUnused() {
+    // Protocol v3: the graph depends on the public graph seed and the roster only. A server that
+    // omits or forges non-neighbours' advertisements changes neither the victim's neighbours nor the
+    // graph digest every survivor signs; the victim never uses (so never needs to check) those keys.
+    SecAggConfig config = sparse(20);
+    SecAggHarness h = new SecAggHarness(config, 23).certifiedBy(ca);
+    List<KeyAdvertisement> ads = advertiseAll(h);
+    NeighbourGraph graph = new NeighbourGraph(config, h.roster);
+    List<KeyAdvertisement> shown = new ArrayList<>();
+    List<byte[]> credentials = new ArrayList<>();
+    int forgedOne = -1;
+    for (int u = 0; u < 20; u++) {
+      boolean neighbour = u == 0 || graph.areNeighbours(0, u);
+      if (neighbour) {
+        shown.add(ads.get(u));
+        credentials.add(h.credentials[u]);
+      } else if (forgedOne < 0) { // one non-neighbour forged, signed by a key that is not its own
+        forgedOne = u;
+        shown.add(KeyAdvertisement.sign(3, u, X25519.generateKeyPair(RANDOM).publicKey(),
+            X25519.generateKeyPair(RANDOM).publicKey(), new byte[32], Ed25519.generateKeyPair(RANDOM).privateKey()));
+        credentials.add(new byte[0]);
+      } // every other non-neighbour omitted
+    }
+    EncryptedShares shares = h.clients[0].shareKeys(new KeyDirectory(3, shown, credentials));
+    assertEquals(4, shares.shares().size());
+    assertArrayEquals(graph.neighbours(0), h.clients[0].neighbours());
+    assertArrayEquals(graph.digest(), new NeighbourGraph(config, h.roster).digest());
   }
 
   /**
@@ -140,7 +206,7 @@ class MaliciousServerTest {
    */
   private static Split splitView(SecAggHarness h, int victim, int[] groupA, int[] groupB, int[] sybils) {
     h.stage0();
-    byte[] digest = h.server.keysFor(0).digest();
+    byte[] digest = h.server.graph().digest();
     h.stage1();
     h.stage2();
     int n = h.config.numClients();
@@ -224,6 +290,26 @@ class MaliciousServerTest {
           e.getMessage());
       assertEquals(Stage.ABORTED, holder.stage(), "holder " + u + " must reveal nothing");
     }
+  }
+
+  @Test
+  void unmask_tValidSignaturesBeforeAForeignOne_revealsWithoutCheckingTheRest() {
+    // A holder needs t valid signatures over its own list; it verifies in order until it has them.
+    // What follows cannot lower that bound (a cheating server could have left it out), so it is not
+    // checked: holder 0 unmasks although a signature over another list comes after the seventh valid one.
+    SecAggHarness h = new SecAggHarness(classic(9, 7), 10);
+    h.stage0();
+    h.stage1();
+    h.stage2();
+    int[] all = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    List<SurvivorSignature> sigs = new ArrayList<>();
+    for (int u = 0; u < 7; u++) {
+      sigs.add(h.clients[u].confirmSurvivors(new UnmaskRequest(3, all)));
+    }
+    sigs.add(h.clients[7].confirmSurvivors(new UnmaskRequest(3, new int[] {0, 1, 2, 3, 4, 5, 6, 7})));
+    UnmaskingShares shares = h.clients[0].unmask(new SurvivorSignatures(3, sigs));
+    assertEquals(8, shares.shares().size());
+    assertEquals(Stage.DONE, h.clients[0].stage());
   }
 
   @Test

@@ -16,7 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 import org.hedgerow.aggregation.quantization.QuantizationParams;
 import org.hedgerow.aggregation.quantization.StochasticQuantizer;
+import org.hedgerow.aggregation.secagg.CertifiedIdentityKeys;
 import org.hedgerow.aggregation.secagg.ClientRoster;
+import org.hedgerow.aggregation.secagg.IdentityCertification;
+import org.hedgerow.aggregation.secagg.KeyAdvertisement;
 import org.hedgerow.aggregation.secagg.KeyDirectory;
 import org.hedgerow.aggregation.secagg.SecAggAbortedException;
 import org.hedgerow.aggregation.secagg.SecAggClient;
@@ -27,6 +30,7 @@ import org.hedgerow.aggregation.secagg.ShareBundle;
 import org.hedgerow.aggregation.secagg.Stage;
 import org.hedgerow.aggregation.secagg.SurvivorSignatures;
 import org.hedgerow.aggregation.secagg.UnmaskRequest;
+import org.hedgerow.aggregation.secagg.VerifiedCertificates;
 import org.hedgerow.privacy.crypto.ChaChaRandom;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
@@ -50,9 +54,13 @@ public final class SecAggBench {
   private final QuantizationParams quantization;
   private final byte[] masterSeed;
   private final SecAggClient[] clients;
+  /** Per client, the certificate relayed with its advertisement (null: open registration). */
+  private final byte[][] credentials;
   private final SecAggServer server;
   private final Stage[] dropAt;
   private final long[] clientCpu;
+  /** Per client and stage (Stage ordinal), thread CPU ns: where a client's compute goes. */
+  private final long[][] clientStageCpu;
   private final long[] bytesSent;
   private final boolean[] finished;
   private final boolean[] inPlainSum;
@@ -90,12 +98,31 @@ public final class SecAggBench {
     }
     ClientRoster roster = new ClientRoster(publicKeys);
     this.clients = new SecAggClient[n];
+    this.credentials = new byte[n][];
+    VerifiedCertificates earlierRounds = null;
+    BenchFederationCa ca = p.federationCa() == FederationCaMode.NONE ? null : new BenchFederationCa();
+    if (ca != null) {
+      for (int i = 0; i < n; i++) {
+        credentials[i] = ca.issue("silo-" + i, publicKeys.get(i));
+      }
+      if (p.federationCa() == FederationCaMode.STEADY_STATE) {
+        // What earlier rounds left behind: every peer certificate's signature already verified (untimed).
+        earlierRounds = new VerifiedCertificates(ca.certificate());
+        for (int i = 0; i < n; i++) {
+          CertifiedIdentityKeys.federationCa(earlierRounds).check(i, publicKeys.get(i), credentials[i]);
+        }
+      }
+    }
     for (int i = 0; i < n; i++) {
-      clients[i] = new SecAggClient(config, i, identities.get(i), roster);
+      IdentityCertification check = ca == null ? IdentityCertification.TRUST_ROSTER
+          : CertifiedIdentityKeys.federationCa(earlierRounds != null ? earlierRounds
+              : new VerifiedCertificates(ca.certificate())); // first round: each silo starts with nothing verified
+      clients[i] = new SecAggClient(config, i, identities.get(i), roster, check);
     }
     this.server = new SecAggServer(config, roster);
     this.dropAt = chooseDropouts();
     this.clientCpu = new long[n];
+    this.clientStageCpu = new long[n][Stage.UNMASK.ordinal() + 1];
     this.bytesSent = new long[n];
     this.finished = new boolean[n];
     this.inPlainSum = new boolean[n];
@@ -183,9 +210,13 @@ public final class SecAggBench {
     double clientMax = 0;
     double expansionSum = 0;
     int complete = 0;
+    double[] stageSum = new double[Stage.UNMASK.ordinal() + 1];
     for (int u = 0; u < clients.length; u++) {
       if (finished[u]) {
         complete++;
+        for (int s = 0; s < stageSum.length; s++) {
+          stageSum[s] += clientStageCpu[u][s] / 1e6;
+        }
         clientSum += clientCpu[u] / 1e6;
         clientMax = Math.max(clientMax, clientCpu[u] / 1e6);
         expansionSum += bytesSent[u] / (4.0 * p.dimension());
@@ -195,8 +226,13 @@ public final class SecAggBench {
     for (Stage s : dropAt) {
       dropped += s != null ? 1 : 0;
     }
+    double[] stageMeans = new double[stageSum.length];
+    for (int s = 0; s < stageSum.length; s++) {
+      stageMeans[s] = complete > 0 ? stageSum[s] / complete : Double.NaN;
+    }
     return new SecAggBenchResult(p, config.neighbours(), config.threshold(), dropped, survivors,
-        complete > 0 ? clientSum / complete : Double.NaN, complete > 0 ? clientMax : Double.NaN, serverCpu / 1e6, unmaskWall / 1e6,
+        complete > 0 ? clientSum / complete : Double.NaN, complete > 0 ? clientMax : Double.NaN, stageMeans,
+        serverCpu / 1e6, unmaskWall / 1e6,
         plainCpu / 1e6, complete > 0 ? expansionSum / complete : Double.NaN, wallMs, correct, abort);
   }
 
@@ -207,7 +243,7 @@ public final class SecAggBench {
   }
 
   /** What a client step hands back to the server thread. */
-  private record Step(int client, byte[] toServer, int[] plainInput) {}
+  private record Step(int client, Stage stage, byte[] toServer, int[] plainInput) {}
 
   private void stage(CompletionService<Step> cs, Stage stage, IntFunction<byte[]> relay, ClientWork work) {
     int window = 2 * p.threads() + 2; // bounds memory: at most this many vectors in flight
@@ -257,6 +293,7 @@ public final class SecAggBench {
     long cpu = CPU.getCurrentThreadCpuTime() - t0 - excluded;
     synchronized (this) {
       clientCpu[u] += cpu;
+      clientStageCpu[u][stage.ordinal()] += cpu;
       if (out != null) {
         bytesSent[u] += out.length;
         if (stage == Stage.UNMASK) {
@@ -264,11 +301,17 @@ public final class SecAggBench {
         }
       }
     }
-    return new Step(u, out, input);
+    return new Step(u, stage, out, input);
   }
 
   private void accept(Step s) {
     if (s.toServer() == null) {
+      return;
+    }
+    byte[] credential = credentials[s.client()];
+    if (credential != null && s.stage() == Stage.ADVERTISE_KEYS) {
+      // Service mode: the coordinator keeps the sender's client certificate with its advertisement.
+      server(() -> server.receiveAdvertisement(KeyAdvertisement.fromBytes(s.toServer()), credential));
       return;
     }
     server(() -> server.receive(s.toServer()));

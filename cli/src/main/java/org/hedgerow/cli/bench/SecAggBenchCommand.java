@@ -46,6 +46,14 @@ public final class SecAggBenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "2", description = "Client worker threads. Default: ${DEFAULT-VALUE}.")
   int threads;
 
+  @Option(names = "--federation-ca", defaultValue = "none",
+      description = "Certified identity keys as in service mode: none (roster trusted as sent), first-round (each "
+          + "client starts with no certificate verified; a lower bound, because the JDK also caches parsed "
+          + "certificates for all simulated silos of this one JVM), steady-state (those signatures were verified in "
+          + "an earlier round and are remembered; validity and keys are still checked). Certificates are issued "
+          + "before the round, untimed. Default: ${DEFAULT-VALUE}.")
+  String federationCa;
+
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
@@ -61,9 +69,17 @@ public final class SecAggBenchCommand implements Callable<Integer> {
     if (bits < 2 || bits > 32) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--bits must be in [2, 32]. Provided value: " + bits);
     }
+    FederationCaMode caMode;
+    try {
+      caMode = FederationCaMode.valueOf(federationCa.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--federation-ca must be one of none, first-round, steady-state. Provided value: " + federationCa);
+    }
     SecAggBenchResult r;
     try {
-      r = SecAggBench.run(new SecAggBenchParams(clients, dim, dropout, stage, neighbours, threshold, bits, seed, threads));
+      r = SecAggBench.run(new SecAggBenchParams(clients, dim, dropout, stage, neighbours, threshold, bits, seed, threads,
+          caMode));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param clientMs mean per-client compute over all its stages, over clients that completed all four
  * @param clientMaxMs the largest per-client compute among them
+ * @param clientStageMs the mean of {@code clientMs} per stage (index: {@code Stage} ordinal, advertise keys to
+ *     unmask), over the same clients
  * @param serverMs server compute: decoding, checks, folding masked inputs, routing, unmasking
  * @param unmaskMs wall time of the final unmasking step alone
  * @param plainMs compute of the plaintext baseline: summing the same survivors' vectors
@@ -17,7 +19,7 @@ import java.util.Map;
  * @param abortReason null if the round completed
  */
 public record SecAggBenchResult(SecAggBenchParams params, int neighbours, int threshold, int dropped, int survivors,
-    double clientMs, double clientMaxMs, double serverMs, double unmaskMs, double plainMs, double expansion,
+    double clientMs, double clientMaxMs, double[] clientStageMs, double serverMs, double unmaskMs, double plainMs, double expansion,
     double wallMs, boolean correct, String abortReason) {
 
   /** server compute ÷ plaintext summing of the same vectors. */
@@ -39,6 +41,10 @@ public record SecAggBenchResult(SecAggBenchParams params, int neighbours, int th
     m.put("survivors", survivors);
     m.put("client_ms", round(clientMs));
     m.put("client_ms_max", round(clientMaxMs));
+    String[] stages = {"advertise", "share", "mask", "confirm", "unmask"};
+    for (int s = 0; s < stages.length && s < clientStageMs.length; s++) {
+      m.put("client_ms_" + stages[s], round(clientStageMs[s]));
+    }
     m.put("server_ms", round(serverMs));
     m.put("unmask_ms", round(unmaskMs));
     m.put("plain_ms", round(plainMs));

@@ -86,16 +86,17 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
 
   /** The round's protocol parameters for {@code n} clients and a {@code dimension}-long encoding. */
   public SecAggConfig configFor(int round, int n, int dimension) {
-    return configForProtocolRound(round, n, dimension);
+    return configForProtocolRound(round, round, n, dimension);
   }
 
   /**
    * As above with protocol round id {@code roundId}, e.g. {@link SecAggConfig#sessionRoundId} of the
-   * federation round and the session.
+   * federation round and the session, and the neighbour graph keyed by the federation round
+   * {@code round} (never by the session, which the coordinator picks: docs/security.md).
    */
-  public SecAggConfig configForProtocolRound(long roundId, int n, int dimension) {
+  public SecAggConfig configForProtocolRound(long roundId, int round, int n, int dimension) {
     int k = neighboursFor(n);
-    SecAggConfig.Builder b = SecAggConfig.builder(n, dimension).roundId(roundId).neighbours(k);
+    SecAggConfig.Builder b = SecAggConfig.builder(n, dimension).roundId(roundId).graphRound(round).neighbours(k);
     if (threshold != null) {
       b.threshold(Math.min(threshold, k));
     }

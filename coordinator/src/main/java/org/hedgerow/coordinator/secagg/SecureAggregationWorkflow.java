@@ -134,7 +134,7 @@ public final class SecureAggregationWorkflow {
         keys.add(identities.get(ids.get(i)));
       }
       // The session is bound into every signature, key derivation and ciphertext of the protocol.
-      this.config = options.configForProtocolRound(SecAggConfig.sessionRoundId(round, id), ids.size(),
+      this.config = options.configForProtocolRound(SecAggConfig.sessionRoundId(round, id), round, ids.size(),
           SecureSumEncoding.dimensionFor(parameterCount));
       this.encoding = options.encodingFor(ids.size(), parameterCount);
       this.server = new SecAggServer(config, new ClientRoster(keys));

@@ -229,7 +229,7 @@ class CertifiedSecureAggregationTest {
     SecureAggregationTerms t = session.terms();
     s.session = t.session();
     SecAggConfig c = SecAggConfig.builder(t.numClients(), session.dimension())
-        .roundId(SecAggConfig.sessionRoundId(1, s.session)).neighbours(t.neighbours())
+        .roundId(SecAggConfig.sessionRoundId(1, s.session)).graphRound(1).neighbours(t.neighbours())
         .threshold(t.threshold()).build();
     s.encoding = new SecureSumEncoding(t.clip(), t.bits(), t.weightCap());
     s.client = new SecAggClient(c, session.clientIndex(), s.identity, new ClientRoster(roster),

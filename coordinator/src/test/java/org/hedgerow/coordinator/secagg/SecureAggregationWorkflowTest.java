@@ -153,7 +153,7 @@ class SecureAggregationWorkflowTest {
     List<byte[]> keys = new ArrayList<>();
     s.roster().forEach(k -> keys.add(Base64.getDecoder().decode(k)));
     SecAggConfig c = SecAggConfig.builder(t.numClients(), s.dimension())
-        .roundId(SecAggConfig.sessionRoundId(round, t.session()))
+        .roundId(SecAggConfig.sessionRoundId(round, t.session())).graphRound(round)
         .neighbours(t.neighbours()).threshold(t.threshold()).build();
     p.encoding = new SecureSumEncoding(t.clip(), t.bits(), t.weightCap());
     p.client = new SecAggClient(c, p.index, p.identity, new ClientRoster(keys));

@@ -41,7 +41,8 @@ public final class EdgeClient {
    */
   private final org.hedgerow.privacy.crypto.Ed25519KeyPair identity;
   /** An enrolled silo's federation CA: every roster key must be certified by it. Null: open registration. */
-  private final java.security.cert.X509Certificate federationCa;
+  /** Peers' certificates this silo verified against the federation CA, kept across rounds (null: no CA). */
+  private final org.hedgerow.aggregation.secagg.VerifiedCertificates verifiedCertificates;
 
   /**
    * @param trainingSlots shared by clients in one process so that at most that many train at once
@@ -74,7 +75,8 @@ public final class EdgeClient {
     this.policy = policy == null ? SecureAggregationPolicy.NONE : policy;
     this.dp = dp;
     ClientCredentials credentials = coordinator.credentials();
-    this.federationCa = credentials == null ? null : credentials.ca();
+    this.verifiedCertificates = credentials == null ? null
+        : new org.hedgerow.aggregation.secagg.VerifiedCertificates(credentials.ca());
     org.hedgerow.privacy.crypto.Ed25519KeyPair certified = credentials == null ? null : credentials.certifiedIdentity();
     if (dp != null && certified != null
         && !java.util.Arrays.equals(dp.log().identity().publicKey(), certified.publicKey())) {
@@ -221,7 +223,7 @@ public final class EdgeClient {
           && !state.secureAggregationTerms().session().equals(secureSession)) {
         log.warn("{}: the coordinator restarted round {}'s secure aggregation (session {}); contributing again",
             silo, state.round(), state.secureAggregationTerms().session());
-        SecureAggregationParticipant again = new SecureAggregationParticipant(silo, coordinator, identity, policy, federationCa);
+        SecureAggregationParticipant again = new SecureAggregationParticipant(silo, coordinator, identity, policy, verifiedCertificates);
         if (!contributeSecurely(again, state.round(), secureInput)) {
           return;
         }
@@ -330,7 +332,7 @@ public final class EdgeClient {
       }
       if (state.secureAggregation()) {
         // Only the masked, quantised delta and weight leave; loss, time and spend are not reported per silo.
-        SecureAggregationParticipant p = new SecureAggregationParticipant(silo, coordinator, identity, policy, federationCa);
+        SecureAggregationParticipant p = new SecureAggregationParticipant(silo, coordinator, identity, policy, verifiedCertificates);
         SecureAggregationParticipant.Input input = ddp != null ? distributedInput(ddp, ddpInput) : plainInput(delta, weight);
         if (!contributeSecurely(p, state.round(), input)) {
           return;

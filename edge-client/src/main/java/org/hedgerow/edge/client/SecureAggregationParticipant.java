@@ -16,6 +16,7 @@ import org.hedgerow.aggregation.secagg.SecAggConfig;
 import org.hedgerow.aggregation.secagg.SecureSumEncoding;
 import org.hedgerow.aggregation.secagg.ShareBundle;
 import org.hedgerow.aggregation.secagg.UnmaskRequest;
+import org.hedgerow.aggregation.secagg.VerifiedCertificates;
 import org.hedgerow.aggregation.wire.SecAggSession;
 import org.hedgerow.aggregation.wire.SecureAggregationTerms;
 import org.hedgerow.aggregation.wire.WireJson;
@@ -31,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before taking part the client checks that the coordinator's roster lists <em>its own</em>
  * identity key at its index and that the announced dimension fits its model. An enrolled silo (one
- * that knows the federation CA) also checks every advertisement's identity key against the client
- * certificate relayed with it ({@link CertifiedIdentityKeys#federationCa}) and refuses the session on
- * any mismatch; every later check (signatures, share authentication, the signed survivor list) is
+ * that knows the federation CA) also checks each graph neighbour's identity key against the client
+ * certificate relayed with its advertisement ({@link CertifiedIdentityKeys#federationCa}; verified
+ * certificates are remembered in the silo's {@link VerifiedCertificates} across rounds) and refuses
+ * the session on any mismatch; every later check (signatures, share authentication, the signed survivor list) is
  * {@link SecAggClient}'s.
  */
 public final class SecureAggregationParticipant {
@@ -48,7 +50,13 @@ public final class SecureAggregationParticipant {
   private final Ed25519KeyPair identity;
   private final String silo;
   private final SecureAggregationPolicy policy;
-  private final java.security.cert.X509Certificate federationCa;
+  /**
+   * Peers' certificates already verified against the federation CA (null: no CA, open registration).
+   * Shared across this silo's rounds ({@link #SecureAggregationParticipant(String, CoordinatorClient,
+   * Ed25519KeyPair, SecureAggregationPolicy, VerifiedCertificates)}), so each is checked once per silo
+   * lifetime, not per round.
+   */
+  private final VerifiedCertificates verifiedCertificates;
   private volatile String lastSession;
   private java.util.function.BiConsumer<Integer, String> posted = (round, stage) -> { };
   /** Restarts of one round's stages after the coordinator restarted its session (410) before giving up. */
@@ -81,17 +89,26 @@ public final class SecureAggregationParticipant {
   /** As above, refusing a session below {@code policy}'s minimums ({@link SecureAggregationPolicy.RefusedException}). */
   public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity,
       SecureAggregationPolicy policy) {
-    this(silo, coordinator, identity, policy, null);
+    this(silo, coordinator, identity, policy, (VerifiedCertificates) null);
   }
 
   /**
-   * As above; with {@code federationCa} (an enrolled silo) every roster key that takes part must be
+   * As above; with {@code federationCa} (an enrolled silo) every neighbour's roster key must be
    * certified by that CA, else the silo refuses the session ({@link Result#REFUSED}). Null: the roster
    * is trusted as sent (open registration, development only).
    */
   public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity,
       SecureAggregationPolicy policy, java.security.cert.X509Certificate federationCa) {
-    this.federationCa = federationCa;
+    this(silo, coordinator, identity, policy, federationCa == null ? null : new VerifiedCertificates(federationCa));
+  }
+
+  /**
+   * As above, checking neighbours' certificates against {@code verified}'s CA and remembering the
+   * verified ones there: a silo passes the same instance to every round's participant.
+   */
+  public SecureAggregationParticipant(String silo, CoordinatorClient coordinator, Ed25519KeyPair identity,
+      SecureAggregationPolicy policy, VerifiedCertificates verified) {
+    this.verifiedCertificates = verified;
     this.policy = policy;
     this.silo = silo;
     this.coordinator = coordinator;
@@ -200,7 +217,9 @@ public final class SecureAggregationParticipant {
     // Computed here from the round this client asked for and the announced session, never taken from
     // the coordinator: its signatures, keys and ciphertexts are then valid in this session only.
     long protocolRound = id == null ? round : SecAggConfig.sessionRoundId(round, id);
-    SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(protocolRound)
+    // The neighbour graph is keyed by the federation round this client asked for, not by the session
+    // the coordinator picked, so re-running sessions cannot re-draw it (docs/security.md).
+    SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(protocolRound).graphRound(round)
         .neighbours(terms.neighbours()).threshold(terms.threshold())
         .modulusBits(session.modulusBits()).build();
     SecureSumEncoding encoding = new SecureSumEncoding(terms.clip(), terms.bits(), terms.weightCap());
@@ -210,7 +229,8 @@ public final class SecureAggregationParticipant {
     // Encoded (and checked against the session's terms) before anything is sent: refusing costs nothing.
     int[] input = contribution.encode(new Session(n, config.threshold(), encoding, terms));
     SecAggClient client = new SecAggClient(config, me, identity, new ClientRoster(keys),
-        federationCa == null ? IdentityCertification.TRUST_ROSTER : CertifiedIdentityKeys.federationCa(federationCa));
+        verifiedCertificates == null ? IdentityCertification.TRUST_ROSTER
+            : CertifiedIdentityKeys.federationCa(verifiedCertificates));
 
     coordinator.secAggPost(round, ADVERTISE_KEYS, client.advertiseKeys().toBytes(), id);
     posted.accept(round, ADVERTISE_KEYS);

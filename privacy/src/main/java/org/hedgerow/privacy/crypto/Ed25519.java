@@ -2,7 +2,6 @@ package org.hedgerow.privacy.crypto;
 
 import java.security.SecureRandom;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
@@ -47,19 +46,7 @@ public final class Ed25519 {
    */
   public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
     CryptoChecks.requireNonNull(message, "message");
-    if (publicKey == null || publicKey.length != KEY_BYTES || signature == null
-        || signature.length != SIGNATURE_BYTES) {
-      return false;
-    }
-    Ed25519PublicKeyParameters pk;
-    try {
-      pk = new Ed25519PublicKeyParameters(publicKey, 0);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    Ed25519Signer verifier = new Ed25519Signer();
-    verifier.init(false, pk);
-    verifier.update(message, 0, message.length);
-    return verifier.verifySignature(signature);
+    Ed25519PublicKey key = Ed25519PublicKey.decodeOrNull(publicKey);
+    return key != null && key.verify(message, signature);
   }
 }

@@ -2,6 +2,7 @@ package org.hedgerow.privacy.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -40,5 +41,21 @@ class Ed25519Test {
     // malformed
     assertFalse(Ed25519.verify(alice.publicKey(), msg, new byte[63]));
     assertFalse(Ed25519.verify(new byte[5], msg, sig));
+  }
+
+  @Test
+  void decodedPublicKey_verifiesLikeTheEncodedOne_andRejectsMalformedKeys() {
+    Ed25519KeyPair alice = Ed25519.generateKeyPair(new SecureRandom());
+    byte[] msg = "survivors of round 3".getBytes(StandardCharsets.UTF_8);
+    byte[] sig = Ed25519.sign(alice.privateKey(), msg);
+    Ed25519PublicKey key = Ed25519PublicKey.decodeOrNull(alice.publicKey());
+    assertTrue(key.verify(msg, sig));
+    assertTrue(key.verify(msg, sig)); // reusable
+    byte[] bad = sig.clone();
+    bad[40] ^= 1;
+    assertFalse(key.verify(msg, bad));
+    assertFalse(key.verify(msg, new byte[10]));
+    assertNull(Ed25519PublicKey.decodeOrNull(new byte[31]));
+    assertNull(Ed25519PublicKey.decodeOrNull(null));
   }
 }
