@@ -98,6 +98,7 @@ public final class Federation {
   private RoundUpdates updates;
   /** Reads accepted bodies back from the store; null: {@link RoundUpdates} keeps them in memory. */
   private org.hedgerow.coordinator.store.UpdateBodies bodies;
+  private org.hedgerow.coordinator.store.UpdateBodiesAhead bodiesAhead;
   private final Map<String, PendingUpdate> pendingUploads = new HashMap<>();
   private final Set<String> pendingDeclines = new TreeSet<>();
   private final Map<Integer, Map<String, org.hedgerow.coordinator.store.UploadKey>> uploadIds = new TreeMap<>();
@@ -146,6 +147,15 @@ public final class Federation {
    */
   public void readBodiesWith(org.hedgerow.coordinator.store.UpdateBodies bodies) {
     this.bodies = bodies;
+  }
+
+  /**
+   * Reads bodies that could not be held in memory back off the event loop, ahead of their turn in the
+   * running sum (see {@link RoundUpdates}); without it they are read in place when their turn comes.
+   * Takes effect from the next round that opens.
+   */
+  public void readBodiesAheadWith(org.hedgerow.coordinator.store.UpdateBodiesAhead ahead) {
+    this.bodiesAhead = ahead;
   }
 
   /**
@@ -402,7 +412,8 @@ public final class Federation {
     lossExamples = 0;
     deadlinePassed = false;
     selected = sample(r);
-    updates = new RoundUpdates(r, model, strategy, options.spec().parameterCount(), selected, bodies);
+    updates = new RoundUpdates(r, model, strategy, options.spec().parameterCount(), selected, bodies,
+        bodiesAhead);
     declined.keySet().forEach(updates::withdraw); // asked (a resumed round) but sending nothing
   }
 

@@ -2,9 +2,11 @@ package org.hedgerow.coordinator;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hedgerow.aggregation.strategy.ClientUpdate;
@@ -12,6 +14,7 @@ import org.hedgerow.aggregation.strategy.RunningAggregate;
 import org.hedgerow.aggregation.strategy.Strategy;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.coordinator.store.UpdateBodies;
+import org.hedgerow.coordinator.store.UpdateBodiesAhead;
 
 /**
  * The open round's accepted updates, without holding them: for a rule with a running aggregate
@@ -21,7 +24,8 @@ import org.hedgerow.coordinator.store.UpdateBodies;
  * reused array just before it is added, so ingest allocates no vector. An update that arrives ahead
  * of its turn keeps its received body while the held bodies stay within a byte budget (by default
  * {@value #DEFAULT_MAX_HELD_BYTES} bytes: all of a 100-client round of 1 MiB updates, so a typical
- * round never touches the disk twice), else is read back from the store's body file when its turn comes. At the close the clients that never sent anything are skipped and
+ * round never touches the disk twice), else is read back from the store's body file when its turn comes —
+ * off the event loop, a few bodies ahead of their turn, when an {@link UpdateBodiesAhead} is given. At the close the clients that never sent anything are skipped and
  * the rest added in order. Rules that need every update at once (median, trimmed mean) read them
  * all back at the close. Without a body store (a federation used on its own, in tests) the raw
  * bodies are kept in memory instead.
@@ -33,12 +37,20 @@ final class RoundUpdates {
    * benchmark at N = 100); 128 MiB bounds what a round can pin whatever its size.
    */
   static final long DEFAULT_MAX_HELD_BYTES = 128L << 20;
+  /** Bodies read back ahead of their turn at most at once (in flight or read and not yet summed). */
+  static final int READ_AHEAD = 8;
 
   private final int round;
   private final float[] current;
   private final Strategy strategy;
   private final int dimension;
   private final UpdateBodies bodies;
+  private final UpdateBodiesAhead ahead;
+  /** Out-of-turn clients whose body is being read ahead, or was and is held beyond the budget. */
+  private final Set<String> readingAhead = new HashSet<>();
+  private final Set<String> readAhead = new HashSet<>();
+  /** Out-of-turn clients whose read-ahead failed: read in place when their turn comes. */
+  private final Set<String> readInPlace = new HashSet<>();
   /** Accepted updates' example counts, by client id. */
   private final TreeMap<String, Long> accepted = new TreeMap<>();
   /** Raw bodies, kept only without a body store. */
@@ -60,13 +72,20 @@ final class RoundUpdates {
    */
   RoundUpdates(int round, float[] current, Strategy strategy, int dimension, java.util.Collection<String> asked,
       UpdateBodies bodies) {
-    this(round, current, strategy, dimension, asked, bodies, DEFAULT_MAX_HELD_BYTES);
+    this(round, current, strategy, dimension, asked, bodies, null, DEFAULT_MAX_HELD_BYTES);
+  }
+
+  /** As above, reading bodies back ahead of their turn with {@code ahead} (null: in place, when needed). */
+  RoundUpdates(int round, float[] current, Strategy strategy, int dimension, java.util.Collection<String> asked,
+      UpdateBodies bodies, UpdateBodiesAhead ahead) {
+    this(round, current, strategy, dimension, asked, bodies, ahead, DEFAULT_MAX_HELD_BYTES);
   }
 
   /** As above, holding at most {@code maxHeldBytes} of out-of-turn bodies. */
   RoundUpdates(int round, float[] current, Strategy strategy, int dimension, java.util.Collection<String> asked,
-      UpdateBodies bodies, long maxHeldBytes) {
+      UpdateBodies bodies, UpdateBodiesAhead ahead, long maxHeldBytes) {
     this.maxHeldBytes = maxHeldBytes;
+    this.ahead = bodies == null ? null : ahead;
     this.round = round;
     this.current = current;
     this.strategy = strategy;
@@ -126,6 +145,9 @@ final class RoundUpdates {
       boolean hold = body != null && heldBytes + body.length <= maxHeldBytes;
       heldBytes += hold ? body.length : 0;
       outOfTurn.put(clientId, hold ? body : null);
+      if (!hold) {
+        readAhead();
+      }
     }
   }
 
@@ -142,9 +164,57 @@ final class RoundUpdates {
 
   private void drain() {
     for (String id = next(); id != null && outOfTurn.containsKey(id); id = next()) {
-      byte[] body = outOfTurn.remove(id);
-      heldBytes -= body != null ? body.length : 0;
+      byte[] body = outOfTurn.get(id);
+      if (body == null && ahead != null && !readInPlace.contains(id)) {
+        break; // being read ahead: summed when it arrives
+      }
+      outOfTurn.remove(id);
+      if (!readAhead.remove(id)) {
+        heldBytes -= body != null ? body.length : 0;
+      }
+      readInPlace.remove(id);
       add(id, body);
+    }
+    readAhead();
+  }
+
+  /**
+   * Starts reading the soonest-needed bodies that are not in memory, at most {@link #READ_AHEAD} at once
+   * besides the very first (always read, so bodies read ahead for later clients never stall the sum).
+   */
+  private void readAhead() {
+    if (ahead == null || finished) {
+      return;
+    }
+    List<String> start = new ArrayList<>();
+    boolean first = true;
+    for (Map.Entry<String, byte[]> e : outOfTurn.entrySet()) {
+      String id = e.getKey();
+      if (e.getValue() != null || readInPlace.contains(id)) {
+        continue;
+      }
+      if (!first && readingAhead.size() + readAhead.size() >= READ_AHEAD) {
+        break;
+      }
+      first = false;
+      if (readingAhead.add(id)) {
+        start.add(id);
+      }
+    }
+    for (String id : start) { // after the loop: a reader may answer at once, and its answer changes outOfTurn
+      ahead.read(round, id, (body, failure) -> {
+        readingAhead.remove(id);
+        if (finished || !outOfTurn.containsKey(id) || outOfTurn.get(id) != null) {
+          return; // summed meanwhile (at the close), or the round is over
+        }
+        if (failure != null || body == null) {
+          readInPlace.add(id); // read again in place, where a failure is reported as before
+        } else {
+          outOfTurn.put(id, body);
+          readAhead.add(id);
+        }
+        drain();
+      });
     }
   }
 
@@ -190,6 +260,8 @@ final class RoundUpdates {
       }
       outOfTurn.clear();
       heldBytes = 0;
+      readAhead.clear();
+      readInPlace.clear();
     }
     finished = true;
     return running.finish();

@@ -19,6 +19,7 @@ import org.hedgerow.aggregation.strategy.Strategy;
 import org.hedgerow.aggregation.strategy.TrimmedMean;
 import org.hedgerow.aggregation.wire.ParameterCodec;
 import org.hedgerow.coordinator.store.UpdateBodies;
+import org.hedgerow.coordinator.store.UpdateBodiesAhead;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,7 +112,7 @@ class RoundUpdatesTest {
     }
     MapBodiesFake bodies = new MapBodiesFake();
     long budget = (long) maxHeld * ParameterCodec.encode(sent.get(0).delta()).length;
-    RoundUpdates round = new RoundUpdates(1, model(), new FedAvg(FIT), DIM, asked, bodies, budget);
+    RoundUpdates round = new RoundUpdates(1, model(), new FedAvg(FIT), DIM, asked, bodies, null, budget);
     assertTrue(round.streams());
     for (int k = n - 1; k >= 0; k--) {
       ClientUpdate u = sent.get(k);
@@ -120,6 +121,107 @@ class RoundUpdatesTest {
       assertEquals(k == 0 ? 0 : n - k, round.waitingToBeSummed());
     }
     assertEquals(n - 1 - maxHeld, bodies.reads, "beyond the byte budget, out-of-turn updates are re-read");
+    assertArrayEquals(new FedAvg(FIT).aggregateFit(1, model(), sent), round.aggregate());
+  }
+
+  /**
+   * Reads ahead that answer later, in an order of the test's choosing: stands in for the event loop
+   * and its worker threads. A read of {@code failing} fails.
+   */
+  private static final class DeferredReadsFake implements UpdateBodiesAhead {
+    final MapBodiesFake store;
+    final List<Runnable> pending = new ArrayList<>();
+    final String failing;
+    int started;
+
+    DeferredReadsFake(MapBodiesFake store, String failing) {
+      this.store = store;
+      this.failing = failing;
+    }
+
+    @Override
+    public void read(int round, String clientId, java.util.function.BiConsumer<byte[], Throwable> done) {
+      started++;
+      pending.add(() -> {
+        if (clientId.equals(failing)) {
+          done.accept(null, new IllegalStateException("disk said no"));
+        } else {
+          done.accept(store.read(round, clientId), null);
+        }
+      });
+    }
+
+    /** Answers one pending read, chosen by {@code r}; false if none was pending. */
+    boolean answerOne(Random r) {
+      if (pending.isEmpty()) {
+        return false;
+      }
+      pending.remove(r.nextInt(pending.size())).run();
+      return true;
+    }
+  }
+
+  @Test
+  void accept_shuffledBeyondBudgetWithReadsAheadAnsweringOutOfOrder_bitIdenticalAndBoundedInFlight() {
+    for (long seed = 1; seed <= 5; seed++) {
+      Random r = new Random(seed);
+      List<String> asked = new ArrayList<>();
+      List<ClientUpdate> sent = new ArrayList<>();
+      for (int i = 0; i < 80; i++) {
+        asked.add(String.format("c%03d", i));
+        if (i % 11 != 5) { // a few never send
+          sent.add(update(asked.get(i), r));
+        }
+      }
+      Collections.shuffle(sent, r);
+      MapBodiesFake bodies = new MapBodiesFake();
+      DeferredReadsFake ahead = new DeferredReadsFake(bodies, seed == 3 ? sent.get(7).clientId() : null);
+      long budget = 4L * DIM * Float.BYTES; // four bodies held, the rest read back
+      RoundUpdates round = new RoundUpdates(1, model(), new FedAvg(FIT), DIM, asked, bodies, ahead, budget);
+      for (ClientUpdate u : sent) {
+        bodies.bodies.put(u.clientId(), ParameterCodec.encode(u.delta()));
+        round.accept(u.clientId(), u.examples(), ParameterCodec.encode(u.delta()));
+        assertTrue(ahead.pending.size() <= RoundUpdates.READ_AHEAD + 1, "reads in flight: " + ahead.pending.size());
+        if (r.nextBoolean()) {
+          ahead.answerOne(r);
+        }
+      }
+      while (r.nextInt(4) != 0 && ahead.answerOne(r)) {
+        // some reads still pending at the close: the close reads in place and ignores their late answers
+      }
+      assertTrue(ahead.started > 0, "bodies beyond the budget were read ahead");
+      float[] expected = new FedAvg(FIT).aggregateFit(1, model(), sent);
+      assertArrayEquals(expected, round.aggregate(), "seed " + seed);
+      while (ahead.answerOne(r)) {
+        // late answers after the close change nothing
+      }
+      assertArrayEquals(expected, round.aggregate(), "seed " + seed);
+    }
+  }
+
+  @Test
+  void accept_inTurnOrderAfterReadsAhead_sumsWithoutWaitingForTheClose() {
+    Random r = new Random(9);
+    List<String> asked = List.of("a", "b", "c", "d");
+    List<ClientUpdate> sent = new ArrayList<>();
+    for (String id : asked) {
+      sent.add(update(id, r));
+    }
+    MapBodiesFake bodies = new MapBodiesFake();
+    DeferredReadsFake ahead = new DeferredReadsFake(bodies, null);
+    RoundUpdates round = new RoundUpdates(1, model(), new FedAvg(FIT), DIM, asked, bodies, ahead, 0);
+    for (int k = 3; k >= 1; k--) { // d, c, b: out of turn, none held (budget 0)
+      ClientUpdate u = sent.get(k);
+      bodies.bodies.put(u.clientId(), ParameterCodec.encode(u.delta()));
+      round.accept(u.clientId(), u.examples(), ParameterCodec.encode(u.delta()));
+    }
+    assertEquals(3, ahead.pending.size());
+    round.accept("a", sent.get(0).examples(), ParameterCodec.encode(sent.get(0).delta()));
+    assertEquals(3, round.waitingToBeSummed(), "b's body is still being read");
+    while (ahead.answerOne(r)) {
+      // answers in any order
+    }
+    assertEquals(0, round.waitingToBeSummed(), "summed as the reads came back, before any close");
     assertArrayEquals(new FedAvg(FIT).aggregateFit(1, model(), sent), round.aggregate());
   }
 

@@ -149,6 +149,10 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    org.hedgerow.coordinator.store.UpdateBodies stored = store.updateBodies();
+    // Bodies that could not be held are read back on worker threads, never on the event loop.
+    federation.readBodiesAheadWith((round, clientId, done) -> vertx.<byte[]>executeBlocking(
+        () -> stored.read(round, clientId), false).onComplete(ar -> done.accept(ar.result(), ar.cause())));
     RoundStates states = new RoundStates(federation, options, strategy, secagg);
     longPolls = new RoundLongPolls(vertx, federation, states, limits, metrics);
     driver = new RoundDriver(vertx, context, options, federation, store, metrics, secagg, longPolls, roundListeners,
