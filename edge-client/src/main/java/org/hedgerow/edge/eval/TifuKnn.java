@@ -304,6 +304,11 @@ public final class TifuKnn {
     List<TifuKnnSettings> byK = new ArrayList<>(group);
     byK.sort(java.util.Comparator.comparingInt(TifuKnnSettings::neighbours));
     int maxK = byK.get(byK.size() - 1).neighbours();
+    // Each setting's sums looked up once, not per customer: hashing the settings records was most of the tuning time.
+    double[][] sumsByK = new double[byK.size()][];
+    for (int j = 0; j < byK.size(); j++) {
+      sumsByK[j] = sums.get(byK.get(j));
+    }
     for (UserVector user : pool.users) {
       int[] targetItems = targets.get(user.customerId()).items();
       int[] nearest = pool.nearest(user, maxK);
@@ -315,7 +320,8 @@ public final class TifuKnn {
         candidates[count++] = i;
       }
       int added = 0;
-      for (TifuKnnSettings s : byK) {
+      for (int j = 0; j < byK.size(); j++) {
+        TifuKnnSettings s = byK.get(j);
         // Neighbour sums grow with k: add only the neighbours this k has beyond the previous one.
         for (; added < Math.min(s.neighbours(), nearest.length); added++) {
           UserVector v = pool.users.get(nearest[added]);
@@ -338,8 +344,8 @@ public final class TifuKnn {
           }
         }
         double[] r = top.ndcgAndHit(targetItems);
-        sums.get(s)[0] += r[0];
-        sums.get(s)[1] += r[1];
+        sumsByK[j][0] += r[0];
+        sumsByK[j][1] += r[1];
       }
       for (int c = 0; c < count; c++) {
         int i = candidates[c];
