@@ -139,98 +139,91 @@ public final class Simulation {
     out.printf("%d silos (%d with training examples), %,d training examples, catalogue %,d products%n", silos.size(),
         training.size(), training.stream().mapToLong(s -> s.examples().size()).sum(), data.catalogue().size());
 
-    // The centralized and local-only baselines depend on nothing below, so they train from here on, alongside
-    // TIFU-KNN and the federations: the cores stay busy through this thread's single-threaded stretches
-    // (evaluations, round barriers). Each has its own model, seed and ND4J random generator (per thread),
-    // so their results are the same as when they ran last. Console lines about them come once they are collected.
+    Map<String, MethodResult> methods = new LinkedHashMap<>();
+    long te = System.nanoTime();
+    methods.put("popularity", Evaluation.evaluate(data, s -> new PopularityRanker(data.pooledStats())));
+    methods.put("repeat", Evaluation.evaluate(data, s -> new RepeatRanker(data.pooledStats())));
+    methods.put("tifu-knn", TifuKnnBaselines.pooled(data, TifuKnnSettings.defaultGrid(), out));
+    methods.put("tifu-knn-local", TifuKnnBaselines.local(data, TifuKnnSettings.defaultGrid(), out));
+    double evalSeconds = (System.nanoTime() - te) / 1e9;
+
+    FederatedOutcome fed = federated(data, spec, silos, training, Mode.PLAIN);
+    methods.put("federated", fed.result());
+    if (federatedExplore != null) {
+      methods.put("federated-explore", federatedExplore);
+    }
+    evalSeconds += fed.evaluationSeconds();
+    FederatedOutcome dp = null;
+    if (scenario.privacyEnabled()) {
+      dp = federated(data, spec, dpSilos, dpTraining,
+          scenario.privacy().equals("central") ? Mode.CENTRAL : Mode.LOCAL);
+      if (dp.result() != null) {
+        methods.put("federated-dp", dp.result());
+      }
+      evalSeconds += dp.evaluationSeconds();
+    }
+    if (scenario.secureAggregation().enabled()) {
+      // The same federation (and the same DP, if local) behind secure aggregation: it must match
+      // federated / federated-dp up to quantisation error (SecureSumEncoding).
+      Mode m = scenario.privacy().equals("local") ? Mode.LOCAL : Mode.PLAIN;
+      FederatedOutcome sa = m == Mode.PLAIN ? federated(data, spec, silos, training, m, true)
+          : federated(data, spec, dpSilos, dpTraining, m, true);
+      if (sa.result() != null) {
+        methods.put(m == Mode.PLAIN ? "federated-secagg" : "federated-dp-secagg", sa.result());
+      }
+      evalSeconds += sa.evaluationSeconds();
+    }
+    if (scenario.distributedDp()) {
+      // Distributed DP: each silo adds a discrete Gaussian share to its integer update before masking, so
+      // only the secure sum is private at the cap; compared with federated-dp-secagg at the same cap.
+      FederatedOutcome ddp = federated(data, spec, dpSilos, dpTraining, Mode.DISTRIBUTED, true);
+      if (ddp.result() != null) {
+        methods.put("federated-ddp-secagg", ddp.result());
+      }
+      evalSeconds += ddp.evaluationSeconds();
+    }
+    if (dp != null && dp.privacy() != null && dpBudgets.values().stream().anyMatch(l -> l.size() > 1)) {
+      // The private federations are separate releases on the same customers: say so, with what they
+      // spend together (the accountant over every federation's rounds and the one release).
+      Map<String, Double> composed = new LinkedHashMap<>();
+      dpBudgets.forEach((silo, budgets) -> composed.put(silo,
+          PrivacyReport.composed(budgets.stream().map(b -> b.log()).toList(), scenario.delta())));
+      double max = composed.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      out.printf("note: the private federations (federated-dp, federated-dp-secagg%s) are separate DP releases on the "
+          + "same customers; "
+          + "each is within the cap %s, together they spend up to epsilon %.4f per silo (delta %s)%n",
+          scenario.distributedDp() ? ", federated-ddp-secagg" : "", scenario.epsilonCap(), max, scenario.delta());
+      dp = new FederatedOutcome(dp.result(), dp.rounds(), dp.trainingSeconds(), dp.aggregationSeconds(),
+          dp.wallSeconds(), dp.evaluationSeconds(), dp.privacy().withComposed(composed));
+    }
+
     long tb = System.nanoTime();
+    out.println("baselines: centralized and local-only (same epochs as the federation: "
+        + scenario.rounds() * scenario.localEpochs() + ")");
     ExecutorService pool = Executors.newFixedThreadPool(scenario.workers());
-    Future<MethodResult> central = pool.submit(() -> centralized(data, spec));
-    Future<MethodResult> local = pool.submit(() -> localOnly(data, spec, silos));
     try {
-      Map<String, MethodResult> methods = new LinkedHashMap<>();
-      long te = System.nanoTime();
-      methods.put("popularity", Evaluation.evaluate(data, s -> new PopularityRanker(data.pooledStats())));
-      methods.put("repeat", Evaluation.evaluate(data, s -> new RepeatRanker(data.pooledStats())));
-      methods.put("tifu-knn", TifuKnnBaselines.pooled(data, TifuKnnSettings.defaultGrid(), out));
-      methods.put("tifu-knn-local", TifuKnnBaselines.local(data, TifuKnnSettings.defaultGrid(), out));
-      double evalSeconds = (System.nanoTime() - te) / 1e9;
-
-      FederatedOutcome fed = federated(data, spec, silos, training, Mode.PLAIN);
-      methods.put("federated", fed.result());
-      if (federatedExplore != null) {
-        methods.put("federated-explore", federatedExplore);
-      }
-      evalSeconds += fed.evaluationSeconds();
-      FederatedOutcome dp = null;
-      if (scenario.privacyEnabled()) {
-        dp = federated(data, spec, dpSilos, dpTraining,
-            scenario.privacy().equals("central") ? Mode.CENTRAL : Mode.LOCAL);
-        if (dp.result() != null) {
-          methods.put("federated-dp", dp.result());
-        }
-        evalSeconds += dp.evaluationSeconds();
-      }
-      if (scenario.secureAggregation().enabled()) {
-        // The same federation (and the same DP, if local) behind secure aggregation: it must match
-        // federated / federated-dp up to quantisation error (SecureSumEncoding).
-        Mode m = scenario.privacy().equals("local") ? Mode.LOCAL : Mode.PLAIN;
-        FederatedOutcome sa = m == Mode.PLAIN ? federated(data, spec, silos, training, m, true)
-            : federated(data, spec, dpSilos, dpTraining, m, true);
-        if (sa.result() != null) {
-          methods.put(m == Mode.PLAIN ? "federated-secagg" : "federated-dp-secagg", sa.result());
-        }
-        evalSeconds += sa.evaluationSeconds();
-      }
-      if (scenario.distributedDp()) {
-        // Distributed DP: each silo adds a discrete Gaussian share to its integer update before masking, so
-        // only the secure sum is private at the cap; compared with federated-dp-secagg at the same cap.
-        FederatedOutcome ddp = federated(data, spec, dpSilos, dpTraining, Mode.DISTRIBUTED, true);
-        if (ddp.result() != null) {
-          methods.put("federated-ddp-secagg", ddp.result());
-        }
-        evalSeconds += ddp.evaluationSeconds();
-      }
-      if (dp != null && dp.privacy() != null && dpBudgets.values().stream().anyMatch(l -> l.size() > 1)) {
-        // The private federations are separate releases on the same customers: say so, with what they
-        // spend together (the accountant over every federation's rounds and the one release).
-        Map<String, Double> composed = new LinkedHashMap<>();
-        dpBudgets.forEach((silo, budgets) -> composed.put(silo,
-            PrivacyReport.composed(budgets.stream().map(b -> b.log()).toList(), scenario.delta())));
-        double max = composed.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        out.printf("note: the private federations (federated-dp, federated-dp-secagg%s) are separate DP releases on the "
-            + "same customers; "
-            + "each is within the cap %s, together they spend up to epsilon %.4f per silo (delta %s)%n",
-            scenario.distributedDp() ? ", federated-ddp-secagg" : "", scenario.epsilonCap(), max, scenario.delta());
-        dp = new FederatedOutcome(dp.result(), dp.rounds(), dp.trainingSeconds(), dp.aggregationSeconds(),
-            dp.wallSeconds(), dp.evaluationSeconds(), dp.privacy().withComposed(composed));
-      }
-
-      out.println("baselines: centralized and local-only (same epochs as the federation: "
-          + scenario.rounds() * scenario.localEpochs() + ")");
+      Future<MethodResult> central = pool.submit(() -> centralized(data, spec));
+      Future<MethodResult> local = pool.submit(() -> localOnly(data, spec, silos));
       methods.put("local-only", local.get());
-      out.println("  local-only done");
       methods.put("centralized", central.get());
-      out.println("  centralized done");
-      // From their start, alongside everything above: the wall time until both were trained and evaluated.
-      double baselineSeconds = (System.nanoTime() - tb) / 1e9;
-
-      Map<String, MethodResult> ordered = new LinkedHashMap<>();
-      for (String k : List.of("popularity", "repeat", "tifu-knn", "tifu-knn-local", "local-only", "centralized",
-          "federated", "federated-explore", "federated-dp",
-          "federated-secagg", "federated-dp-secagg", "federated-ddp-secagg")) {
-        if (methods.containsKey(k)) {
-          ordered.put(k, methods.get(k));
-        }
-      }
-      return new SimulationResult(scenario, data, silos.stream().map(s -> new SimulationResult.SiloInfo(
-          s.data().name(), s.data().customers().size(), s.examples().size(), s.data().testBaskets())).toList(),
-          ordered, fed.rounds(), (System.nanoTime() - t0) / 1e9, fed.trainingSeconds(), fed.aggregationSeconds(),
-          fed.wallSeconds(), baselineSeconds, evalSeconds, dp == null ? List.of() : dp.rounds(),
-          dp == null ? null : dp.privacy(), dp == null ? 0 : dp.wallSeconds(), null, null, modelDigests);
     } finally {
       pool.shutdownNow();
     }
+    double baselineSeconds = (System.nanoTime() - tb) / 1e9;
+
+    Map<String, MethodResult> ordered = new LinkedHashMap<>();
+    for (String k : List.of("popularity", "repeat", "tifu-knn", "tifu-knn-local", "local-only", "centralized",
+        "federated", "federated-explore", "federated-dp",
+        "federated-secagg", "federated-dp-secagg", "federated-ddp-secagg")) {
+      if (methods.containsKey(k)) {
+        ordered.put(k, methods.get(k));
+      }
+    }
+    return new SimulationResult(scenario, data, silos.stream().map(s -> new SimulationResult.SiloInfo(
+        s.data().name(), s.data().customers().size(), s.examples().size(), s.data().testBaskets())).toList(),
+        ordered, fed.rounds(), (System.nanoTime() - t0) / 1e9, fed.trainingSeconds(), fed.aggregationSeconds(),
+        fed.wallSeconds(), baselineSeconds, evalSeconds, dp == null ? List.of() : dp.rounds(),
+        dp == null ? null : dp.privacy(), dp == null ? 0 : dp.wallSeconds(), null, null, modelDigests);
   }
 
   /**
@@ -426,9 +419,7 @@ public final class Simulation {
       methods.put("tifu-knn", TifuKnnBaselines.pooled(data, TifuKnnSettings.defaultGrid(), out));
       methods.put("tifu-knn-local", TifuKnnBaselines.local(data, TifuKnnSettings.defaultGrid(), out));
       methods.put("local-only", localOnly(data, spec, exact));
-      out.println("  local-only done");
       methods.put("centralized", centralized(data, spec));
-      out.println("  centralized done");
       baselineSeconds = (System.nanoTime() - tb) / 1e9;
     }
     if (tracker.last != null) {
@@ -841,6 +832,7 @@ public final class Simulation {
     PreferenceModel m = new PreferenceModel(spec, scenario.seed());
     m.setParameters(spec.initialParameters(scenario.seed()));
     m.fit(ts, scenario.rounds() * scenario.localEpochs(), scenario.batchSize(), scenario.seed());
+    out.println("  centralized done");
     return new ModelRanker(m, fx);
   }
 
@@ -856,6 +848,7 @@ public final class Simulation {
       }
       rankers.put(s.data(), new ModelRanker(m, s.features()));
     }
+    out.println("  local-only done");
     return Evaluation.evaluate(data, rankers::get);
   }
 }
