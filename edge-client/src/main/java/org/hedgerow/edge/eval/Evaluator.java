@@ -168,8 +168,9 @@ public final class Evaluator {
    * with a personal score for the customer (their own, and any new ones the ranker names) carry it.
    */
   private static long[] aboveAndTied(float s, float[] unseen, float[] sorted, int[] own, float[] ownScores) {
-    long above = unseen.length - upperBound(sorted, s);
-    long tied = upperBound(sorted, s) - lowerBound(sorted, s);
+    int upper = upperBound(sorted, s);
+    long above = unseen.length - upper;
+    long tied = upper - lowerBound(sorted, s);
     for (int j = 0; j < own.length; j++) {
       float u = unseen[own[j]];
       if (u > s) {
