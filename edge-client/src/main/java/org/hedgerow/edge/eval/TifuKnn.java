@@ -291,6 +291,44 @@ public final class TifuKnn {
     return new Tuned(best, sums.get(best)[0] / n, sums.get(best)[1] / n, n, grid.size());
   }
 
+  /**
+   * Of the products only neighbours bought ({@code candidates[from, to)}), those that can enter a top
+   * {@link Evaluator#K} under any alpha: their score is w × neighbour sum with one w > 0 for all of them,
+   * so a product with K others whose sums are larger by more than rounding (relative 1e-12 against
+   * 1e-16) always has K products strictly above it. Keeps the K largest sums and all within that
+   * margin of the K-th; offering only these instead of every product gives the same top K, as the
+   * order of TopK is total. Written into {@code out}; returns how many.
+   */
+  static int neighbourOnlyShortlist(int[] candidates, int from, int to, double[] neighbourSum, int[] out) {
+    int n = to - from;
+    if (n <= Evaluator.K) {
+      System.arraycopy(candidates, from, out, 0, n);
+      return n;
+    }
+    double[] largest = new double[Evaluator.K]; // descending
+    int held = 0;
+    for (int c = from; c < to; c++) {
+      double v = neighbourSum[candidates[c]];
+      if (held == largest.length && v <= largest[held - 1]) {
+        continue;
+      }
+      int p = held < largest.length ? held++ : held - 1;
+      while (p > 0 && largest[p - 1] < v) {
+        largest[p] = largest[p - 1];
+        p--;
+      }
+      largest[p] = v;
+    }
+    double threshold = largest[Evaluator.K - 1] - Math.abs(largest[Evaluator.K - 1]) * 1e-12;
+    int m = 0;
+    for (int c = from; c < to; c++) {
+      if (neighbourSum[candidates[c]] >= threshold) {
+        out[m++] = candidates[c];
+      }
+    }
+    return m;
+  }
+
   /** Adds, for every setting of one user-vector group, its ndcg@10 and hit sums over the validation targets. */
   private static void scoreGroup(List<TifuKnnSettings> group, Map<Integer, List<Basket>> histories,
       Map<Integer, Basket> targets, int catalogueSize, float[] popularity, Map<TifuKnnSettings, double[]> sums) {
@@ -304,6 +342,10 @@ public final class TifuKnn {
     List<TifuKnnSettings> byK = new ArrayList<>(group);
     byK.sort(java.util.Comparator.comparingInt(TifuKnnSettings::neighbours));
     int maxK = byK.get(byK.size() - 1).neighbours();
+    // Sums kept by this task and handed over at the end: the shared map's small arrays sit side by side in
+    // memory, and two tasks adding to neighbouring ones per customer made most of the tuning time (profiled).
+    double[][] sumsByK = new double[byK.size()][2];
+    int[] shortlist = new int[catalogueSize];
     for (UserVector user : pool.users) {
       int[] targetItems = targets.get(user.customerId()).items();
       int[] nearest = pool.nearest(user, maxK);
@@ -314,8 +356,12 @@ public final class TifuKnn {
         candidate[i] = true;
         candidates[count++] = i;
       }
+      int ownCount = count;
+      int shortlisted = 0;
+      int shortlistedFor = -1; // the neighbour count the shortlist was made for
       int added = 0;
-      for (TifuKnnSettings s : byK) {
+      for (int j = 0; j < byK.size(); j++) {
+        TifuKnnSettings s = byK.get(j);
         // Neighbour sums grow with k: add only the neighbours this k has beyond the previous one.
         for (; added < Math.min(s.neighbours(), nearest.length); added++) {
           UserVector v = pool.users.get(nearest[added]);
@@ -328,18 +374,23 @@ public final class TifuKnn {
             }
           }
         }
+        if (shortlistedFor != added) {
+          shortlisted = neighbourOnlyShortlist(candidates, ownCount, count, neighbourSum, shortlist);
+          shortlistedFor = added;
+        }
         top.clear();
         double neighbourWeight = added == 0 ? 0 : (1 - s.alpha()) / added;
-        for (int c = 0; c < count; c++) {
-          int i = candidates[c];
+        // The customer's own products, then the few neighbours' products that can still reach the top K.
+        for (int c = 0; c < ownCount + shortlisted; c++) {
+          int i = c < ownCount ? candidates[c] : shortlist[c - ownCount];
           double score = s.alpha() * own[i] + neighbourWeight * neighbourSum[i];
           if (score > 0) {
             top.offer(i, score);
           }
         }
         double[] r = top.ndcgAndHit(targetItems);
-        sums.get(s)[0] += r[0];
-        sums.get(s)[1] += r[1];
+        sumsByK[j][0] += r[0];
+        sumsByK[j][1] += r[1];
       }
       for (int c = 0; c < count; c++) {
         int i = candidates[c];
@@ -347,6 +398,12 @@ public final class TifuKnn {
         neighbourSum[i] = 0;
         candidate[i] = false;
       }
+    }
+    for (int j = 0; j < byK.size(); j++) {
+      // Each setting belongs to one group only, so this is its whole sum, in customer order as before.
+      double[] shared = sums.get(byK.get(j));
+      shared[0] += sumsByK[j][0];
+      shared[1] += sumsByK[j][1];
     }
   }
 }

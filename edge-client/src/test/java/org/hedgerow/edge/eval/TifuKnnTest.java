@@ -116,4 +116,26 @@ class TifuKnnTest {
       assertArrayEquals(java.util.Arrays.copyOf(sorted, k), head, "n=" + n + " k=" + k);
     }
   }
+  @Test
+  void neighbourOnlyShortlist_moreThanKProducts_keepsTheKLargestSumsAndTiesWithTheKth() {
+    // Products 0..13 after two own products (candidates[0, 2)); sums descending by product except ties at the cut.
+    int[] candidates = new int[16];
+    double[] sums = new double[16];
+    for (int c = 0; c < 16; c++) {
+      candidates[c] = c;
+      sums[c] = 100 - c;
+    }
+    sums[12] = sums[11]; // ties the 10th largest among candidates 2..15 (product 11)
+    sums[13] = Math.nextDown(sums[11]); // within rounding of it: w × sum may tie
+    int[] out = new int[16];
+    int n = TifuKnn.neighbourOnlyShortlist(candidates, 2, 16, sums, out);
+    assertArrayEquals(new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, java.util.Arrays.copyOf(out, n));
+  }
+
+  @Test
+  void neighbourOnlyShortlist_atMostKProducts_keepsAll() {
+    int[] out = new int[5];
+    int n = TifuKnn.neighbourOnlyShortlist(new int[] {7, 3, 9}, 1, 3, new double[10], out);
+    assertArrayEquals(new int[] {3, 9}, java.util.Arrays.copyOf(out, n));
+  }
 }
