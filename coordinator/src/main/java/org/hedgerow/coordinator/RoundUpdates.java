@@ -32,11 +32,30 @@ import org.hedgerow.coordinator.store.UpdateBodiesAhead;
  */
 final class RoundUpdates {
   /**
-   * Bytes of out-of-turn bodies held in memory before the rest are re-read. Re-reading costs an
-   * allocation and a read on the event loop per body, which dominated small rounds (issue 9's load
-   * benchmark at N = 100); 128 MiB bounds what a round can pin whatever its size.
+   * Bytes of out-of-turn bodies held in memory before the rest are re-read: 128 MiB unless the system
+   * property {@value #MAX_HELD_PROPERTY} says otherwise (an operator with heap to spare can hold a whole
+   * large round and never re-read; docs/operations.md). Re-reading costs a disk read per body (off the
+   * event loop, see {@link UpdateBodiesAhead}) and delays the close of a round that arrived far from
+   * client-id order; 128 MiB bounds what a round can pin whatever its size.
    */
-  static final long DEFAULT_MAX_HELD_BYTES = 128L << 20;
+  static final long DEFAULT_MAX_HELD_BYTES = maxHeldBytes(System.getProperty(RoundUpdates.MAX_HELD_PROPERTY));
+  static final String MAX_HELD_PROPERTY = "hedgerow.coordinator.maxHeldBodyBytes";
+
+  static long maxHeldBytes(String property) {
+    if (property == null) {
+      return 128L << 20;
+    }
+    try {
+      long v = Long.parseLong(property.trim());
+      if (v >= 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException(MAX_HELD_PROPERTY + " must be a whole number of bytes, 0 or more. Provided value: "
+        + property);
+  }
   /** Bodies read back ahead of their turn at most at once (in flight or read and not yet summed). */
   static final int READ_AHEAD = 8;
 

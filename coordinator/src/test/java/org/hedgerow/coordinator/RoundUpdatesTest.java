@@ -226,6 +226,17 @@ class RoundUpdatesTest {
   }
 
   @Test
+  void maxHeldBytes_propertyUnsetValidOrInvalid_defaultValueOrErrorNamingTheProperty() {
+    assertEquals(128L << 20, RoundUpdates.maxHeldBytes(null));
+    assertEquals(2_000_000_000L, RoundUpdates.maxHeldBytes(" 2000000000 "));
+    for (String bad : new String[] {"-1", "lots", "1e9"}) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> RoundUpdates.maxHeldBytes(bad));
+      assertTrue(e.getMessage().contains(RoundUpdates.MAX_HELD_PROPERTY) && e.getMessage().contains(bad), e.getMessage());
+    }
+  }
+
+  @Test
   void accept_withoutBodyStore_keepsRawBodiesAndSumsAlike() {
     Random r = new Random(5);
     List<ClientUpdate> sent = new ArrayList<>();
