@@ -124,6 +124,10 @@ public class ClientCommand implements Callable<Integer> {
   @Option(names = "--min-bits", defaultValue = "0", description = "With --require-secure-aggregation: fewest "
       + "quantisation bits (0: no minimum).")
   int minBits;
+  @Option(names = "--max-round", defaultValue = "0", description = "With --require-secure-aggregation: refuse "
+      + "rounds numbered above R, e.g. the rounds the federation agreed plus slack for aborted ones; bounds how "
+      + "many neighbour graphs a coordinator that skips round numbers can choose from (0: no bound).")
+  int maxRound;
 
   /** Exit status when the silo refused a round under its secure-aggregation policy. */
   static final int EXIT_POLICY_REFUSED = 3;
@@ -146,7 +150,7 @@ public class ClientCommand implements Callable<Integer> {
     org.hedgerow.edge.client.SecureAggregationPolicy policy;
     try {
       policy = new org.hedgerow.edge.client.SecureAggregationPolicy(requireSecureAggregation, minSecAggClients,
-          minThreshold, minBits);
+          minThreshold, minBits, maxRound);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
     }

@@ -122,4 +122,23 @@ class SecureAggregationPolicyTest {
     assertTrue(p.below(1, 10, 3, 16).orElseThrow().contains("--min-threshold 4"));
     assertTrue(p.below(1, 10, 5, 12).orElseThrow().contains("--min-bits 16"));
   }
+
+  @Test
+  void below_roundAboveMaxRound_refusedNamingTheFlag() {
+    SecureAggregationPolicy p = new SecureAggregationPolicy(true, 0, 0, 0, 5);
+    assertEquals(Optional.empty(), p.below(5, 10, 6, 32));
+    String why = p.below(6, 10, 6, 32).orElseThrow();
+    assertTrue(why.contains("round 6") && why.contains("--max-round 5"), why);
+    assertEquals(Optional.empty(), new SecureAggregationPolicy(true, 0, 0, 0).below(1_000_000, 10, 6, 32),
+        "0: no bound");
+  }
+
+  @Test
+  void policy_maxRoundWithoutRequireOrNegative_refusedNamingTheFlag() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SecureAggregationPolicy(false, 0, 0, 0, 3));
+    assertTrue(e.getMessage().contains("--max-round") && e.getMessage().contains("--require-secure-aggregation"),
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new SecureAggregationPolicy(true, 0, 0, 0, -1));
+  }
 }

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * What a silo insists on before its update leaves ({@code hedgerow client --require-secure-aggregation
- * --min-clients N --min-threshold T --min-bits B}). Checked twice: on the round state before training,
+ * --min-clients N --min-threshold T --min-bits B --max-round R}). Checked twice: on the round state before training,
  * and on the session the coordinator actually serves at advertise-keys (the roster size and the
  * parameters this silo's own protocol run will use), so a coordinator cannot announce one thing and
  * run another.
@@ -13,20 +13,30 @@ import java.util.Optional;
  * @param minClients fewest silos in the secure-aggregation roster (n); 0: no minimum
  * @param minThreshold smallest Shamir threshold t; 0: no minimum
  * @param minBits fewest quantisation bits; 0: no minimum
+ * @param maxRound highest federation round this silo aggregates securely; 0: no bound. The SecAgg+
+ *     neighbour graph of a round is fixed by its round number (docs/security.md, "Where the graph comes
+ *     from"), so a coordinator that skips or aborts rounds gets one more graph to choose from each time;
+ *     with the bound set to the rounds the federation agreed (plus slack for aborted ones) it gets at most
+ *     that many
  */
-public record SecureAggregationPolicy(boolean required, int minClients, int minThreshold, int minBits) {
+public record SecureAggregationPolicy(boolean required, int minClients, int minThreshold, int minBits, int maxRound) {
   /** No requirement: the silo takes part however the coordinator aggregates. */
-  public static final SecureAggregationPolicy NONE = new SecureAggregationPolicy(false, 0, 0, 0);
+  public static final SecureAggregationPolicy NONE = new SecureAggregationPolicy(false, 0, 0, 0, 0);
 
   public SecureAggregationPolicy {
-    if (minClients < 0 || minThreshold < 0 || minBits < 0) {
-      throw new IllegalArgumentException("secure-aggregation minimums must be >= 0. Provided values: clients "
-          + minClients + ", threshold " + minThreshold + ", bits " + minBits);
+    if (minClients < 0 || minThreshold < 0 || minBits < 0 || maxRound < 0) {
+      throw new IllegalArgumentException("secure-aggregation minimums and --max-round must be >= 0. Provided values: "
+          + "clients " + minClients + ", threshold " + minThreshold + ", bits " + minBits + ", max round " + maxRound);
     }
-    if (!required && (minClients > 0 || minThreshold > 0 || minBits > 0)) {
-      throw new IllegalArgumentException("--min-clients, --min-threshold and --min-bits apply only with "
+    if (!required && (minClients > 0 || minThreshold > 0 || minBits > 0 || maxRound > 0)) {
+      throw new IllegalArgumentException("--min-clients, --min-threshold, --min-bits and --max-round apply only with "
           + "--require-secure-aggregation");
     }
+  }
+
+  /** Without a round bound. */
+  public SecureAggregationPolicy(boolean required, int minClients, int minThreshold, int minBits) {
+    this(required, minClients, minThreshold, minBits, 0);
   }
 
   /** Why this silo refuses round {@code round} as announced, or empty if it takes part. */
@@ -45,6 +55,11 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
   public Optional<String> below(int round, int n, int t, int bits) {
     if (!required) {
       return Optional.empty();
+    }
+    if (maxRound > 0 && round > maxRound) {
+      return Optional.of("round " + round + " is above this silo's --max-round " + maxRound + " (the rounds this "
+          + "federation agreed): refusing to send its update, as a coordinator that skips or aborts rounds could "
+          + "choose among more neighbour graphs");
     }
     if (minClients > 0 && n >= 0 && n < minClients) {
       return Optional.of(refused(round, n + " silos in the roster", "--min-clients " + minClients));
