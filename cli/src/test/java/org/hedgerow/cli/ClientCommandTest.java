@@ -37,6 +37,13 @@ class ClientCommandTest {
   }
 
   @Test
+  void client_maxRoundWithoutRequiringSecureAggregation_exit2NamingBothFlags() {
+    CliRun r = client("--max-round", "12");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("--max-round") && r.err().contains("--require-secure-aggregation"), r.err());
+  }
+
+  @Test
   void client_negativeEpsilonCap_exit2NamingCap() {
     CliRun r = client("--epsilon-cap", "-1");
     assertEquals(2, r.exitCode(), r.err());
