@@ -25,7 +25,7 @@ import org.hedgerow.aggregation.wire.ParameterCodec;
  * {@link CoordinatorTarget}.
  *
  * <pre>
- * bin/loadbench [--clients 100,1000] [--reps 3 | 5,2] [--warmup 1 | 1,0] [--targets bare,coordinator,bare-tls,coordinator-tls]
+ * bin/loadbench [--clients 100,1000] [--reps 3 | 5,2] [--warmup 1 | 1,0] [--targets bare,coordinator,bare-tls,coordinator-tls,bare-durable]
  *               [--max-connections 1000] [--dim 262144]
  * </pre>
  */
@@ -62,11 +62,12 @@ public final class LoadBench {
       targets.add(switch (t.trim()) {
         case "bare" -> new BareTarget(null);
         case "bare-tls" -> new BareTarget(SelfSignedKeyStore.create());
+        case "bare-durable" -> new BareDurableTarget();
         case "coordinator" -> new CoordinatorTarget(spec, CoordinatorTarget.Mode.SERVICE);
         case "coordinator-tls" -> new CoordinatorTarget(spec, CoordinatorTarget.Mode.SERVICE_TLS);
         case "coordinator-open" -> new CoordinatorTarget(spec, CoordinatorTarget.Mode.OPEN);
         default -> throw new IllegalArgumentException("unknown target '" + t + "'; known: bare, bare-tls, coordinator, "
-            + "coordinator-tls, coordinator-open");
+            + "coordinator-tls, coordinator-open, bare-durable");
       });
     }
 
