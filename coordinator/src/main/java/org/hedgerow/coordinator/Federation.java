@@ -99,6 +99,8 @@ public final class Federation {
   /** Reads accepted bodies back from the store; null: {@link RoundUpdates} keeps them in memory. */
   private org.hedgerow.coordinator.store.UpdateBodies bodies;
   private org.hedgerow.coordinator.store.UpdateBodiesAhead bodiesAhead;
+  /** Out-of-turn body bytes a round holds before re-reading (see {@link RoundUpdates}); checked at construction. */
+  private final long maxHeldBodyBytes = RoundUpdates.maxHeldBytes(System.getProperty(RoundUpdates.MAX_HELD_PROPERTY));
   private final Map<String, PendingUpdate> pendingUploads = new HashMap<>();
   private final Set<String> pendingDeclines = new TreeSet<>();
   private final Map<Integer, Map<String, org.hedgerow.coordinator.store.UploadKey>> uploadIds = new TreeMap<>();
@@ -413,7 +415,7 @@ public final class Federation {
     deadlinePassed = false;
     selected = sample(r);
     updates = new RoundUpdates(r, model, strategy, options.spec().parameterCount(), selected, bodies,
-        bodiesAhead);
+        bodiesAhead, maxHeldBodyBytes);
     declined.keySet().forEach(updates::withdraw); // asked (a resumed round) but sending nothing
   }
 

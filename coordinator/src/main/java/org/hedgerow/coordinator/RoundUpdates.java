@@ -32,18 +32,23 @@ import org.hedgerow.coordinator.store.UpdateBodiesAhead;
  */
 final class RoundUpdates {
   /**
-   * Bytes of out-of-turn bodies held in memory before the rest are re-read: 128 MiB unless the system
-   * property {@value #MAX_HELD_PROPERTY} says otherwise (an operator with heap to spare can hold a whole
-   * large round and never re-read; docs/operations.md). Re-reading costs a disk read per body (off the
-   * event loop, see {@link UpdateBodiesAhead}) and delays the close of a round that arrived far from
-   * client-id order; 128 MiB bounds what a round can pin whatever its size.
+   * Bytes of out-of-turn bodies held in memory before the rest are re-read, unless the system property
+   * {@value #MAX_HELD_PROPERTY} says otherwise (an operator with heap to spare can hold a whole large
+   * round and never re-read; docs/operations.md). Re-reading costs a disk read per body (off the event
+   * loop, see {@link UpdateBodiesAhead}) and delays the close of a round that arrived far from client-id
+   * order; 128 MiB bounds what a round can pin whatever its size.
    */
-  static final long DEFAULT_MAX_HELD_BYTES = maxHeldBytes(System.getProperty(RoundUpdates.MAX_HELD_PROPERTY));
+  static final long DEFAULT_MAX_HELD_BYTES = 128L << 20;
   static final String MAX_HELD_PROPERTY = "hedgerow.coordinator.maxHeldBodyBytes";
 
+  /**
+   * The held-bytes budget {@code property} (the system property's value, or null) asks for.
+   *
+   * @throws IllegalArgumentException naming the property if it is not a whole number of bytes, 0 or more
+   */
   static long maxHeldBytes(String property) {
     if (property == null) {
-      return 128L << 20;
+      return DEFAULT_MAX_HELD_BYTES;
     }
     try {
       long v = Long.parseLong(property.trim());
@@ -56,6 +61,7 @@ final class RoundUpdates {
     throw new IllegalArgumentException(MAX_HELD_PROPERTY + " must be a whole number of bytes, 0 or more. Provided value: "
         + property);
   }
+
   /** Bodies read back ahead of their turn at most at once (in flight or read and not yet summed). */
   static final int READ_AHEAD = 8;
 
@@ -65,9 +71,10 @@ final class RoundUpdates {
   private final int dimension;
   private final UpdateBodies bodies;
   private final UpdateBodiesAhead ahead;
-  /** Out-of-turn clients whose body is being read ahead, or was and is held beyond the budget. */
+  /** Out-of-turn clients whose body is being read ahead. */
   private final Set<String> readingAhead = new HashSet<>();
-  private final Set<String> readAhead = new HashSet<>();
+  /** Out-of-turn clients whose body was read ahead and is held, outside the budget, until summed. */
+  private final Set<String> heldAfterReadAhead = new HashSet<>();
   /** Out-of-turn clients whose read-ahead failed: read in place when their turn comes. */
   private final Set<String> readInPlace = new HashSet<>();
   /** Accepted updates' example counts, by client id. */
@@ -94,13 +101,10 @@ final class RoundUpdates {
     this(round, current, strategy, dimension, asked, bodies, null, DEFAULT_MAX_HELD_BYTES);
   }
 
-  /** As above, reading bodies back ahead of their turn with {@code ahead} (null: in place, when needed). */
-  RoundUpdates(int round, float[] current, Strategy strategy, int dimension, java.util.Collection<String> asked,
-      UpdateBodies bodies, UpdateBodiesAhead ahead) {
-    this(round, current, strategy, dimension, asked, bodies, ahead, DEFAULT_MAX_HELD_BYTES);
-  }
-
-  /** As above, holding at most {@code maxHeldBytes} of out-of-turn bodies. */
+  /**
+   * As above, reading bodies back ahead of their turn with {@code ahead} (null: in place, when needed)
+   * and holding at most {@code maxHeldBytes} of out-of-turn bodies.
+   */
   RoundUpdates(int round, float[] current, Strategy strategy, int dimension, java.util.Collection<String> asked,
       UpdateBodies bodies, UpdateBodiesAhead ahead, long maxHeldBytes) {
     this.maxHeldBytes = maxHeldBytes;
@@ -188,7 +192,7 @@ final class RoundUpdates {
         break; // being read ahead: summed when it arrives
       }
       outOfTurn.remove(id);
-      if (!readAhead.remove(id)) {
+      if (!heldAfterReadAhead.remove(id)) {
         heldBytes -= body != null ? body.length : 0;
       }
       readInPlace.remove(id);
@@ -212,7 +216,7 @@ final class RoundUpdates {
       if (e.getValue() != null || readInPlace.contains(id)) {
         continue;
       }
-      if (!first && readingAhead.size() + readAhead.size() >= READ_AHEAD) {
+      if (!first && readingAhead.size() + heldAfterReadAhead.size() >= READ_AHEAD) {
         break;
       }
       first = false;
@@ -230,7 +234,7 @@ final class RoundUpdates {
           readInPlace.add(id); // read again in place, where a failure is reported as before
         } else {
           outOfTurn.put(id, body);
-          readAhead.add(id);
+          heldAfterReadAhead.add(id);
         }
         drain();
       });
@@ -279,7 +283,7 @@ final class RoundUpdates {
       }
       outOfTurn.clear();
       heldBytes = 0;
-      readAhead.clear();
+      heldAfterReadAhead.clear();
       readInPlace.clear();
     }
     finished = true;

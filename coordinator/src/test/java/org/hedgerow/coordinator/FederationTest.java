@@ -74,6 +74,24 @@ class FederationTest {
   }
 
   @Test
+  void construct_heldBodyBudgetPropertyNotANumber_refusedNamingTheProperty() {
+    String before = System.getProperty(RoundUpdates.MAX_HELD_PROPERTY);
+    System.setProperty(RoundUpdates.MAX_HELD_PROPERTY, "lots");
+    try {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new Federation(CoordinatorOptions.of(SPEC, 2, 2, 1), new FedAvg(new FitConfig(1, 8, 1))));
+      assertTrue(e.getMessage().contains(RoundUpdates.MAX_HELD_PROPERTY) && e.getMessage().contains("lots"),
+          e.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty(RoundUpdates.MAX_HELD_PROPERTY);
+      } else {
+        System.setProperty(RoundUpdates.MAX_HELD_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void prepareRegister_federationFullCountingPendingJoins_refused() {
     Federation f = new Federation(CoordinatorOptions.of(SPEC, 2, 2, 1), new FedAvg(new FitConfig(1, 8, 1)));
     f.prepareRegister("a", null, 0);

@@ -58,6 +58,11 @@ public final class BareTarget implements LoadTarget {
 
   @Override
   public List<Upload> prepare(HttpClient client, int port, int clients) {
+    return uploads(clients);
+  }
+
+  /** One plain upload per client, no set-up: what the bare endpoints take. */
+  static List<Upload> uploads(int clients) {
     List<Upload> out = new ArrayList<>(clients);
     for (int i = 0; i < clients; i++) {
       out.add(new Upload("/upload/" + i, MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/octet-stream")));
