@@ -16,15 +16,24 @@ import org.hedgerow.simulations.SiloFleet;
 final class ClusterFleet implements SiloFleet {
   /** Rules that act on the updates only through their weighted mean, so regional sums leave them unchanged. */
   static final List<String> LINEAR_AGGREGATORS = List.of("fedavg", "fedavgm", "fedadam", "fedyogi");
+  /** The coordinator's secure sum needs at least three clients, i.e. regions. */
+  static final int SECURE_MIN_REGIONS = 3;
 
   private final ClusterFederation cluster;
   private final int catalogueSize;
   private final boolean coPurchase;
+  private final Double secureClip;
 
-  ClusterFleet(ClusterFederation cluster, int catalogueSize, boolean coPurchase) {
+  /**
+   * @param secureClip the scenario's secure-aggregation clip (regions then sum their silos securely
+   *     when the coordinator runs secure aggregation, and each region holds at least three silos);
+   *     null without secure aggregation
+   */
+  ClusterFleet(ClusterFederation cluster, int catalogueSize, boolean coPurchase, Double secureClip) {
     this.cluster = cluster;
     this.catalogueSize = catalogueSize;
     this.coPurchase = coPurchase;
+    this.secureClip = secureClip;
   }
 
   /**
@@ -32,14 +41,19 @@ final class ClusterFleet implements SiloFleet {
    *
    * @throws IllegalArgumentException naming the setting
    */
-  static void check(Scenario s) {
+  static void check(Scenario s, int regions) {
     if (!s.privacy().equals("none")) {
       throw new IllegalArgumentException("--cluster runs non-private federations only; privacy '" + s.privacy()
           + "' is not supported across regions yet (docs/cluster.md)");
     }
-    if (s.secureAggregation().enabled() || s.distributedDp()) {
-      throw new IllegalArgumentException("--cluster cannot run --secure-aggregation yet: a regional sub-coordinator "
-          + "would see its silos' individual updates (docs/cluster.md)");
+    if (s.distributedDp()) {
+      throw new IllegalArgumentException("--cluster cannot run distributed DP yet: the discrete Gaussian shares are "
+          + "calibrated per silo at one level, not across regional sums (docs/cluster.md)");
+    }
+    if (s.secureAggregation().enabled() && regions < SECURE_MIN_REGIONS) {
+      throw new IllegalArgumentException("--cluster with secure aggregation needs --regions >= " + SECURE_MIN_REGIONS
+          + ": the coordinator's secure sum over fewer regions would reveal each region's sum to the others "
+          + "(docs/cluster.md). Provided value: " + regions);
     }
     if (!LINEAR_AGGREGATORS.contains(s.aggregator().name()) || s.aggregator().maxUpdateNorm() != null) {
       throw new IllegalArgumentException("--cluster needs an aggregator that uses only the weighted mean "
@@ -60,6 +74,6 @@ final class ClusterFleet implements SiloFleet {
   @Override
   public List<Callable<Void>> participants(URI coordinator, ModelSpec spec, List<PreparedSilo> training)
       throws Exception {
-    return cluster.participants(coordinator, spec, training, catalogueSize, coPurchase);
+    return cluster.participants(coordinator, spec, training, catalogueSize, coPurchase, secureClip);
   }
 }

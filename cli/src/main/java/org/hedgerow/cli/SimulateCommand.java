@@ -197,7 +197,7 @@ public class SimulateCommand implements Callable<Integer> {
    */
   static int runClustered(Scenario s, ClusterOptions options, int workers, int regions, Path out,
       org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
-    ClusterFleet.check(s);
+    ClusterFleet.check(s, regions);
     WorkerCommand.quietCpSubsystemWarning();
     FederationData fd = load(s, logFormat);
     io.vertx.core.Vertx vertx = ClusterNode.join(options);
@@ -207,7 +207,8 @@ public class SimulateCommand implements Callable<Integer> {
       System.out.printf("cluster: %d workers %s, %d regions; this process is %s%n", found.size(), found, regions,
           options.self());
       SimulationResult r = new Simulation(s, System.out)
-          .withFleet(new ClusterFleet(federation, fd.catalogue().size(), s.coPurchase())).run(fd);
+          .withFleet(new ClusterFleet(federation, fd.catalogue().size(), s.coPurchase(),
+              s.secureAggregation().enabled() ? s.secureAggregation().clipOrDefault() : null)).run(fd);
       int code = write(r, out);
       addClusterSection(out.resolve(Reports.SUMMARY), federation.describe().encode());
       return code;

@@ -16,4 +16,6 @@ final class Addresses {
   static final String TRAIN = "train";
   static final String REGION = "region";
   static final String RELEASE = "release";
+  /** A secure-aggregation stage for a worker's silos, relayed by its region's sub-coordinator. */
+  static final String SECAGG = "secagg";
 }

@@ -20,7 +20,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import org.hedgerow.aggregation.model.ModelSpec;
+import java.security.SecureRandom;
 import org.hedgerow.edge.client.CoordinatorClient;
+import org.hedgerow.edge.client.SecureAggregationParticipant;
+import org.hedgerow.privacy.crypto.Ed25519;
+import org.hedgerow.privacy.crypto.Ed25519KeyPair;
 import org.hedgerow.edge.silo.PreparedSilo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,9 +132,13 @@ public final class ClusterFederation {
    *
    * @param catalogueSize the federation's catalogue size (the silos' baskets are indexed against it)
    * @param coPurchase whether the silos' features include their co-purchase counts
+   * @param secureClip with secure aggregation, the clip of a silo's delta: every region then holds at
+   *     least {@link SessionTerms#MIN_CLIENTS} silos, and when the coordinator runs secure aggregation each
+   *     region sums its silos securely ({@link RegionalSecureSum}) and takes part in the coordinator's secure
+   *     sum with the result; null: regions sum in the clear
    */
   public List<Callable<Void>> participants(URI coordinator, ModelSpec spec, List<PreparedSilo> training,
-      int catalogueSize, boolean coPurchase) throws Exception {
+      int catalogueSize, boolean coPurchase, Double secureClip) throws Exception {
     Map<String, PreparedSilo> byName = new LinkedHashMap<>();
     for (PreparedSilo s : training) {
       if (s.settings().privateTraining()) {
@@ -141,7 +149,7 @@ public final class ClusterFederation {
     }
     List<ClusterPlan.Silo> sizes = training.stream()
         .map(s -> new ClusterPlan.Silo(s.settings().name(), s.examples().size())).toList();
-    ClusterPlan plan = ClusterPlan.of(sizes, workers, regions);
+    ClusterPlan plan = ClusterPlan.of(sizes, workers, regions, secureClip == null ? 1 : SessionTerms.MIN_CLIENTS);
     PreparedSilo first = training.get(0);
     SiloAssignment assignment = new SiloAssignment(UUID.randomUUID().toString(), spec,
         first.settings().targetsPerCustomer(), first.settings().examplesPerKind(), first.settings().seed(), coPurchase,
@@ -161,7 +169,7 @@ public final class ClusterFederation {
     List<Callable<Void>> tasks = new ArrayList<>();
     for (ClusterPlan.Region r : plan.regions()) {
       tasks.add(() -> {
-        new RegionClient(vertx, r, assignment.run(), coordinator, spec).run();
+        new RegionClient(vertx, r, assignment.run(), coordinator, spec, secureClip).run();
         return null;
       });
     }
@@ -195,25 +203,34 @@ public final class ClusterFederation {
         });
   }
 
-  /** One region as a client of the coordinator (open registration, updates in the clear). */
+  /**
+   * One region as a client of the coordinator (open registration): its update in the clear, or —
+   * when the coordinator runs secure aggregation — the region's securely summed update, masked again
+   * for the coordinator's secure sum over the regions.
+   */
   private static final class RegionClient {
     private final Vertx vertx;
     private final ClusterPlan.Region region;
     private final String run;
     private final URI coordinator;
     private final ModelSpec spec;
+    private final Double secureClip;
 
-    RegionClient(Vertx vertx, ClusterPlan.Region region, String run, URI coordinator, ModelSpec spec) {
+    RegionClient(Vertx vertx, ClusterPlan.Region region, String run, URI coordinator, ModelSpec spec,
+        Double secureClip) {
       this.vertx = vertx;
       this.region = region;
       this.run = run;
       this.coordinator = coordinator;
       this.spec = spec;
+      this.secureClip = secureClip;
     }
 
     void run() throws Exception {
       CoordinatorClient client = new CoordinatorClient(coordinator);
-      client.register(region.id());
+      Ed25519KeyPair identity = Ed25519.generateKeyPair(new SecureRandom());
+      client.register(region.id(), identity.publicKey());
+      SecureAggregationParticipant participant = new SecureAggregationParticipant(region.id(), client, identity);
       JsonObject members = new JsonObject();
       region.members().forEach((w, s) -> members.put(w, new JsonArray(s)));
       int last = 0;
@@ -227,9 +244,13 @@ public final class ClusterFederation {
           if (!state.training() || state.round() <= last) {
             continue;
           }
-          if (state.secureAggregation() || state.declaresLocalDp()) {
-            throw new IllegalStateException("the coordinator runs " + (state.secureAggregation() ? "secure aggregation"
-                : "local DP") + ": regional sub-aggregation takes neither (docs/cluster.md)");
+          if (state.declaresLocalDp()) {
+            throw new IllegalStateException("the coordinator runs local DP: regional sub-aggregation does not take it "
+                + "(docs/cluster.md)");
+          }
+          if (state.secureAggregation() && secureClip == null) {
+            throw new IllegalStateException("the coordinator runs secure aggregation but the regions were planned without "
+                + "it: run the scenario with secure_aggregation set (docs/cluster.md)");
           }
           if (!state.selected()) {
             last = state.round();
@@ -241,12 +262,32 @@ public final class ClusterFederation {
                 + spec.hash());
           }
           RoundTask task = new RoundTask(run, state.round(), state.localEpochs(), state.batchSize(), state.seed());
-          Frame ask = new Frame(new JsonObject().put("task", task.toJson()).put("dimension", spec.parameterCount())
-              .put("members", members), Frame.floats(global.parameters()));
+          JsonObject header = new JsonObject().put("task", task.toJson()).put("dimension", spec.parameterCount())
+              .put("members", members);
+          if (state.secureAggregation()) {
+            // The session name binds the region's signed messages to this run and region.
+            header.put("secure", new JsonObject().put("session", "cluster/" + run + "/" + region.id())
+                .put("clip", secureClip));
+          }
+          Frame ask = new Frame(header, Frame.floats(global.parameters()));
           Frame answer = Frame.decode(vertx.eventBus().<Buffer>request(Addresses.worker(region.leader(),
               Addresses.REGION), ask.encode(), new DeliveryOptions().setSendTimeout(SiloWorker.TRAIN_TIMEOUT_MILLIS))
               .await(SiloWorker.TRAIN_TIMEOUT_MILLIS + 60_000, TimeUnit.MILLISECONDS).body());
           JsonObject h = answer.header();
+          if (state.secureAggregation()) {
+            float[] mean = Frame.floats(answer.payload(), 0, spec.parameterCount());
+            SecureAggregationParticipant.Result result = participant.contribute(state.round(), mean, h.getLong("examples"));
+            java.util.Arrays.fill(mean, 0f);
+            if (result == SecureAggregationParticipant.Result.REFUSED) {
+              throw new IllegalStateException(region.id() + ": refused the coordinator's secure aggregation in round "
+                  + state.round() + ": " + participant.refusal());
+            }
+            log.info("{}: round {}: regional secure sum of {} silos {} the coordinator's secure sum", region.id(),
+                state.round(), h.getInteger("silos"), result == SecureAggregationParticipant.Result.CONTRIBUTED
+                    ? "entered" : "did not enter (aborted)");
+            last = state.round();
+            continue;
+          }
           client.upload(state.round(), global.version(), spec.hash(), h.getLong("examples"),
               Frame.floats(answer.payload(), 0, spec.parameterCount()), h.getDouble("seconds"),
               h.getDouble("loss", Double.NaN));

@@ -35,6 +35,14 @@ public record ClusterPlan(List<Region> regions) {
   }
 
   static ClusterPlan of(List<Silo> silos, List<String> workers, int regionCount) {
+    return of(silos, workers, regionCount, 1);
+  }
+
+  /**
+   * As above, every region holding at least {@code minSilos} silos (secure aggregation needs three: a
+   * region's sum over two silos reveals each to the other).
+   */
+  static ClusterPlan of(List<Silo> silos, List<String> workers, int regionCount, int minSilos) {
     if (regionCount < 1) {
       throw new IllegalArgumentException("regions must be >= 1. Provided value: " + regionCount);
     }
@@ -42,15 +50,19 @@ public record ClusterPlan(List<Region> regions) {
       throw new IllegalArgumentException(regionCount + " regions need at least as many workers; the cluster has "
           + workers.size());
     }
-    if (silos.size() < regionCount) {
-      throw new IllegalArgumentException(regionCount + " regions need at least as many training silos; the run has "
+    if (minSilos < 1) {
+      throw new IllegalArgumentException("minSilos must be >= 1. Provided value: " + minSilos);
+    }
+    if (silos.size() < (long) regionCount * minSilos) {
+      throw new IllegalArgumentException(regionCount + " regions need at least " + (long) regionCount * minSilos
+          + " training silos (" + minSilos + " each" + (minSilos > 1 ? ", for secure aggregation" : "") + "); the run has "
           + silos.size());
     }
     List<Silo> ordered = new ArrayList<>(silos);
     ordered.sort(Comparator.comparing(Silo::name));
     List<String> sortedWorkers = new ArrayList<>(workers);
     sortedWorkers.sort(null);
-    List<List<Silo>> blocks = blocks(ordered, regionCount);
+    List<List<Silo>> blocks = blocks(ordered, regionCount, minSilos);
     List<Region> regions = new ArrayList<>();
     for (int r = 0; r < regionCount; r++) {
       List<String> members = new ArrayList<>();
@@ -62,8 +74,12 @@ public record ClusterPlan(List<Region> regions) {
     return new ClusterPlan(List.copyOf(regions));
   }
 
-  /** Contiguous blocks, each non-empty, cut at the running example count's k/R marks. */
-  private static List<List<Silo>> blocks(List<Silo> ordered, int r) {
+  /**
+   * Contiguous blocks of at least {@code min} silos each, cut at the running example count's k/R marks
+   * (a cut waits until the block has {@code min} silos, and comes early when the silos left are just
+   * enough for the blocks left).
+   */
+  private static List<List<Silo>> blocks(List<Silo> ordered, int r, int min) {
     long total = ordered.stream().mapToLong(Silo::examples).sum();
     List<List<Silo>> out = new ArrayList<>();
     List<Silo> current = new ArrayList<>();
@@ -75,7 +91,8 @@ public record ClusterPlan(List<Region> regions) {
       int remainingBlocks = r - out.size() - 1;
       int remainingSilos = ordered.size() - i - 1;
       boolean pastMark = running * r >= total * (out.size() + 1);
-      if (remainingBlocks > 0 && (pastMark || remainingSilos == remainingBlocks)) {
+      boolean mustCut = remainingSilos == (long) remainingBlocks * min;
+      if (remainingBlocks > 0 && current.size() >= min && (pastMark || mustCut)) {
         out.add(current);
         current = new ArrayList<>();
       }

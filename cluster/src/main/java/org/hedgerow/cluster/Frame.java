@@ -52,4 +52,32 @@ record Frame(JsonObject header, Buffer payload) {
     ByteBuffer.wrap(b.getBytes(offset, offset + 4 * count)).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(out);
     return out;
   }
+
+  /** Byte strings, each preceded by its length (4 bytes, big-endian): one protocol message per silo. */
+  static Buffer blobs(java.util.List<byte[]> items) {
+    Buffer b = Buffer.buffer();
+    for (byte[] x : items) {
+      b.appendInt(x.length).appendBytes(x);
+    }
+    return b;
+  }
+
+  /** The byte strings {@link #blobs(java.util.List)} wrote. */
+  static java.util.List<byte[]> blobs(Buffer b) {
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    int at = 0;
+    while (at < b.length()) {
+      if (at + 4 > b.length()) {
+        throw new IllegalArgumentException("cluster message: truncated length at byte " + at);
+      }
+      int n = b.getInt(at);
+      if (n < 0 || (long) at + 4 + n > b.length()) {
+        throw new IllegalArgumentException("cluster message: item of " + n + " bytes at byte " + at + " overruns "
+            + b.length() + " bytes");
+      }
+      out.add(b.getBytes(at + 4, at + 4 + n));
+      at += 4 + n;
+    }
+    return out;
+  }
 }

@@ -16,6 +16,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.hedgerow.aggregation.secagg.ClientRoster;
+import org.hedgerow.privacy.crypto.Ed25519;
+import org.hedgerow.privacy.crypto.Ed25519KeyPair;
 import org.hedgerow.edge.model.PreferenceModel;
 import org.hedgerow.edge.silo.LocalRound;
 import org.hedgerow.edge.silo.PreparedSilo;
@@ -43,8 +49,16 @@ public final class SiloWorker extends VerticleBase {
   /** Silos held, per run, by name. */
   private final Map<String, Map<String, HeldSilo>> runs = new ConcurrentHashMap<>();
 
-  /** A silo as this worker holds it: assembled once, its model reused round after round. */
-  private record HeldSilo(PreparedSilo silo, PreferenceModel model) {}
+  /** Secure-aggregation rounds in progress, by run and round ({@link #maskingKey}). */
+  private final Map<String, SiloMasking> masking = new ConcurrentHashMap<>();
+  /** Runs a region's secure-aggregation server: blocking, and never on a training thread it waits for. */
+  private ExecutorService regionCoordination;
+
+  /**
+   * A silo as this worker holds it: assembled once, its model reused round after round; its identity
+   * key signs its secure-aggregation messages (generated here, for the run's lifetime).
+   */
+  private record HeldSilo(PreparedSilo silo, PreferenceModel model, Ed25519KeyPair identity) {}
 
   /**
    * @param name this worker's name in the cluster (its Hazelcast address)
@@ -65,15 +79,23 @@ public final class SiloWorker extends VerticleBase {
       t.setDaemon(true);
       return t;
     });
+    regionCoordination = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "region-secure-sum");
+      t.setDaemon(true);
+      return t;
+    });
     var bus = vertx.eventBus();
     List<Future<Void>> registered = new ArrayList<>();
     registered.add(bus.<Buffer>consumer(Addresses.ROLL_CALL, this::rollCall).completion());
     registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.ASSIGN), m -> answer(m, this::assign)).completion());
     registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.TRAIN), m -> answer(m, this::train)).completion());
     registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.REGION), this::region).completion());
+    registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.SECAGG), m -> answer(m, this::secAggStage))
+        .completion());
     registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.RELEASE), m -> {
       String run = Frame.decode(m.body()).header().getString("run");
       Map<String, HeldSilo> dropped = runs.remove(run);
+      masking.keySet().removeIf(k -> k.startsWith(run + "/"));
       log.info("worker {}: run {} released ({} silos dropped)", name, run, dropped == null ? 0 : dropped.size());
       m.reply(new Frame(new JsonObject()).encode());
     }).completion());
@@ -83,7 +105,9 @@ public final class SiloWorker extends VerticleBase {
   @Override
   public Future<?> stop() {
     training.shutdownNow();
+    regionCoordination.shutdownNow();
     runs.clear();
+    masking.clear();
     return Future.succeededFuture();
   }
 
@@ -126,7 +150,7 @@ public final class SiloWorker extends VerticleBase {
       offset += n;
       PreparedSilo silo = Silos.prepare(a.settings(data.name()), data, a.catalogueSize(), null, a.coPurchase());
       held.put(data.name(), new HeldSilo(silo, new PreferenceModel(a.spec(), silo.settings().seed()
-          ^ silo.settings().name().hashCode())));
+          ^ silo.settings().name().hashCode()), Ed25519.generateKeyPair(new SecureRandom())));
       examples.put(data.name(), silo.examples().size());
     }
     log.info("worker {}: run {}: holding silos {}", name, a.run(), examples.fieldNames());
@@ -153,6 +177,10 @@ public final class SiloWorker extends VerticleBase {
       // This call already runs on a training thread; silos beyond the first share the rest of the pool.
       pending.add(silos.size() == 1 || threads == 1 ? completed(one) : training.submit(one));
     }
+    JsonObject secure = request.header().getJsonObject("secure");
+    if (secure != null) {
+      return encodeForSecureSum(task, SessionTerms.fromJson(secure), held, pending);
+    }
     JsonArray meta = new JsonArray();
     Buffer deltas = Buffer.buffer(silos.size() * dimension * 4);
     for (var f : pending) {
@@ -170,6 +198,78 @@ public final class SiloWorker extends VerticleBase {
       deltas.appendBuffer(Frame.floats(u.delta()));
     }
     return new Frame(new JsonObject().put("updates", meta), deltas);
+  }
+
+  /**
+   * Under secure aggregation a member keeps its silos' updates: each is encoded for the region's
+   * session and held until masked; the answer names only each silo's identity key and the members'
+   * summed training time, not an update, an example count or a loss.
+   */
+  private Frame encodeForSecureSum(RoundTask task, SessionTerms terms, Map<String, HeldSilo> held,
+      List<java.util.concurrent.Future<SiloUpdate>> pending) {
+    SiloMasking round = new SiloMasking();
+    JsonObject keys = new JsonObject();
+    double seconds = 0;
+    for (var f : pending) {
+      SiloUpdate u;
+      try {
+        u = f.get();
+      } catch (Exception e) {
+        throw new IllegalStateException("training failed: " + e.getMessage(), e);
+      }
+      HeldSilo h = held.get(u.silo());
+      round.hold(u.silo(), h.identity(), terms.encoding().encode(u.delta(), u.examples()));
+      keys.put(u.silo(), Base64.getEncoder().encodeToString(h.identity().publicKey()));
+      seconds += u.seconds();
+    }
+    masking.put(maskingKey(task.run(), task.round()), round);
+    return new Frame(new JsonObject().put("keys", keys).put("seconds", seconds));
+  }
+
+  private static String maskingKey(String run, int round) {
+    return run + "/" + round;
+  }
+
+  /** One secure-aggregation stage for this worker's silos ({@link SiloMasking}), relayed by the region's leader. */
+  private Frame secAggStage(Frame request) {
+    JsonObject h = request.header();
+    String key = maskingKey(h.getString("run"), h.getInteger("round"));
+    SiloMasking round = masking.get(key);
+    if (round == null) {
+      throw new IllegalStateException("holds no encoded updates for run " + h.getString("run") + " round "
+          + h.getInteger("round"));
+    }
+    List<String> silos = h.getJsonArray("silos").stream().map(Object::toString).toList();
+    List<byte[]> relayed = Frame.blobs(request.payload());
+    List<byte[]> answers = switch (h.getString("stage")) {
+      case "advertise" -> {
+        List<byte[]> roster = new ArrayList<>();
+        h.getJsonArray("roster").forEach(k -> roster.add(Base64.getDecoder().decode((String) k)));
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (String s : silos) {
+          ids.put(s, h.getJsonObject("ids").getInteger(s));
+        }
+        yield round.advertise(SessionTerms.fromJson(h.getJsonObject("terms")), new ClientRoster(roster), ids);
+      }
+      case "share-keys" -> round.shareKeys(silos, relayed);
+      case "masked-input" -> round.maskInput(silos, relayed);
+      case "consistency" -> round.confirmSurvivors(silos, single(relayed));
+      case "unmask" -> {
+        List<byte[]> out = round.unmask(silos, single(relayed));
+        masking.remove(key); // nothing of the round is needed after the last stage
+        yield out;
+      }
+      default -> throw new IllegalArgumentException("unknown secure-aggregation stage '" + h.getString("stage") + "'");
+    };
+    return new Frame(new JsonObject(), Frame.blobs(answers));
+  }
+
+  /** The one message a stage relays to all silos alike (the survivor list, the signatures). */
+  private static byte[] single(List<byte[]> relayed) {
+    if (relayed.isEmpty()) {
+      throw new IllegalArgumentException("the stage relayed no message");
+    }
+    return relayed.get(0);
   }
 
   private SiloUpdate trainOne(HeldSilo h, RoundTask task, float[] global) {
@@ -205,6 +305,11 @@ public final class SiloWorker extends VerticleBase {
     JsonObject task = request.header().getJsonObject("task");
     int dimension = request.header().getInteger("dimension");
     JsonObject members = request.header().getJsonObject("members"); // worker -> [silos]
+    JsonObject secure = request.header().getJsonObject("secure");
+    if (secure != null) {
+      regionSecurely(m, RoundTask.fromJson(task), dimension, members, request.payload(), secure);
+      return;
+    }
     List<Future<Frame>> asked = new ArrayList<>();
     for (String worker : members.fieldNames()) {
       Frame ask = new Frame(new JsonObject().put("task", task).put("dimension", dimension)
@@ -241,6 +346,46 @@ public final class SiloWorker extends VerticleBase {
         }
       });
     });
+  }
+
+  /**
+   * As the region's sub-coordinator under secure aggregation ({@link RegionalSecureSum}): the answer is
+   * the region's decoded sum — mean and weight — with no silo's own update ever seen here.
+   */
+  private void regionSecurely(Message<Buffer> m, RoundTask task, int dimension, JsonObject members, Buffer global,
+      JsonObject secure) {
+    Map<String, List<String>> assignment = new LinkedHashMap<>();
+    members.forEach(e -> assignment.put(e.getKey(), ((JsonArray) e.getValue()).stream().map(Object::toString).toList()));
+    regionCoordination.submit(() -> {
+      try {
+        RegionalSecureSum.Result r = new RegionalSecureSum(this::askAll).run(assignment, task, dimension, global,
+            secure.getString("session"), secure.getDouble("clip"));
+        log.info("worker {}: region round {} summed securely ({} silos)", name, task.round(), r.silos());
+        m.reply(new Frame(new JsonObject().put("examples", r.weight()).put("seconds", r.seconds())
+            .put("silos", r.silos()).put("secure", true), Frame.floats(r.mean())).encode());
+      } catch (RuntimeException e) {
+        log.warn("worker {}: secure region round {} failed: {}", name, task.round(), e.getMessage());
+        m.fail(500, "region led by " + name + " (secure aggregation): " + e.getMessage());
+      }
+    });
+  }
+
+  /** Sends each member its request and waits for all answers (from the region-coordination thread). */
+  private Map<String, Frame> askAll(String verb, Map<String, Frame> requests) {
+    Map<String, Future<Frame>> pending = new LinkedHashMap<>();
+    requests.forEach((worker, f) -> pending.put(worker, vertx.eventBus().<Buffer>request(Addresses.worker(worker, verb),
+        f.encode(), new DeliveryOptions().setSendTimeout(TRAIN_TIMEOUT_MILLIS)).map(r -> Frame.decode(r.body()))));
+    Map<String, Frame> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Future<Frame>> e : pending.entrySet()) {
+      try {
+        out.put(e.getKey(), e.getValue().await(TRAIN_TIMEOUT_MILLIS + 60_000, TimeUnit.MILLISECONDS));
+      } catch (java.util.concurrent.TimeoutException ex) {
+        throw new IllegalStateException("member " + e.getKey() + " did not answer '" + verb + "' in time");
+      } catch (RuntimeException ex) {
+        throw new IllegalStateException("member " + e.getKey() + " failed '" + verb + "': " + ex.getMessage(), ex);
+      }
+    }
+    return out;
   }
 
   /** Silos held for {@code run} (for tests and logs). */

@@ -49,4 +49,24 @@ class ClusterPlanTest {
     e = assertThrows(IllegalArgumentException.class, () -> ClusterPlan.of(SILOS, List.of("1", "2", "3", "4", "5"), 5));
     assertTrue(e.getMessage().contains("the run has 4"), e.getMessage());
   }
+
+  @Test
+  void of_minimumThreeSilos_everyRegionHoldsThreeEvenWhenTheFirstSiloDominates() {
+    List<ClusterPlan.Silo> skewed = new java.util.ArrayList<>();
+    skewed.add(new ClusterPlan.Silo("a", 1_000));
+    for (String n : List.of("b", "c", "d", "e", "f", "g", "h", "i")) {
+      skewed.add(new ClusterPlan.Silo(n, 5));
+    }
+    ClusterPlan p = ClusterPlan.of(skewed, List.of("w1", "w2", "w3"), 3, 3);
+    assertEquals(List.of("a", "b", "c"), p.regions().get(0).silos(), "the mark is passed at a, the cut waits for three");
+    assertEquals(List.of("d", "e", "f"), p.regions().get(1).silos());
+    assertEquals(List.of("g", "h", "i"), p.regions().get(2).silos());
+  }
+
+  @Test
+  void of_tooFewSilosForTheMinimum_refusedNamingSecureAggregation() {
+    var e = assertThrows(IllegalArgumentException.class, () -> ClusterPlan.of(SILOS, List.of("w1", "w2"), 2, 3));
+    assertTrue(e.getMessage().contains("6 training silos") && e.getMessage().contains("secure aggregation"),
+        e.getMessage());
+  }
 }

@@ -37,6 +37,11 @@ public record SecureAggregationSetting(String mode, Integer neighbours, Integer 
     }
   }
 
+  /** The clip a silo's delta is bounded by before encoding: the scenario's, or the coordinator's default. */
+  public double clipOrDefault() {
+    return clip == null ? SecureSumEncoding.DEFAULT_CLIP : clip;
+  }
+
   public boolean enabled() {
     return !mode.equals("none");
   }

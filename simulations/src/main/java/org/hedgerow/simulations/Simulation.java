@@ -627,8 +627,8 @@ public final class Simulation {
             ? all.secureAggregation().withDistributedDp(scenario.distributedDpOptions()) : all.secureAggregation())
         .withPrivacy(mode == Mode.LOCAL || mode == Mode.DISTRIBUTED ? CoordinatorOptions.PRIVACY_LOCAL
             : CoordinatorOptions.PRIVACY_NONE);
-    if (fleet != null && (mode != Mode.PLAIN || secure)) {
-      throw new IllegalStateException(label + " cannot run on a silo fleet: it takes plain federations only");
+    if (fleet != null && mode != Mode.PLAIN) {
+      throw new IllegalStateException(label + " cannot run on a silo fleet: it takes non-private federations only");
     }
     int coordinatorClients = fleet == null ? training.size() : fleet.coordinatorClients(training);
     CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(coordinatorClients, null).startFrom(startFrom);
