@@ -100,7 +100,7 @@ class ClusterSimulationTest {
       assertEquals(List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2).stream().sorted().toList(), found);
       federation = new ClusterFederation(vertx, found, 2);
       clustered = new Simulation(s, quiet)
-          .withFleet(new ClusterFleet(federation, data.catalogue().size(), s.coPurchase())).federationOnly(data);
+          .withFleet(new ClusterFleet(federation, data.catalogue().size(), s.coPurchase(), null)).federationOnly(data);
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
@@ -137,5 +137,68 @@ class ClusterSimulationTest {
       String out = Files.readString(tmp.resolve("worker" + (i + 1) + ".out"));
       assertTrue(out.contains(": left"), "worker" + (i + 1) + " output: " + out);
     }
+  }
+
+  /**
+   * Secure aggregation at both levels, three worker JVMs and three regions: each region's
+   * sub-coordinator runs SecAgg+ over its silos and the coordinator runs it over the regions. The
+   * single-JVM run of the same scenario ({@code federated-secagg}, one flat secure sum over the silos)
+   * is the reference; the quantisation step of the encoding (about 10⁻⁸ of the clip) is far below float
+   * resolution, so the same tolerances apply as in the clear.
+   */
+  @Test
+  void clusteredSimulation_secureAggregationThreeRegions_matchesSingleJvmSecureRun() throws Exception {
+    int[] ports = {SimulateCommand.freePort(), SimulateCommand.freePort(), SimulateCommand.freePort()};
+    worker("worker1", ports[0], null);
+    worker("worker2", ports[1], "127.0.0.1:" + ports[0]);
+    worker("worker3", ports[2], "127.0.0.1:" + ports[0]);
+
+    var overrides = new ObjectMapper().createObjectNode().put("rounds", 1);
+    overrides.putObject("secure_aggregation").put("mode", "secagg+");
+    Scenario s = Scenario.bundledDefault().with(overrides, "test");
+    System.setProperty("hedgerow.home", Path.of("..").toAbsolutePath().normalize().toString());
+    FederationData data = SimulateCommand.load(s, LogFormat.retail());
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+
+    Simulation.SingleRun single = new Simulation(s, quiet).federationOnly(data);
+
+    List<ClusterAddress> members = new ArrayList<>();
+    for (int p : ports) {
+      members.add(ClusterAddress.parse("127.0.0.1:" + p));
+    }
+    ClusterOptions self = new ClusterOptions(new ClusterAddress("127.0.0.1", SimulateCommand.freePort()), 0, members);
+    Vertx vertx = ClusterNode.join(self);
+    Simulation.SingleRun clustered;
+    ClusterFederation federation;
+    try {
+      List<String> found = ClusterFederation.rollCall(vertx, 3, SimulateCommand.ROLL_CALL_TIMEOUT);
+      federation = new ClusterFederation(vertx, found, 3);
+      clustered = new Simulation(s, quiet).withFleet(new ClusterFleet(federation, data.catalogue().size(),
+          s.coPurchase(), s.secureAggregation().clipOrDefault())).federationOnly(data);
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+
+    var plan = federation.lastPlan().regions();
+    assertEquals(3, plan.size());
+    for (var r : plan) {
+      assertTrue(r.silos().size() >= 3, "a securely summed region holds at least three silos: " + r);
+    }
+    assertEquals(1, clustered.rounds().size());
+    assertEquals(3, clustered.rounds().get(0).clients(), "the coordinator's secure sum is over the three regions");
+    Metrics a = single.result().overall();
+    Metrics b = clustered.result().overall();
+    assertEquals(a.baskets(), b.baskets());
+    assertEquals(a.hr10(), b.hr10(), METRIC_TOLERANCE, "hr@10");
+    assertEquals(a.recall10(), b.recall10(), METRIC_TOLERANCE, "recall@10");
+    assertEquals(a.ndcg10(), b.ndcg10(), METRIC_TOLERANCE, "ndcg@10");
+    assertEquals(a.auc(), b.auc(), METRIC_TOLERANCE, "auc");
+    System.out.printf("secure cluster vs single JVM secure: hr@10 %.6f / %.6f, ndcg@10 %.6f / %.6f, auc %.6f / %.6f%n",
+        b.hr10(), a.hr10(), b.ndcg10(), a.ndcg10(), b.auc(), a.auc());
+    int leaders = 0;
+    for (int i = 1; i <= 3; i++) {
+      leaders += Files.readString(tmp.resolve("worker" + i + ".err")).contains("summed securely") ? 1 : 0;
+    }
+    assertEquals(3, leaders, "each of the three workers leads one region through SecAgg+ (and logs it)");
   }
 }
