@@ -16,7 +16,7 @@ import org.hedgerow.privacy.crypto.X25519;
  * The server's side of a secure-aggregation round, as a transport-agnostic state machine. The
  * transport feeds it client messages ({@code receive…}), closes each stage when its deadline
  * passes ({@code close…}: whoever has not sent by then has dropped out), and relays what it
- * returns. Stages: collect advertisements → relay the key directory;
+ * returns. Stages: collect advertisements → relay each client its neighbours' keys;
  * collect encrypted shares → route them; collect masked inputs → send the survivor list; collect
  * survivors' signatures over it (consistency round) → relay them; collect shares → {@link #finish}.
  *
@@ -50,7 +50,8 @@ public final class SecAggServer {
   private Stage stage = Stage.ADVERTISE_KEYS;
   private final KeyAdvertisement[] advertisements;
   private final byte[][] credentials;
-  private KeyDirectory directory;
+  /** Whether any advertisement came with a credential: then every directory carries one per entry. */
+  private boolean withCredentials;
   private byte[] graphDigest;
   private final BitSet advertised = new BitSet();   // U1
   private final BitSet shared = new BitSet();       // U2
@@ -137,7 +138,7 @@ public final class SecAggServer {
 
   /**
    * Accepts a client's signed key advertisement with the credential that certifies its identity key
-   * (relayed to every client in the directory; null: none).
+   * (relayed with it to its neighbours; null: none).
    */
   public void receiveAdvertisement(KeyAdvertisement ad, byte[] credential) {
     int u = ad.clientId();
@@ -162,27 +163,21 @@ public final class SecAggServer {
   public void closeAdvertising() {
     requireStage(Stage.ADVERTISE_KEYS, "close advertising");
     requireAtLeastThreshold(advertised, "advertised keys");
-    List<KeyAdvertisement> ads = new ArrayList<>(advertised.cardinality());
-    List<byte[]> creds = new ArrayList<>();
     boolean anyCredential = false;
     for (int v = advertised.nextSetBit(0); v >= 0; v = advertised.nextSetBit(v + 1)) {
-      ads.add(advertisements[v]);
       anyCredential |= credentials[v] != null;
     }
-    if (anyCredential) {
-      for (int v = advertised.nextSetBit(0); v >= 0; v = advertised.nextSetBit(v + 1)) {
-        creds.add(credentials[v] == null ? new byte[0] : credentials[v]); // an empty credential fails a CA check
-      }
-    }
-    directory = new KeyDirectory(config.roundId(), ads, creds);
+    withCredentials = anyCredential;
     graph = new NeighbourGraph(config, roster);
     graphDigest = graph.digest();
     stage = Stage.SHARE_KEYS;
   }
 
   /**
-   * The directory relayed to {@code client}: every advertisement that arrived in time (one directory
-   * for all; each client checks only its neighbours' entries).
+   * The directory relayed to {@code client}: its own advertisement and those of its graph neighbours
+   * that advertised in time, in id order, each with its credential (protocol v3: the graph comes from
+   * the public seed and the roster, so a client needs, and checks, only these). Sending k + 1 entries
+   * instead of all N keeps a client's download at O(k) instead of O(N).
    */
   public KeyDirectory keysFor(int client) {
     requireStage(Stage.SHARE_KEYS, "relay keys");
@@ -190,7 +185,22 @@ public final class SecAggServer {
     if (!advertised.get(client)) {
       throw new ProtocolViolationException("client " + client + " did not advertise keys and has dropped");
     }
-    return directory;
+    java.util.TreeSet<Integer> listed = new java.util.TreeSet<>();
+    listed.add(client);
+    for (int v : graph.neighbours(client)) {
+      if (advertised.get(v)) {
+        listed.add(v);
+      }
+    }
+    List<KeyAdvertisement> ads = new ArrayList<>(listed.size());
+    List<byte[]> creds = new ArrayList<>();
+    for (int v : listed) {
+      ads.add(advertisements[v]);
+      if (withCredentials) {
+        creds.add(credentials[v] == null ? new byte[0] : credentials[v]); // an empty credential fails a CA check
+      }
+    }
+    return new KeyDirectory(config.roundId(), ads, creds);
   }
 
   // ---- stage 1 ------------------------------------------------------------------------------

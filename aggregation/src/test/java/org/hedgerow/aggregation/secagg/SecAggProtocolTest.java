@@ -235,4 +235,26 @@ class SecAggProtocolTest {
       }
     }
   }
+
+  @Test
+  void keysFor_secAggPlus_relaysOnlyTheClientAndItsAdvertisedNeighbours() {
+    SecAggConfig config = SecAggConfig.builder(40, 8).roundId(3).neighbours(6).build();
+    SecAggHarness h = new SecAggHarness(config, 5).drop(Stage.ADVERTISE_KEYS, 1);
+    h.stage0();
+    for (int u = 0; u < 40; u++) {
+      if (u == 1) {
+        continue;
+      }
+      java.util.Set<Integer> expected = new java.util.TreeSet<>();
+      expected.add(u);
+      for (int v : h.graph.neighbours(u)) {
+        if (v != 1) {
+          expected.add(v);
+        }
+      }
+      java.util.Set<Integer> relayed = new java.util.TreeSet<>();
+      h.server.keysFor(u).advertisements().forEach(a -> relayed.add(a.clientId()));
+      assertEquals(expected, relayed, "client " + u + ": itself and its neighbours that advertised, nothing else");
+    }
+  }
 }

@@ -111,8 +111,6 @@ public final class SecureAggregationWorkflow {
     final SecAggServer server;
     final SecureAggregationTerms description;
     final BitSet[] sent = {new BitSet(), new BitSet(), new BitSet(), new BitSet(), new BitSet()};
-    /** The key directory (the same for every silo), encoded once. */
-    byte[] directory;
     /** The survivors' signatures over the survivor list, encoded once. */
     byte[] survivorSignatures;
     final List<Waiter> waiters = new ArrayList<>();
@@ -392,11 +390,8 @@ public final class SecureAggregationWorkflow {
     try {
       bytes = switch (stage) {
         case SHARE_KEYS -> {
-          s.server.keysFor(me); // refuses a client that did not advertise
-          if (s.directory == null) {
-            s.directory = s.server.keysFor(me).toBytes();
-          }
-          yield s.directory;
+          // Each client's own directory (itself and its k neighbours; refused if it did not advertise).
+          yield s.server.keysFor(me).toBytes();
         }
         case MASKED_INPUT -> s.server.sharesFor(me).toBytes();
         case CONSISTENCY -> {
