@@ -102,8 +102,31 @@ final class UploadRoutes {
           + "'_' or '-'. Provided value: " + uploadId);
     }
     federation.requireRoundSpend(client, round, spendCounter);
+    if (uploadId == null) {
+      admit(ctx, client, round, version, hash, examples, body, trainSeconds, trainLoss, null, null);
+      return;
+    }
+    // Hashing 4·d bytes (1 MiB at the bundled scale) would hold the event loop for milliseconds per
+    // upload: it runs on a worker thread, and admission (which reads and changes the federation's
+    // state) continues on the event loop. The client has one upload in flight (oneUploadPerClient).
+    String head = hashedHead(ctx);
+    ctx.vertx().executeBlocking(() -> uploadHash(head, body), false).onComplete(h -> {
+      if (h.failed()) {
+        ctx.fail(h.cause());
+        return;
+      }
+      try {
+        admit(ctx, client, round, version, hash, examples, body, trainSeconds, trainLoss, uploadId, h.result());
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    });
+  }
+
+  private void admit(RoutingContext ctx, Federation.Client client, int round, int version, String hash, long examples,
+      byte[] body, double trainSeconds, double trainLoss, String uploadId, String uploadHash) {
     Federation.Admission a = federation.admit(client, round, version, hash, examples, body, trainSeconds, trainLoss,
-        uploadId, uploadId == null ? null : uploadHash(ctx, body), System.currentTimeMillis());
+        uploadId, uploadHash, System.currentTimeMillis());
     if (a.alreadyAccepted()) {
       Responses.json(ctx, 202, answer(a.round(), true));
       return;
@@ -126,16 +149,21 @@ final class UploadRoutes {
     });
   }
 
+  /** The round and the hashed headers, as the hash reads them (built on the event loop). */
+  private static String hashedHead(RoutingContext ctx) {
+    StringBuilder head = new StringBuilder("hedgerow/upload/v1\n").append(ctx.pathParam("round")).append('\n');
+    for (String h : HASHED_HEADERS) {
+      String v = ctx.request().getHeader(h);
+      head.append(h).append(v == null ? "\u0000" : ": " + v).append('\n');
+    }
+    return head.toString();
+  }
+
   /** SHA-256 (hex) of the round, the hashed headers (raw, as sent: a retry resends them as they were) and the body. */
-  static String uploadHash(RoutingContext ctx, byte[] body) {
+  private static String uploadHash(String head, byte[] body) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      StringBuilder head = new StringBuilder("hedgerow/upload/v1\n").append(ctx.pathParam("round")).append('\n');
-      for (String h : HASHED_HEADERS) {
-        String v = ctx.request().getHeader(h);
-        head.append(h).append(v == null ? "\u0000" : ": " + v).append('\n');
-      }
-      md.update(head.toString().getBytes(StandardCharsets.UTF_8));
+      md.update(head.getBytes(StandardCharsets.UTF_8));
       md.update(body);
       return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
