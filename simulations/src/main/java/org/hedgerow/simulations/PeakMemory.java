@@ -5,8 +5,10 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 
 /**
- * Peak memory of this JVM: the sum of the heap pools' peak usage (DL4J's native buffers are off
- * heap and not included; the process's peak RSS, in {@code /proc/self/status} VmHWM, covers both).
+ * Peak memory of this JVM. {@link #peakHeapMb} is an upper bound: the sum of each heap pool's own
+ * peak, and the pools (eden, survivor, old) need not peak at the same moment. DL4J's native buffers
+ * are off heap and not included; the process's peak RSS ({@link #peakRssMb}, VmHWM in
+ * {@code /proc/self/status}) covers both and is the figure to quote.
  */
 public final class PeakMemory {
   private PeakMemory() {}
