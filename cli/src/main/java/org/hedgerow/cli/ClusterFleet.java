@@ -42,9 +42,10 @@ final class ClusterFleet implements SiloFleet {
    * @throws IllegalArgumentException naming the setting
    */
   static void check(Scenario s, int regions) {
-    if (!s.privacy().equals("none")) {
-      throw new IllegalArgumentException("--cluster runs non-private federations only; privacy '" + s.privacy()
-          + "' is not supported across regions yet (docs/cluster.md)");
+    if (s.privacy().equals("central")) {
+      throw new IllegalArgumentException("--cluster runs local DP (user-level DP-SGD at each silo, on its worker) but "
+          + "not privacy 'central': the coordinator would clip and noise regional sums, not silos' updates "
+          + "(docs/cluster.md)");
     }
     if (s.distributedDp()) {
       throw new IllegalArgumentException("--cluster cannot run distributed DP yet: the discrete Gaussian shares are "
@@ -69,6 +70,11 @@ final class ClusterFleet implements SiloFleet {
           + "has " + training.size());
     }
     return cluster.regions();
+  }
+
+  @Override
+  public java.util.Map<String, List<org.hedgerow.privacy.budget.SignedSpend>> spends() {
+    return cluster.lastSpends();
   }
 
   @Override

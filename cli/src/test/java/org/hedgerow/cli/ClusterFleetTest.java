@@ -29,10 +29,16 @@ class ClusterFleetTest {
   }
 
   @Test
-  void check_localDp_refusedNamingThePrivacyMode() {
-    var o = new ObjectMapper().createObjectNode().put("privacy", "local");
+  void check_centralDp_refusedNamingThePrivacyMode() {
+    var o = new ObjectMapper().createObjectNode().put("privacy", "central");
     var e = assertThrows(IllegalArgumentException.class,
         () -> ClusterFleet.check(Scenario.bundledDefault().with(o, "test"), 3));
-    assertTrue(e.getMessage().contains("privacy 'local'"), e.getMessage());
+    assertTrue(e.getMessage().contains("privacy 'central'"), e.getMessage());
+  }
+
+  @Test
+  void check_localDp_accepted() {
+    var o = new ObjectMapper().createObjectNode().put("privacy", "local");
+    assertDoesNotThrow(() -> ClusterFleet.check(Scenario.bundledDefault().with(o, "test"), 2));
   }
 }

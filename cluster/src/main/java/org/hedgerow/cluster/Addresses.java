@@ -18,4 +18,6 @@ final class Addresses {
   static final String RELEASE = "release";
   /** A secure-aggregation stage for a worker's silos, relayed by its region's sub-coordinator. */
   static final String SECAGG = "secagg";
+  /** The signed spends of a run's DP silos, asked for at the end of the federation. */
+  static final String SPENDS = "spends";
 }

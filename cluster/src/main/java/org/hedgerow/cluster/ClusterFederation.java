@@ -23,6 +23,8 @@ import org.hedgerow.aggregation.model.ModelSpec;
 import java.security.SecureRandom;
 import org.hedgerow.edge.client.CoordinatorClient;
 import org.hedgerow.edge.client.SecureAggregationParticipant;
+import org.hedgerow.aggregation.wire.SpendJson;
+import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
 import org.hedgerow.edge.silo.PreparedSilo;
@@ -44,6 +46,8 @@ public final class ClusterFederation {
   private final List<String> workers;
   private final int regions;
   private volatile ClusterPlan lastPlan;
+  /** The last federation's DP silos' signed spends, by silo, as their workers kept them. */
+  private final Map<String, List<SignedSpend>> lastSpends = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /**
    * @param vertx this process's clustered Vert.x ({@link ClusterNode#join})
@@ -108,6 +112,15 @@ public final class ClusterFederation {
     return lastPlan;
   }
 
+  /**
+   * The signed spends of the last federation's DP silos (empty without DP), fetched from their workers
+   * when the federation finished: each silo's whole log, its release first. The caller checks the
+   * signatures and recomputes every ε.
+   */
+  public Map<String, List<SignedSpend>> lastSpends() {
+    return Map.copyOf(lastSpends);
+  }
+
   /** The last plan as JSON (regions, their leaders, each member's silos), for reports. */
   public JsonObject describe() {
     JsonObject o = new JsonObject().put("workers", new JsonArray(workers)).put("regions", regions);
@@ -141,10 +154,6 @@ public final class ClusterFederation {
       int catalogueSize, boolean coPurchase, Double secureClip) throws Exception {
     Map<String, PreparedSilo> byName = new LinkedHashMap<>();
     for (PreparedSilo s : training) {
-      if (s.settings().privateTraining()) {
-        throw new IllegalArgumentException("silo " + s.settings().name() + " trains with DP: a clustered run takes "
-            + "non-private silos only (docs/cluster.md)");
-      }
       byName.put(s.settings().name(), s);
     }
     List<ClusterPlan.Silo> sizes = training.stream()
@@ -153,7 +162,7 @@ public final class ClusterFederation {
     PreparedSilo first = training.get(0);
     SiloAssignment assignment = new SiloAssignment(UUID.randomUUID().toString(), spec,
         first.settings().targetsPerCustomer(), first.settings().examplesPerKind(), first.settings().seed(), coPurchase,
-        catalogueSize);
+        catalogueSize, first.settings().dp(), first.settings().trainingEnd());
     for (PreparedSilo s : training) {
       if (!assignment.settings(s.settings().name()).equals(s.settings())) {
         throw new IllegalArgumentException("silo " + s.settings().name() + " has settings " + s.settings()
@@ -166,10 +175,12 @@ public final class ClusterFederation {
     }
     Future.all(shipped).await(10, TimeUnit.MINUTES);
     lastPlan = plan;
+    lastSpends.clear();
     List<Callable<Void>> tasks = new ArrayList<>();
     for (ClusterPlan.Region r : plan.regions()) {
       tasks.add(() -> {
-        new RegionClient(vertx, r, assignment.run(), coordinator, spec, secureClip).run();
+        new RegionClient(vertx, r, assignment.run(), coordinator, spec, secureClip,
+            assignment.dp() == null ? null : lastSpends).run();
         return null;
       });
     }
@@ -186,7 +197,18 @@ public final class ClusterFederation {
       lengths.add(encoded.length);
       payload.appendBytes(encoded);
     }
-    Frame f = new Frame(new JsonObject().put("assignment", assignment.toJson()).put("sizes", lengths), payload);
+    JsonObject header = new JsonObject().put("assignment", assignment.toJson()).put("sizes", lengths);
+    if (assignment.dp() != null) {
+      // A DP silo's features come from its release only; the worker trains with the very release this
+      // process evaluates with (and charges it to the silo's budget there, before any round).
+      List<byte[]> releases = new ArrayList<>();
+      for (String s : silos) {
+        releases.add(byName.get(s).release().toBytes());
+      }
+      header.put("releases_at", payload.length());
+      payload.appendBuffer(Frame.blobs(releases));
+    }
+    Frame f = new Frame(header, payload);
     log.info("shipping {} silos ({} bytes) to worker {}", silos.size(), payload.length(), worker);
     return vertx.eventBus().<Buffer>request(Addresses.worker(worker, Addresses.ASSIGN), f.encode(),
         new DeliveryOptions().setSendTimeout(TimeUnit.MINUTES.toMillis(10))).map(reply -> {
@@ -215,15 +237,18 @@ public final class ClusterFederation {
     private final URI coordinator;
     private final ModelSpec spec;
     private final Double secureClip;
+    /** Where the region's DP silos' spends go when the federation ends (null: no DP). */
+    private final Map<String, List<SignedSpend>> spends;
 
     RegionClient(Vertx vertx, ClusterPlan.Region region, String run, URI coordinator, ModelSpec spec,
-        Double secureClip) {
+        Double secureClip, Map<String, List<SignedSpend>> spends) {
       this.vertx = vertx;
       this.region = region;
       this.run = run;
       this.coordinator = coordinator;
       this.spec = spec;
       this.secureClip = secureClip;
+      this.spends = spends;
     }
 
     void run() throws Exception {
@@ -298,9 +323,28 @@ public final class ClusterFederation {
       } finally {
         Set<String> all = new TreeSet<>(region.members().keySet());
         all.add(region.leader());
+        if (spends != null) {
+          collectSpends();
+        }
         for (String w : all) {
           vertx.eventBus().request(Addresses.worker(w, Addresses.RELEASE),
               new Frame(new JsonObject().put("run", run)).encode());
+        }
+      }
+    }
+  
+    /** Fetches each member's DP silos' signed spends before the run's silos are released. */
+    private void collectSpends() {
+      for (String w : region.members().keySet()) {
+        try {
+          Frame answer = Frame.decode(vertx.eventBus().<Buffer>request(Addresses.worker(w, Addresses.SPENDS),
+              new Frame(new JsonObject().put("run", run)).encode()).await(60, TimeUnit.SECONDS).body());
+          JsonObject bySilo = answer.header().getJsonObject("spends");
+          for (String silo : bySilo.fieldNames()) {
+            spends.put(silo, SpendJson.parseBatch(bySilo.getString(silo)));
+          }
+        } catch (Exception e) {
+          log.error("{}: could not fetch the spends of worker {}'s DP silos: {}", region.id(), w, e.getMessage());
         }
       }
     }

@@ -64,14 +64,30 @@ final class RegionalSecureSum {
    */
   Result run(Map<String, List<String>> assignment, RoundTask task, int parameters, Buffer global, String session,
       double clip) {
-    List<String> silos = new ArrayList<>();
-    assignment.values().forEach(silos::addAll);
-    silos.sort(null);
-    SessionTerms terms = SessionTerms.forRegion(silos.size(), parameters, task.round(), session, clip);
+    List<String> all = new ArrayList<>();
+    assignment.values().forEach(all::addAll);
+    // The encoding's bit budget is sized for every silo of the region (a DP silo that declines the
+    // round only leaves headroom), so members can encode before anyone knows who declined.
+    SessionTerms encodingTerms = SessionTerms.forRegion(all.size(), parameters, task.round(), session, clip);
     Map<String, Frame> train = new LinkedHashMap<>();
     assignment.forEach((worker, own) -> train.put(worker, new Frame(new JsonObject().put("task", task.toJson())
-        .put("dimension", parameters).put("silos", new JsonArray(own)).put("secure", terms.toJson()), global)));
+        .put("dimension", parameters).put("silos", new JsonArray(own)).put("secure", encodingTerms.toJson()), global)));
     Map<String, Frame> trained = members.askAll(Addresses.TRAIN, train);
+
+    // DP silos whose budgets would not cover the round sat it out: the session runs over the others.
+    java.util.Set<String> declined = new java.util.TreeSet<>();
+    trained.values().forEach(a -> declined.addAll(a.header().getJsonObject("declined", new JsonObject()).fieldNames()));
+    Map<String, List<String>> taking = new LinkedHashMap<>();
+    assignment.forEach((worker, own) -> {
+      List<String> left = own.stream().filter(x -> !declined.contains(x)).toList();
+      if (!left.isEmpty()) {
+        taking.put(worker, left);
+      }
+    });
+    List<String> silos = new ArrayList<>();
+    taking.values().forEach(silos::addAll);
+    silos.sort(null);
+    SessionTerms terms = SessionTerms.forRegion(silos.size(), parameters, task.round(), session, clip);
 
     // The roster: silos in name order, each with the identity key its worker generated for it.
     Map<String, Integer> ids = new TreeMap<>();
@@ -102,20 +118,20 @@ final class RegionalSecureSum {
     SecAggServer server = new SecAggServer(terms.config(), new ClientRoster(keys));
 
     JsonObject advertise = new JsonObject().put("terms", terms.toJson()).put("roster", roster);
-    stage("advertise", assignment, ids, task, advertise, id -> true, id -> null, server);
+    stage("advertise", taking, ids, task, advertise, id -> true, id -> null, server);
     server.closeAdvertising();
-    stage("share-keys", assignment, ids, task, new JsonObject(), id -> true, id -> server.keysFor(id).toBytes(), server);
+    stage("share-keys", taking, ids, task, new JsonObject(), id -> true, id -> server.keysFor(id).toBytes(), server);
     server.closeSharing();
-    stage("masked-input", assignment, ids, task, new JsonObject(), id -> true, id -> server.sharesFor(id).toBytes(),
+    stage("masked-input", taking, ids, task, new JsonObject(), id -> true, id -> server.sharesFor(id).toBytes(),
         server);
     UnmaskRequest request = server.closeMasking();
     byte[] requestBytes = request.toBytes();
-    stage("consistency", assignment, ids, task, new JsonObject(), request::survived, id -> requestBytes, server);
+    stage("consistency", taking, ids, task, new JsonObject(), request::survived, id -> requestBytes, server);
     SurvivorSignatures signatures = server.closeConsistency();
     byte[] signatureBytes = signatures.toBytes();
-    stage("unmask", assignment, ids, task, new JsonObject(), server::confirmed, id -> signatureBytes, server);
+    stage("unmask", taking, ids, task, new JsonObject(), server::confirmed, id -> signatureBytes, server);
     SecAggResult result = server.finish();
-    SecureSumEncoding.Decoded decoded = terms.encoding().decode(result.sum(), result.survivorCount());
+    SecureSumEncoding.Decoded decoded = encodingTerms.encoding().decode(result.sum(), result.survivorCount());
     double[] mean = decoded.mean();
     float[] out = new float[parameters];
     for (int i = 0; i < parameters; i++) {

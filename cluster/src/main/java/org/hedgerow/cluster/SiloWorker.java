@@ -20,6 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.hedgerow.aggregation.secagg.ClientRoster;
+import org.hedgerow.aggregation.wire.SpendJson;
+import org.hedgerow.edge.dp.InMemorySpendLog;
+import org.hedgerow.edge.dp.ModelGradients;
+import org.hedgerow.edge.dp.SiloPrivacy;
+import org.hedgerow.edge.dp.SiloRelease;
+import org.hedgerow.edge.dp.UserLevelDpTrainer;
+import org.hedgerow.edge.silo.SiloSettings;
 import org.hedgerow.privacy.crypto.Ed25519;
 import org.hedgerow.privacy.crypto.Ed25519KeyPair;
 import org.hedgerow.edge.model.PreferenceModel;
@@ -58,7 +65,8 @@ public final class SiloWorker extends VerticleBase {
    * A silo as this worker holds it: assembled once, its model reused round after round; its identity
    * key signs its secure-aggregation messages (generated here, for the run's lifetime).
    */
-  private record HeldSilo(PreparedSilo silo, PreferenceModel model, Ed25519KeyPair identity) {}
+  private record HeldSilo(PreparedSilo silo, PreferenceModel model, Ed25519KeyPair identity, SiloPrivacy privacy,
+      PreferenceModel dpModel) {}
 
   /**
    * @param name this worker's name in the cluster (its Hazelcast address)
@@ -91,6 +99,8 @@ public final class SiloWorker extends VerticleBase {
     registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.TRAIN), m -> answer(m, this::train)).completion());
     registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.REGION), this::region).completion());
     registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.SECAGG), m -> answer(m, this::secAggStage))
+        .completion());
+    registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.SPENDS), m -> answer(m, this::spends))
         .completion());
     registered.add(bus.<Buffer>consumer(Addresses.worker(name, Addresses.RELEASE), m -> {
       String run = Frame.decode(m.body()).header().getString("run");
@@ -141,6 +151,15 @@ public final class SiloWorker extends VerticleBase {
   private Frame assign(Frame request) {
     SiloAssignment a = SiloAssignment.fromJson(request.header().getJsonObject("assignment"));
     JsonArray sizes = request.header().getJsonArray("sizes");
+    Integer releasesAt = request.header().getInteger("releases_at");
+    if ((a.dp() != null) != (releasesAt != null)) {
+      throw new IllegalArgumentException("DP silos come with their releases, and only DP silos do");
+    }
+    List<byte[]> releases = releasesAt == null ? List.of()
+        : Frame.blobs(request.payload().getBuffer(releasesAt, request.payload().length()));
+    if (releasesAt != null && releases.size() != sizes.size()) {
+      throw new IllegalArgumentException(releases.size() + " releases for " + sizes.size() + " DP silos");
+    }
     Map<String, HeldSilo> held = runs.computeIfAbsent(a.run(), k -> new ConcurrentHashMap<>());
     JsonObject examples = new JsonObject();
     int offset = 0;
@@ -148,9 +167,15 @@ public final class SiloWorker extends VerticleBase {
       int n = sizes.getInteger(i);
       SiloData data = TrainingData.decode(request.payload().getBytes(offset, offset + n));
       offset += n;
-      PreparedSilo silo = Silos.prepare(a.settings(data.name()), data, a.catalogueSize(), null, a.coPurchase());
-      held.put(data.name(), new HeldSilo(silo, new PreferenceModel(a.spec(), silo.settings().seed()
-          ^ silo.settings().name().hashCode()), Ed25519.generateKeyPair(new SecureRandom())));
+      SiloSettings settings = a.settings(data.name());
+      SiloRelease release = releasesAt == null ? null : SiloRelease.fromBytes(releases.get(i));
+      PreparedSilo silo = Silos.prepare(settings, data, a.catalogueSize(), release, a.coPurchase());
+      // A DP silo's budget lives here, with its training: charged with its release now, before any round.
+      SiloPrivacy privacy = release == null ? null : Silos.privacy(settings, new InMemorySpendLog(), release);
+      long seed = silo.settings().seed() ^ silo.settings().name().hashCode();
+      held.put(data.name(), new HeldSilo(silo, new PreferenceModel(a.spec(), seed),
+          Ed25519.generateKeyPair(new SecureRandom()), privacy,
+          privacy == null ? null : new PreferenceModel(a.spec().withoutDropout(), seed)));
       examples.put(data.name(), silo.examples().size());
     }
     log.info("worker {}: run {}: holding silos {}", name, a.run(), examples.fieldNames());
@@ -190,6 +215,10 @@ public final class SiloWorker extends VerticleBase {
       } catch (Exception e) {
         throw new IllegalStateException("training failed: " + e.getMessage(), e);
       }
+      if (u.declined() != null) {
+        meta.add(new JsonObject().put("silo", u.silo()).put("declined", u.declined()));
+        continue;
+      }
       JsonObject one = new JsonObject().put("silo", u.silo()).put("examples", u.examples()).put("seconds", u.seconds());
       if (Double.isFinite(u.loss())) { // JSON has no NaN: an absent loss is "not reported"
         one.put("loss", u.loss());
@@ -209,6 +238,7 @@ public final class SiloWorker extends VerticleBase {
       List<java.util.concurrent.Future<SiloUpdate>> pending) {
     SiloMasking round = new SiloMasking();
     JsonObject keys = new JsonObject();
+    JsonObject declined = new JsonObject();
     double seconds = 0;
     for (var f : pending) {
       SiloUpdate u;
@@ -217,13 +247,17 @@ public final class SiloWorker extends VerticleBase {
       } catch (Exception e) {
         throw new IllegalStateException("training failed: " + e.getMessage(), e);
       }
+      if (u.declined() != null) {
+        declined.put(u.silo(), u.declined());
+        continue;
+      }
       HeldSilo h = held.get(u.silo());
       round.hold(u.silo(), h.identity(), terms.encoding().encode(u.delta(), u.examples()));
       keys.put(u.silo(), Base64.getEncoder().encodeToString(h.identity().publicKey()));
       seconds += u.seconds();
     }
     masking.put(maskingKey(task.run(), task.round()), round);
-    return new Frame(new JsonObject().put("keys", keys).put("seconds", seconds));
+    return new Frame(new JsonObject().put("keys", keys).put("seconds", seconds).put("declined", declined));
   }
 
   private static String maskingKey(String run, int round) {
@@ -274,12 +308,57 @@ public final class SiloWorker extends VerticleBase {
 
   private SiloUpdate trainOne(HeldSilo h, RoundTask task, float[] global) {
     synchronized (h) { // one model per silo, not thread-safe
+      if (h.privacy() != null) {
+        return trainPrivately(h, task, global);
+      }
       long t0 = System.nanoTime();
       LocalRound.Update u = LocalRound.train(h.model(), h.silo().examples(), h.silo().settings().name(), global,
           task.localEpochs(), task.batchSize(), task.seed());
       return new SiloUpdate(h.silo().settings().name(), u.examples(), u.loss(), (System.nanoTime() - t0) / 1e9,
           u.delta());
     }
+  }
+
+  /**
+   * A DP silo's round, as {@code hedgerow client} runs it ({@code EdgeClient}): the round is charged to
+   * the silo's budget before the update exists (or declined when the budget would not cover it), then
+   * user-level DP-SGD from the global model. The FedAvg weight is the DP customer count; the loss and
+   * the training time are functions of the raw data and are not released.
+   */
+  private SiloUpdate trainPrivately(HeldSilo h, RoundTask task, float[] global) {
+    String silo = h.silo().settings().name();
+    SiloPrivacy dp = h.privacy();
+    java.util.Optional<String> refusal = dp.refusal(task.round());
+    if (refusal.isPresent()) {
+      log.warn("worker {}: {}", name, refusal.get());
+      return SiloUpdate.declined(silo, refusal.get());
+    }
+    dp.chargeRound(task.round());
+    UserLevelDpTrainer.Result r = new UserLevelDpTrainer(dp.config(), new ModelGradients(h.dpModel(),
+        h.silo().examples()), dp.customerCount(h.silo().examples().customers())).train(global);
+    float[] local = r.parameters();
+    float[] delta = new float[local.length];
+    for (int i = 0; i < local.length; i++) {
+      delta[i] = local[i] - global[i];
+    }
+    long weight = Math.max(1, Math.round(dp.customerCount(h.silo().examples().customers())));
+    return new SiloUpdate(silo, weight, Double.NaN, 0, delta);
+  }
+
+  /** The signed spends of each DP silo this worker holds for a run (its budget's whole log). */
+  private Frame spends(Frame request) {
+    String run = request.header().getString("run");
+    Map<String, HeldSilo> held = runs.get(run);
+    if (held == null) {
+      throw new IllegalStateException("holds no silos of run " + run);
+    }
+    JsonObject out = new JsonObject();
+    held.forEach((silo, h) -> {
+      if (h.privacy() != null) {
+        out.put(silo, SpendJson.batch(h.privacy().log().entries()));
+      }
+    });
+    return new Frame(new JsonObject().put("spends", out));
   }
 
   private static java.util.concurrent.Future<SiloUpdate> completed(Callable<SiloUpdate> c) {
@@ -328,11 +407,19 @@ public final class SiloWorker extends VerticleBase {
           for (Future<Frame> f : asked) {
             Frame r = f.result();
             JsonArray meta = r.header().getJsonArray("updates");
+            int at = 0;
             for (int i = 0; i < meta.size(); i++) {
               JsonObject u = meta.getJsonObject(i);
+              if (u.containsKey("declined")) {
+                continue; // a DP silo whose budget would not cover the round: not in the region's sum
+              }
               updates.add(new SiloUpdate(u.getString("silo"), u.getLong("examples"), u.getDouble("loss", Double.NaN),
-                  u.getDouble("seconds"), Frame.floats(r.payload(), i * dimension * 4, dimension)));
+                  u.getDouble("seconds"), Frame.floats(r.payload(), at++ * dimension * 4, dimension)));
             }
+          }
+          if (updates.isEmpty()) {
+            throw new IllegalStateException("no silo updates in round " + RoundTask.fromJson(task).round()
+                + ": every DP silo of the region declined it (its budget would not cover the round)");
           }
           RegionalSum sum = RegionalSum.of(updates, dimension);
           JsonObject h = new JsonObject().put("examples", sum.examples()).put("seconds", sum.seconds())

@@ -151,7 +151,7 @@ class RegionalSecureSumTest {
   }
 
   /** A small silo: 12 customers, 4 training baskets each over a 30-product catalogue. */
-  private static SiloData silo(String name) {
+  static SiloData silo(String name) {
     Random r = new Random(name.hashCode());
     List<CustomerLog> customers = new ArrayList<>();
     LocalDateTime t0 = LocalDateTime.of(2011, 1, 3, 10, 0);

@@ -104,6 +104,55 @@ public record PrivacyReport(String mode, double delta, double noiseMultiplier, b
         holders, finishReason);
   }
 
+  /**
+   * Local mode when the silos' budgets were kept elsewhere (cluster workers) and the coordinator saw no
+   * spend: each silo's whole signed log as its worker kept it. Every signature is checked, every log
+   * must be one holder's under one key with consecutive counters, and every ε is recomputed here by
+   * the accountant ({@code SpendAccounting}) and must equal what the silo recorded.
+   *
+   * @param silos the DP silos that took part (each must have a log)
+   * @throws IllegalStateException a log is missing, forged, or its ε disagrees with the accountant
+   */
+  static PrivacyReport fromSiloLogs(Scenario scenario, Map<String, List<org.hedgerow.privacy.budget.SignedSpend>> logs,
+      List<String> silos, DpConfig dp, String finishReason) {
+    Map<String, Holder> holders = new LinkedHashMap<>();
+    List<Spend> all = new ArrayList<>();
+    for (String silo : silos) {
+      List<org.hedgerow.privacy.budget.SignedSpend> log = logs.get(silo);
+      if (log == null || log.isEmpty()) {
+        throw new IllegalStateException("no privacy spends came back for DP silo " + silo + " from its worker");
+      }
+      List<Spend> spends = new ArrayList<>();
+      for (int i = 0; i < log.size(); i++) {
+        var signed = log.get(i);
+        Spend sp = signed.spend();
+        if (!signed.valid() || !java.util.Arrays.equals(signed.publicKey(), log.get(0).publicKey())
+            || !sp.holder().equals(silo) || sp.counter() != i) {
+          throw new IllegalStateException("silo " + silo + "'s spend " + i + " is not a validly signed, consecutive "
+              + "entry of its own log: " + sp);
+        }
+        spends.add(sp);
+      }
+      double recorded = spends.get(spends.size() - 1).epsilon();
+      double recomputed = org.hedgerow.privacy.budget.SpendAccounting.epsilon(spends, scenario.delta());
+      if (recomputed != recorded) {
+        throw new IllegalStateException("silo " + silo + " recorded epsilon " + recorded + ", the accountant gives "
+            + recomputed + " on its log");
+      }
+      int rounds = (int) spends.stream().filter(x -> !x.isRelease()).count();
+      holders.put(silo, new Holder(recorded, spends.get(spends.size() - 1).cap(), rounds, null));
+      all.addAll(spends);
+    }
+    for (Map.Entry<String, Holder> e : holders.entrySet()) {
+      if (e.getValue().epsilon() > e.getValue().cap()) {
+        throw new IllegalStateException(e.getKey() + " spent epsilon " + e.getValue().epsilon() + " over its cap "
+            + e.getValue().cap());
+      }
+    }
+    return new PrivacyReport("local", scenario.delta(), dp.noiseMultiplier(), scenario.noiseMultiplier() == null, all,
+        holders, finishReason);
+  }
+
   /** The largest ε any holder reached. */
   public double maxEpsilon() {
     return holders.values().stream().mapToDouble(Holder::epsilon).max().orElse(0);

@@ -22,4 +22,12 @@ public interface SiloFleet {
    * federation at {@code coordinator} until it finishes (each run on its own thread).
    */
   List<Callable<Void>> participants(URI coordinator, ModelSpec spec, List<PreparedSilo> training) throws Exception;
+
+  /**
+   * The signed spends of the last federation's DP silos, by silo, when their budgets were kept by the
+   * fleet (each silo's whole log); empty when the fleet trained no DP silo.
+   */
+  default java.util.Map<String, List<org.hedgerow.privacy.budget.SignedSpend>> spends() {
+    return java.util.Map.of();
+  }
 }

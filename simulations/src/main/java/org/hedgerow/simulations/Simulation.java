@@ -625,10 +625,13 @@ public final class Simulation {
     FederationConfig config = all.withCentralDp(mode == Mode.CENTRAL ? all.centralDp() : null)
         .withSecureAggregation(!secure ? null : mode == Mode.DISTRIBUTED
             ? all.secureAggregation().withDistributedDp(scenario.distributedDpOptions()) : all.secureAggregation())
-        .withPrivacy(mode == Mode.LOCAL || mode == Mode.DISTRIBUTED ? CoordinatorOptions.PRIVACY_LOCAL
+        // A fleet's DP silos keep their budgets with their trainers; the coordinator's clients are
+        // regions, which spend nothing of their own (their sums are post-processing).
+        .withPrivacy((mode == Mode.LOCAL || mode == Mode.DISTRIBUTED) && fleet == null ? CoordinatorOptions.PRIVACY_LOCAL
             : CoordinatorOptions.PRIVACY_NONE);
-    if (fleet != null && mode != Mode.PLAIN) {
-      throw new IllegalStateException(label + " cannot run on a silo fleet: it takes non-private federations only");
+    if (fleet != null && mode != Mode.PLAIN && mode != Mode.LOCAL) {
+      throw new IllegalStateException(label + " cannot run on a silo fleet: it takes non-private and local-DP "
+          + "federations only");
     }
     int coordinatorClients = fleet == null ? training.size() : fleet.coordinatorClients(training);
     CoordinatorBuilder builder = CoordinatorBuilder.of(config).clients(coordinatorClients, null).startFrom(startFrom);
@@ -713,6 +716,8 @@ public final class Simulation {
       // Behind secure aggregation the coordinator receives no per-silo spend: the silos' own ledgers
       // match federated-dp's (same calibration), which is the run that reports them.
       PrivacyReport privacy = mode == Mode.PLAIN || secure ? null
+          : fleet != null ? PrivacyReport.fromSiloLogs(scenario, fleet.spends(),
+              training.stream().map(x -> x.settings().name()).toList(), dp, finishReason)
           : PrivacyReport.of(scenario, mode == Mode.LOCAL ? "local" : "central", coordinator.spends(),
               coordinator.declined(), edgeClients, dp, finishReason)
               .withLedger(SignedLedger.countersign(coordinator.store().ledger()));
