@@ -76,34 +76,43 @@ class ClusterSimulationTest {
     return p;
   }
 
-  @Test
-  void clusteredSimulation_twoWorkerJvmsTwoRegions_matchesSingleJvmAndWorkersLeaveOnSigterm() throws Exception {
-    int p1 = SimulateCommand.freePort();
-    int p2 = SimulateCommand.freePort();
-    worker("worker1", p1, null);
-    worker("worker2", p2, "127.0.0.1:" + p1);
+  /** The same scenario in one JVM and on {@code workers} worker JVMs in {@code regions} regions. */
+  private record Runs(Simulation.SingleRun single, Simulation.SingleRun clustered, ClusterFederation federation) {}
 
-    Scenario s = Scenario.bundledDefault().with(new ObjectMapper().createObjectNode().put("rounds", 2), "test");
+  private Runs runBoth(Scenario s, int workers, int regions, Double secureClip) throws Exception {
+    List<ClusterAddress> members = new ArrayList<>();
+    for (int i = 1; i <= workers; i++) {
+      int port = SimulateCommand.freePort();
+      worker("worker" + i, port, members.isEmpty() ? null : members.get(0).toString());
+      members.add(ClusterAddress.parse("127.0.0.1:" + port));
+    }
     System.setProperty("hedgerow.home", Path.of("..").toAbsolutePath().normalize().toString());
     FederationData data = SimulateCommand.load(s, LogFormat.retail());
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
 
     Simulation.SingleRun single = new Simulation(s, quiet).federationOnly(data);
 
-    ClusterOptions self = new ClusterOptions(new ClusterAddress("127.0.0.1", SimulateCommand.freePort()), 0,
-        List.of(ClusterAddress.parse("127.0.0.1:" + p1), ClusterAddress.parse("127.0.0.1:" + p2)));
+    ClusterOptions self = new ClusterOptions(new ClusterAddress("127.0.0.1", SimulateCommand.freePort()), 0, members);
     Vertx vertx = ClusterNode.join(self);
-    Simulation.SingleRun clustered;
-    ClusterFederation federation;
     try {
-      List<String> found = ClusterFederation.rollCall(vertx, 2, SimulateCommand.ROLL_CALL_TIMEOUT);
-      assertEquals(List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2).stream().sorted().toList(), found);
-      federation = new ClusterFederation(vertx, found, 2);
-      clustered = new Simulation(s, quiet)
-          .withFleet(new ClusterFleet(federation, data.catalogue().size(), s.coPurchase(), null)).federationOnly(data);
+      List<String> found = ClusterFederation.rollCall(vertx, workers, SimulateCommand.ROLL_CALL_TIMEOUT);
+      assertEquals(members.stream().map(ClusterAddress::toString).sorted().toList(), found);
+      ClusterFederation federation = new ClusterFederation(vertx, found, regions);
+      Simulation.SingleRun clustered = new Simulation(s, quiet).withFleet(new ClusterFleet(federation,
+          data.catalogue().size(), s.coPurchase(), secureClip)).federationOnly(data);
+      return new Runs(single, clustered, federation);
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void clusteredSimulation_twoWorkerJvmsTwoRegions_matchesSingleJvmAndWorkersLeaveOnSigterm() throws Exception {
+    Scenario s = Scenario.bundledDefault().with(new ObjectMapper().createObjectNode().put("rounds", 2), "test");
+    Runs runs = runBoth(s, 2, 2, null);
+    Simulation.SingleRun single = runs.single();
+    Simulation.SingleRun clustered = runs.clustered();
+    ClusterFederation federation = runs.federation();
 
     // Both regions trained silos, each led by a different worker.
     var plan = federation.lastPlan().regions();
@@ -148,36 +157,13 @@ class ClusterSimulationTest {
    */
   @Test
   void clusteredSimulation_secureAggregationThreeRegions_matchesSingleJvmSecureRun() throws Exception {
-    int[] ports = {SimulateCommand.freePort(), SimulateCommand.freePort(), SimulateCommand.freePort()};
-    worker("worker1", ports[0], null);
-    worker("worker2", ports[1], "127.0.0.1:" + ports[0]);
-    worker("worker3", ports[2], "127.0.0.1:" + ports[0]);
-
     var overrides = new ObjectMapper().createObjectNode().put("rounds", 1);
     overrides.putObject("secure_aggregation").put("mode", "secagg+");
     Scenario s = Scenario.bundledDefault().with(overrides, "test");
-    System.setProperty("hedgerow.home", Path.of("..").toAbsolutePath().normalize().toString());
-    FederationData data = SimulateCommand.load(s, LogFormat.retail());
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-
-    Simulation.SingleRun single = new Simulation(s, quiet).federationOnly(data);
-
-    List<ClusterAddress> members = new ArrayList<>();
-    for (int p : ports) {
-      members.add(ClusterAddress.parse("127.0.0.1:" + p));
-    }
-    ClusterOptions self = new ClusterOptions(new ClusterAddress("127.0.0.1", SimulateCommand.freePort()), 0, members);
-    Vertx vertx = ClusterNode.join(self);
-    Simulation.SingleRun clustered;
-    ClusterFederation federation;
-    try {
-      List<String> found = ClusterFederation.rollCall(vertx, 3, SimulateCommand.ROLL_CALL_TIMEOUT);
-      federation = new ClusterFederation(vertx, found, 3);
-      clustered = new Simulation(s, quiet).withFleet(new ClusterFleet(federation, data.catalogue().size(),
-          s.coPurchase(), s.secureAggregation().clipOrDefault())).federationOnly(data);
-    } finally {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    }
+    Runs runs = runBoth(s, 3, 3, s.secureAggregation().clipOrDefault());
+    Simulation.SingleRun single = runs.single();
+    Simulation.SingleRun clustered = runs.clustered();
+    ClusterFederation federation = runs.federation();
 
     var plan = federation.lastPlan().regions();
     assertEquals(3, plan.size());
@@ -211,32 +197,11 @@ class ClusterSimulationTest {
    */
   @Test
   void clusteredSimulation_localDp_everySilosEpsilonEqualsTheSingleJvmRun() throws Exception {
-    int p1 = SimulateCommand.freePort();
-    int p2 = SimulateCommand.freePort();
-    worker("worker1", p1, null);
-    worker("worker2", p2, "127.0.0.1:" + p1);
-
     var overrides = new ObjectMapper().createObjectNode().put("rounds", 1).put("privacy", "local")
         .put("epsilon_cap", 8.0);
-    Scenario s = Scenario.bundledDefault().with(overrides, "test");
-    System.setProperty("hedgerow.home", Path.of("..").toAbsolutePath().normalize().toString());
-    FederationData data = SimulateCommand.load(s, LogFormat.retail());
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-
-    Simulation.SingleRun single = new Simulation(s, quiet).federationOnly(data);
-
-    ClusterOptions self = new ClusterOptions(new ClusterAddress("127.0.0.1", SimulateCommand.freePort()), 0,
-        List.of(ClusterAddress.parse("127.0.0.1:" + p1), ClusterAddress.parse("127.0.0.1:" + p2)));
-    Vertx vertx = ClusterNode.join(self);
-    Simulation.SingleRun clustered;
-    try {
-      List<String> found = ClusterFederation.rollCall(vertx, 2, SimulateCommand.ROLL_CALL_TIMEOUT);
-      ClusterFederation federation = new ClusterFederation(vertx, found, 2);
-      clustered = new Simulation(s, quiet).withFleet(new ClusterFleet(federation, data.catalogue().size(),
-          s.coPurchase(), null)).federationOnly(data);
-    } finally {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    }
+    Runs runs = runBoth(Scenario.bundledDefault().with(overrides, "test"), 2, 2, null);
+    Simulation.SingleRun single = runs.single();
+    Simulation.SingleRun clustered = runs.clustered();
 
     var a = single.privacy().holders();
     var b = clustered.privacy().holders();

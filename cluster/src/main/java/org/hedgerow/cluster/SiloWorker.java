@@ -209,12 +209,7 @@ public final class SiloWorker extends VerticleBase {
     JsonArray meta = new JsonArray();
     Buffer deltas = Buffer.buffer(silos.size() * dimension * 4);
     for (var f : pending) {
-      SiloUpdate u;
-      try {
-        u = f.get();
-      } catch (Exception e) {
-        throw new IllegalStateException("training failed: " + e.getMessage(), e);
-      }
+      SiloUpdate u = trained(f);
       if (u.declined() != null) {
         meta.add(new JsonObject().put("silo", u.silo()).put("declined", u.declined()));
         continue;
@@ -241,12 +236,7 @@ public final class SiloWorker extends VerticleBase {
     JsonObject declined = new JsonObject();
     double seconds = 0;
     for (var f : pending) {
-      SiloUpdate u;
-      try {
-        u = f.get();
-      } catch (Exception e) {
-        throw new IllegalStateException("training failed: " + e.getMessage(), e);
-      }
+      SiloUpdate u = trained(f);
       if (u.declined() != null) {
         declined.put(u.silo(), u.declined());
         continue;
@@ -359,6 +349,14 @@ public final class SiloWorker extends VerticleBase {
       }
     });
     return new Frame(new JsonObject().put("spends", out));
+  }
+
+  private static SiloUpdate trained(java.util.concurrent.Future<SiloUpdate> f) {
+    try {
+      return f.get();
+    } catch (Exception e) {
+      throw new IllegalStateException("training failed: " + e.getMessage(), e);
+    }
   }
 
   private static java.util.concurrent.Future<SiloUpdate> completed(Callable<SiloUpdate> c) {
