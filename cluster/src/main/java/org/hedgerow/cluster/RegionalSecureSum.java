@@ -57,7 +57,7 @@ final class RegionalSecureSum {
    * Runs one round for the region.
    *
    * @param assignment member worker to the silos it trains
-   * @param task the coordinator's round ({@link RoundTask} as JSON)
+   * @param task the coordinator's round
    * @param global the global model (floats, {@link Frame#floats(float[])})
    * @param session a name unique to the run and region (binds every signed message to this session)
    * @throws org.hedgerow.aggregation.secagg.SecAggException the session aborted; nothing was revealed
