@@ -5,27 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.hedgerow.aggregation.model.ModelSpec;
 import org.hedgerow.aggregation.wire.SpendJson;
 import org.hedgerow.edge.dp.DpConfig;
-import org.hedgerow.edge.features.FeatureExtractor;
-import org.hedgerow.edge.silo.Silos;
-import org.hedgerow.edge.task.Basket;
-import org.hedgerow.edge.task.CustomerLog;
-import org.hedgerow.edge.task.SiloData;
 import org.hedgerow.privacy.budget.SignedSpend;
 import org.hedgerow.privacy.budget.Spend;
 import org.hedgerow.privacy.budget.SpendAccounting;
@@ -39,38 +28,39 @@ import org.junit.jupiter.api.Test;
  * DP customer count, nothing exact leaves, and a silo whose budget would not cover a round sits it out.
  */
 class RegionalDpTest {
-  private static final int CATALOGUE = 30;
-  private static final ModelSpec SPEC = new ModelSpec(FeatureExtractor.SCHEMA,
-      List.of(FeatureExtractor.FEATURES, 8, 1), "relu", "sigmoid", 0.0, "binary-cross-entropy", 1e-2);
   private static final LocalDateTime TRAINING_END = LocalDateTime.of(2011, 6, 1, 0, 0);
   /** Calibrated so that the release and exactly one round fit the cap of 4 at δ 10⁻⁵. */
   private static final DpConfig DP = DpConfig.calibrated(1.0, 0.5, 2, 0.05, 4.0, 1e-5, 1,
       DpConfig.DEFAULT_STATS_NOISE_MULTIPLIER, DpConfig.DEFAULT_COUNT_NOISE_MULTIPLIER);
 
-  private Vertx vertx;
+  private TwoWorkers cluster;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    vertx.deployVerticle(new SiloWorker("a", 1)).await(30, TimeUnit.SECONDS);
-    vertx.deployVerticle(new SiloWorker("b", 1)).await(30, TimeUnit.SECONDS);
+    cluster = new TwoWorkers(vertx -> { });
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
+    cluster.close();
   }
 
   @Test
   void region_dpSilos_budgetsChargedOnWorkersWithSignedLogsTheAccountantReproduces() throws Exception {
     Map<String, List<String>> members = new TreeMap<>(Map.of("a", List.of("s1", "s2"), "b", List.of("s3")));
-    members.forEach((w, silos) -> assign("dp", w, silos));
+    SiloAssignment a = new SiloAssignment("dp", TwoWorkers.SPEC, 2, 2, 42L, false, TwoWorkers.CATALOGUE, DP,
+        TRAINING_END);
+    for (Map.Entry<String, List<String>> e : members.entrySet()) {
+      cluster.assign(a, e.getKey(), e.getValue());
+    }
+    float[] global = new float[TwoWorkers.SPEC.parameterCount()];
+    java.util.Arrays.fill(global, 0.01f);
 
-    Frame round1 = region("dp", members, 1);
+    Frame round1 = cluster.region("dp", members, 1, global, null);
     assertEquals(3, round1.header().getInteger("silos"));
     assertFalse(round1.header().containsKey("loss"), "under DP the training loss is not released");
 
-    Frame spends = Frame.decode(vertx.eventBus().<Buffer>request(Addresses.worker("a", Addresses.SPENDS),
+    Frame spends = Frame.decode(cluster.vertx.eventBus().<Buffer>request(Addresses.worker("a", Addresses.SPENDS),
         new Frame(new JsonObject().put("run", "dp")).encode()).await(30, TimeUnit.SECONDS).body());
     JsonObject bySilo = spends.header().getJsonObject("spends");
     assertEquals(java.util.Set.of("s1", "s2"), bySilo.fieldNames(), "worker a answers for its own silos");
@@ -86,43 +76,7 @@ class RegionalDpTest {
     }
 
     // Round 2 does not fit any budget: every silo declines, so the region has nothing to send.
-    var e = assertThrows(ReplyException.class, () -> region("dp", members, 2));
+    var e = assertThrows(ReplyException.class, () -> cluster.region("dp", members, 2, global, null));
     assertTrue(e.getMessage().contains("no silo updates"), e.getMessage());
-  }
-
-  private Frame region(String run, Map<String, List<String>> members, int round) throws Exception {
-    JsonObject m = new JsonObject();
-    members.forEach((w, s) -> m.put(w, new JsonArray(s)));
-    JsonObject h = new JsonObject().put("task", new RoundTask(run, round, 1, 16, 42L).toJson())
-        .put("dimension", SPEC.parameterCount()).put("members", m);
-    float[] global = new float[SPEC.parameterCount()];
-    java.util.Arrays.fill(global, 0.01f);
-    Buffer answer = vertx.eventBus().<Buffer>request(Addresses.worker("a", Addresses.REGION),
-        new Frame(h, Frame.floats(global)).encode(), new DeliveryOptions().setSendTimeout(120_000))
-        .await(150, TimeUnit.SECONDS).body();
-    return Frame.decode(answer);
-  }
-
-  private void assign(String run, String worker, List<String> silos) {
-    SiloAssignment a = new SiloAssignment(run, SPEC, 2, 2, 42L, false, CATALOGUE, DP, TRAINING_END);
-    JsonArray sizes = new JsonArray();
-    Buffer payload = Buffer.buffer();
-    List<byte[]> releases = new ArrayList<>();
-    for (String s : silos) {
-      SiloData data = RegionalSecureSumTest.silo(s);
-      byte[] encoded = TrainingData.encode(data);
-      sizes.add(encoded.length);
-      payload.appendBytes(encoded);
-      releases.add(Silos.release(a.settings(s), data, CATALOGUE).toBytes());
-    }
-    JsonObject header = new JsonObject().put("assignment", a.toJson()).put("sizes", sizes)
-        .put("releases_at", payload.length());
-    payload.appendBuffer(Frame.blobs(releases));
-    try {
-      vertx.eventBus().<Buffer>request(Addresses.worker(worker, Addresses.ASSIGN), new Frame(header, payload).encode())
-          .await(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
