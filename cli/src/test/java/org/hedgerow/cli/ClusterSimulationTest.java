@@ -79,6 +79,15 @@ class ClusterSimulationTest {
   /** The same scenario in one JVM and on {@code workers} worker JVMs in {@code regions} regions. */
   private record Runs(Simulation.SingleRun single, Simulation.SingleRun clustered, ClusterFederation federation) {}
 
+  /** The overall metrics of the two runs, within {@link #METRIC_TOLERANCE}. */
+  private static void assertSameMetrics(Metrics a, Metrics b) {
+    assertEquals(a.baskets(), b.baskets());
+    assertEquals(a.hr10(), b.hr10(), METRIC_TOLERANCE, "hr@10");
+    assertEquals(a.recall10(), b.recall10(), METRIC_TOLERANCE, "recall@10");
+    assertEquals(a.ndcg10(), b.ndcg10(), METRIC_TOLERANCE, "ndcg@10");
+    assertEquals(a.auc(), b.auc(), METRIC_TOLERANCE, "auc");
+  }
+
   private Runs runBoth(Scenario s, int workers, int regions, Double secureClip) throws Exception {
     List<ClusterAddress> members = new ArrayList<>();
     for (int i = 1; i <= workers; i++) {
@@ -128,11 +137,7 @@ class ClusterSimulationTest {
     }
     Metrics a = single.result().overall();
     Metrics b = clustered.result().overall();
-    assertEquals(a.baskets(), b.baskets());
-    assertEquals(a.hr10(), b.hr10(), METRIC_TOLERANCE, "hr@10");
-    assertEquals(a.recall10(), b.recall10(), METRIC_TOLERANCE, "recall@10");
-    assertEquals(a.ndcg10(), b.ndcg10(), METRIC_TOLERANCE, "ndcg@10");
-    assertEquals(a.auc(), b.auc(), METRIC_TOLERANCE, "auc");
+    assertSameMetrics(a, b);
     System.out.printf("cluster vs single JVM: hr@10 %.6f / %.6f, ndcg@10 %.6f / %.6f, loss r2 %.8f / %.8f%n",
         b.hr10(), a.hr10(), b.ndcg10(), a.ndcg10(), clustered.rounds().get(1).loss(), single.rounds().get(1).loss());
 
@@ -174,11 +179,7 @@ class ClusterSimulationTest {
     assertEquals(3, clustered.rounds().get(0).clients(), "the coordinator's secure sum is over the three regions");
     Metrics a = single.result().overall();
     Metrics b = clustered.result().overall();
-    assertEquals(a.baskets(), b.baskets());
-    assertEquals(a.hr10(), b.hr10(), METRIC_TOLERANCE, "hr@10");
-    assertEquals(a.recall10(), b.recall10(), METRIC_TOLERANCE, "recall@10");
-    assertEquals(a.ndcg10(), b.ndcg10(), METRIC_TOLERANCE, "ndcg@10");
-    assertEquals(a.auc(), b.auc(), METRIC_TOLERANCE, "auc");
+    assertSameMetrics(a, b);
     System.out.printf("secure cluster vs single JVM secure: hr@10 %.6f / %.6f, ndcg@10 %.6f / %.6f, auc %.6f / %.6f%n",
         b.hr10(), a.hr10(), b.ndcg10(), a.ndcg10(), b.auc(), a.auc());
     int leaders = 0;
