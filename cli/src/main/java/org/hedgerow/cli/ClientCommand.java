@@ -124,9 +124,10 @@ public class ClientCommand implements Callable<Integer> {
   @Option(names = "--min-bits", defaultValue = "0", description = "With --require-secure-aggregation: fewest "
       + "quantisation bits (0: no minimum).")
   int minBits;
-  @Option(names = "--max-round", defaultValue = "0", description = "With --require-secure-aggregation: refuse "
-      + "rounds numbered above R, e.g. the rounds the federation agreed plus slack for aborted ones; bounds how "
-      + "many neighbour graphs a coordinator that skips round numbers can choose from (0: no bound).")
+  @Option(names = "--max-round", defaultValue = "0", description = "Refuse to aggregate securely any round numbered "
+      + "above R, e.g. the rounds the federation agreed plus slack for aborted ones: bounds how many neighbour graphs "
+      + "a coordinator that skips round numbers can choose from (0: the default, "
+      + org.hedgerow.edge.client.SecureAggregationPolicy.DEFAULT_MAX_ROUND + ").")
   int maxRound;
 
   /** Exit status when the silo refused a round under its secure-aggregation policy. */

@@ -37,10 +37,17 @@ class ClientCommandTest {
   }
 
   @Test
-  void client_maxRoundWithoutRequiringSecureAggregation_exit2NamingBothFlags() {
-    CliRun r = client("--max-round", "12");
+  void client_minClientsWithoutRequiringSecureAggregation_exit2NamingBothFlags() {
+    CliRun r = client("--min-clients", "12");
     assertEquals(2, r.exitCode(), r.err());
-    assertTrue(r.err().contains("--max-round") && r.err().contains("--require-secure-aggregation"), r.err());
+    assertTrue(r.err().contains("--min-clients") && r.err().contains("--require-secure-aggregation"), r.err());
+  }
+
+  @Test
+  void client_negativeMaxRound_exit2NamingTheFlag() {
+    CliRun r = client("--max-round", "-1");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("--max-round"), r.err());
   }
 
   @Test

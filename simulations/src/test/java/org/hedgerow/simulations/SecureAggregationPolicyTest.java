@@ -129,15 +129,29 @@ class SecureAggregationPolicyTest {
     assertEquals(Optional.empty(), p.below(5, 10, 6, 32));
     String why = p.below(6, 10, 6, 32).orElseThrow();
     assertTrue(why.contains("round 6") && why.contains("--max-round 5"), why);
-    assertEquals(Optional.empty(), new SecureAggregationPolicy(true, 0, 0, 0).below(1_000_000, 10, 6, 32),
-        "0: no bound");
   }
 
   @Test
-  void policy_maxRoundWithoutRequireOrNegative_refusedNamingTheFlag() {
+  void below_noMaxRoundSet_defaultBoundHoldsWithOrWithoutRequire() {
+    int bound = SecureAggregationPolicy.DEFAULT_MAX_ROUND;
+    for (SecureAggregationPolicy p : List.of(SecureAggregationPolicy.NONE, new SecureAggregationPolicy(true, 0, 0, 0))) {
+      assertEquals(Optional.empty(), p.below(bound, 10, 6, 32));
+      String why = p.below(bound + 1, 10, 6, 32).orElseThrow();
+      assertTrue(why.contains("round " + (bound + 1)) && why.contains("--max-round " + bound)
+          && why.contains("the default"), why);
+    }
+    assertEquals(Optional.empty(), SecureAggregationPolicy.NONE.refusal(bound + 1, null),
+        "a round in the clear draws no graph: the bound is for secure rounds");
+  }
+
+  @Test
+  void policy_maxRoundWithoutRequire_boundsSecureRoundsOnly() {
+    SecureAggregationPolicy p = new SecureAggregationPolicy(false, 0, 0, 0, 3000);
+    assertEquals(Optional.empty(), p.below(2500, 10, 6, 32), "raised above the default");
+    assertTrue(p.below(3001, 10, 6, 32).orElseThrow().contains("--max-round 3000"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SecureAggregationPolicy(false, 0, 0, 0, 3));
-    assertTrue(e.getMessage().contains("--max-round") && e.getMessage().contains("--require-secure-aggregation"),
+        () -> new SecureAggregationPolicy(false, 3, 0, 0, 0));
+    assertTrue(e.getMessage().contains("--min-clients") && e.getMessage().contains("--require-secure-aggregation"),
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new SecureAggregationPolicy(true, 0, 0, 0, -1));
   }

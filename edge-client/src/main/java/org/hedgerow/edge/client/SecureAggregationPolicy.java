@@ -13,14 +13,22 @@ import java.util.Optional;
  * @param minClients fewest silos in the secure-aggregation roster (n); 0: no minimum
  * @param minThreshold smallest Shamir threshold t; 0: no minimum
  * @param minBits fewest quantisation bits; 0: no minimum
- * @param maxRound highest federation round this silo aggregates securely; 0: no bound. The SecAgg+
- *     neighbour graph of a round is fixed by its round number (docs/security.md, "Where the graph comes
- *     from"), so a coordinator that skips or aborts rounds gets one more graph to choose from each time;
- *     with the bound set to the rounds the federation agreed (plus slack for aborted ones) it gets at most
- *     that many
+ * @param maxRound highest federation round this silo aggregates securely; 0: {@link #DEFAULT_MAX_ROUND}.
+ *     The SecAgg+ neighbour graph of a round is fixed by its round number (docs/security.md, "Where the
+ *     graph comes from"), so a coordinator that skips or aborts rounds gets one more graph to choose from
+ *     each time; the bound caps those draws. It holds for every secure session this silo joins, with or
+ *     without {@code required}: set it to the rounds the federation agreed (plus slack for aborted ones)
+ *     for a tighter cap, or higher for a federation of more rounds
  */
 public record SecureAggregationPolicy(boolean required, int minClients, int minThreshold, int minBits, int maxRound) {
-  /** No requirement: the silo takes part however the coordinator aggregates. */
+  /**
+   * The bound on round numbers a silo aggregates securely when its operator sets none: at most this
+   * many neighbour graphs for a coordinator to choose among (about 7·10⁻⁴ for a chosen victim at
+   * q = 0.1, docs/security.md), far above the rounds a regional federation runs.
+   */
+  public static final int DEFAULT_MAX_ROUND = 1000;
+
+  /** No requirement: the silo takes part however the coordinator aggregates (secure rounds up to the default bound). */
   public static final SecureAggregationPolicy NONE = new SecureAggregationPolicy(false, 0, 0, 0, 0);
 
   public SecureAggregationPolicy {
@@ -28,8 +36,8 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
       throw new IllegalArgumentException("secure-aggregation minimums and --max-round must be >= 0. Provided values: "
           + "clients " + minClients + ", threshold " + minThreshold + ", bits " + minBits + ", max round " + maxRound);
     }
-    if (!required && (minClients > 0 || minThreshold > 0 || minBits > 0 || maxRound > 0)) {
-      throw new IllegalArgumentException("--min-clients, --min-threshold, --min-bits and --max-round apply only with "
+    if (!required && (minClients > 0 || minThreshold > 0 || minBits > 0)) {
+      throw new IllegalArgumentException("--min-clients, --min-threshold and --min-bits apply only with "
           + "--require-secure-aggregation");
     }
   }
@@ -39,10 +47,15 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
     this(required, minClients, minThreshold, minBits, 0);
   }
 
+  /** The highest round this silo aggregates securely ({@code maxRound}, or the default). */
+  public int effectiveMaxRound() {
+    return maxRound > 0 ? maxRound : DEFAULT_MAX_ROUND;
+  }
+
   /** Why this silo refuses round {@code round} as announced, or empty if it takes part. */
   public Optional<String> refusal(int round, org.hedgerow.aggregation.wire.SecureAggregationTerms terms) {
     if (!required) {
-      return Optional.empty();
+      return terms == null ? Optional.empty() : aboveMaxRound(round);
     }
     if (terms == null) {
       return Optional.of("round " + round + " would send this silo's update in the clear: the coordinator runs no "
@@ -53,13 +66,9 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
 
   /** Why this silo refuses a session of {@code n} silos, threshold {@code t}, {@code bits} bits (-1: unknown, not checked). */
   public Optional<String> below(int round, int n, int t, int bits) {
-    if (!required) {
-      return Optional.empty();
-    }
-    if (maxRound > 0 && round > maxRound) {
-      return Optional.of("round " + round + " is above this silo's --max-round " + maxRound + " (the rounds this "
-          + "federation agreed): refusing to send its update, as a coordinator that skips or aborts rounds could "
-          + "choose among more neighbour graphs");
+    Optional<String> above = aboveMaxRound(round);
+    if (above.isPresent() || !required) {
+      return above;
     }
     if (minClients > 0 && n >= 0 && n < minClients) {
       return Optional.of(refused(round, n + " silos in the roster", "--min-clients " + minClients));
@@ -71,6 +80,17 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
       return Optional.of(refused(round, bits + " quantisation bits", "--min-bits " + minBits));
     }
     return Optional.empty();
+  }
+
+  /** Secure rounds numbered above the bound are refused, required or not: each would be one more graph draw. */
+  private Optional<String> aboveMaxRound(int round) {
+    if (round <= effectiveMaxRound()) {
+      return Optional.empty();
+    }
+    return Optional.of("round " + round + " is above this silo's --max-round " + effectiveMaxRound()
+        + (maxRound > 0 ? " (the rounds this federation agreed)" : " (the default)") + ": refusing to send its update "
+        + "through secure aggregation, as a coordinator that skips or aborts rounds could choose among more neighbour "
+        + "graphs; raise --max-round for a federation of more rounds");
   }
 
   private static int orUnknown(Integer announced) {
