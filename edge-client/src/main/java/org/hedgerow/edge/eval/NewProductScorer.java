@@ -43,6 +43,9 @@ public final class NewProductScorer {
   private final int[][] buyersOf;
   private final int[][] itemWords;
   private final double[] idf;
+  /** Per word, the products whose description has it; per product, log(1 + buyers) / its tf-idf norm. */
+  private final int[][] itemsWithWord;
+  private final double[] descriptionScale;
 
   private NewProductScorer(int size, float[] buyers, int[][] relatedItems, float[][] relatedCosine,
       Map<Integer, int[]> itemsOf, int[][] buyersOf, int[][] itemWords, double[] idf) {
@@ -54,6 +57,20 @@ public final class NewProductScorer {
     this.buyersOf = buyersOf;
     this.itemWords = itemWords;
     this.idf = idf;
+    List<List<Integer>> with = new ArrayList<>();
+    for (int w = 0; w < idf.length; w++) {
+      with.add(new ArrayList<>());
+    }
+    descriptionScale = new double[size];
+    for (int i = 0; i < size; i++) {
+      double norm = 0;
+      for (int w : itemWords[i]) {
+        with.get(w).add(i);
+        norm += idf[w] * idf[w];
+      }
+      descriptionScale[i] = norm == 0 ? 0 : Math.log(1 + buyers[i]) / Math.sqrt(norm);
+    }
+    itemsWithWord = with.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
   }
 
   /**
@@ -65,7 +82,6 @@ public final class NewProductScorer {
   public static NewProductScorer of(Collection<CustomerLog> customers, int size, List<List<String>> words) {
     Map<Integer, int[]> itemsOf = new HashMap<>();
     float[] buyers = new float[size];
-    int[] together = new int[size * size]; // transient: only the related lists are kept
     List<List<Integer>> buyerLists = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       buyerLists.add(new ArrayList<>());
@@ -80,20 +96,27 @@ public final class NewProductScorer {
       for (int a : s) {
         buyers[a]++;
         buyerLists.get(a).add(c.customerId());
-        int row = a * size;
-        for (int b : s) {
-          together[row + b]++;
-        }
       }
     }
+    // C(i, j) for one j at a time, over j's buyers' products: a sparse pass, no size x size table.
     int[][] related = new int[size][];
     float[][] cosine = new float[size][];
+    int[] together = new int[size];
+    int[] touched = new int[size];
     long[] keyed = new long[size];
     for (int j = 0; j < size; j++) {
+      int t = 0;
+      for (int v : buyerLists.get(j)) {
+        for (int i : itemsOf.get(v)) {
+          if (together[i]++ == 0) {
+            touched[t++] = i;
+          }
+        }
+      }
       int m = 0;
-      int row = j * size;
-      for (int i = 0; i < size; i++) {
-        int c = together[row + i];
+      for (int k = 0; k < t; k++) {
+        int i = touched[k];
+        int c = together[i];
         if (i != j && c >= 2) {
           float cos = (float) ((c - 1) / Math.sqrt((double) buyers[i] * buyers[j]));
           // Highest cosine first (a positive float's bits sort as the float), then lower index.
@@ -107,7 +130,10 @@ public final class NewProductScorer {
       for (int k = 0; k < n; k++) {
         int i = (int) keyed[k];
         related[j][k] = i;
-        cosine[j][k] = (float) ((together[row + i] - 1) / Math.sqrt((double) buyers[i] * buyers[j]));
+        cosine[j][k] = (float) ((together[i] - 1) / Math.sqrt((double) buyers[i] * buyers[j]));
+      }
+      for (int k = 0; k < t; k++) {
+        together[touched[k]] = 0;
       }
     }
     int[][] buyersOf = new int[size][];
@@ -143,13 +169,14 @@ public final class NewProductScorer {
       return new int[0];
     }
     float[] score = scores(history);
+    boolean[] bought = bought(history);
     int[] best = new int[n];
     float[] top = new float[n];
     Arrays.fill(best, -1);
     Arrays.fill(top, Float.NEGATIVE_INFINITY);
     for (int i = 0; i < size; i++) {
       float v = score[i];
-      if (history.contains(i) || v <= top[n - 1]) {
+      if (bought[i] || v <= top[n - 1]) {
         continue;
       }
       int k = n - 1;
@@ -168,9 +195,18 @@ public final class NewProductScorer {
     return found == n ? best : Arrays.copyOf(best, found);
   }
 
+  private boolean[] bought(CustomerHistory history) {
+    boolean[] out = new boolean[size];
+    for (int i : history.items()) {
+      out[i] = true;
+    }
+    return out;
+  }
+
   /** The summed score of every product (those the customer bought included; callers skip them). */
   float[] scores(CustomerHistory history) {
     int[] own = history.items();
+    boolean[] bought = bought(history);
     List<Basket> baskets = history.basketList();
     int self = baskets.isEmpty() ? Integer.MIN_VALUE : baskets.get(0).customerId();
     float[] cooc = new float[size];
@@ -204,25 +240,25 @@ public final class NewProductScorer {
         profile.merge(w, idf[w], Double::sum);
       }
     }
-    float[] description = new float[size];
-    if (!profile.isEmpty()) {
-      for (int i = 0; i < size; i++) {
-        double dot = 0;
-        double norm = 0;
-        for (int w : itemWords[i]) {
-          dot += profile.getOrDefault(w, 0.0) * idf[w];
-          norm += idf[w] * idf[w];
-        }
-        description[i] = norm == 0 ? 0 : (float) (dot / Math.sqrt(norm) * Math.log(1 + buyers[i]));
+    // Only products sharing a word with the profile get a description score: walk the words' lists.
+    double[] dot = new double[size];
+    for (Map.Entry<Integer, Double> e : profile.entrySet()) {
+      double weight = e.getValue() * idf[e.getKey()];
+      for (int i : itemsWithWord[e.getKey()]) {
+        dot[i] += weight;
       }
+    }
+    float[] description = new float[size];
+    for (int i = 0; i < size; i++) {
+      description[i] = (float) (dot[i] * descriptionScale[i]);
     }
     float maxBuyers = 1;
     for (float b : buyers) {
       maxBuyers = Math.max(maxBuyers, b);
     }
-    float mc = maxOverNew(cooc, history);
-    float ms = maxOverNew(similar, history);
-    float md = maxOverNew(description, history);
+    float mc = maxOverNew(cooc, bought);
+    float ms = maxOverNew(similar, bought);
+    float md = maxOverNew(description, bought);
     float[] out = new float[size];
     for (int i = 0; i < size; i++) {
       // The buyers term only breaks ties (e.g. a customer whose products relate to nothing).
@@ -231,10 +267,10 @@ public final class NewProductScorer {
     return out;
   }
 
-  private float maxOverNew(float[] x, CustomerHistory history) {
+  private float maxOverNew(float[] x, boolean[] bought) {
     float m = 0;
     for (int i = 0; i < size; i++) {
-      if (x[i] > m && !history.contains(i)) {
+      if (x[i] > m && !bought[i]) {
         m = x[i];
       }
     }
