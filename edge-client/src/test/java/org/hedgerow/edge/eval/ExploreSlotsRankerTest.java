@@ -37,7 +37,7 @@ class ExploreSlotsRankerTest {
     }
   }
 
-  private static Basket basket(int day, int... items) {
+  static Basket basket(int day, int... items) {
     int[] q = new int[items.length];
     java.util.Arrays.fill(q, 1);
     return new Basket("i" + day, 1, LocalDateTime.of(2011, 1, 1, 0, 0).plusDays(day), items, q);
@@ -85,7 +85,7 @@ class ExploreSlotsRankerTest {
    * Customer 1 bought 20..31; customers 2 and 3 bought 30, 31 and the new product 5 (so 5 relates to
    * the customer's products), customer 4 bought 0 (the model's best new product, related to nothing).
    */
-  private static java.util.List<CustomerLog> siloWithNeighbours() {
+  static java.util.List<CustomerLog> siloWithNeighbours() {
     List<CustomerLog> out = new java.util.ArrayList<>(silo().customers());
     out.add(new CustomerLog(2, List.of(basket(0, 5, 30, 31)), List.of()));
     out.add(new CustomerLog(3, List.of(basket(0, 5, 30, 31)), List.of()));
@@ -108,33 +108,5 @@ class ExploreSlotsRankerTest {
     assertEquals(1.0, scored.recall10Explore(), 1e-12);
     assertEquals(0.9, scored.repeatShare10(), 1e-12);
     assertEquals(0.0, scored.recall10Repeat(), 1e-12); // 29 was the model's tenth and gave way, as without a scorer
-  }
-
-  @Test
-  void best_neverReturnsABoughtProduct() {
-    List<CustomerLog> customers = siloWithNeighbours();
-    NewProductScorer scorer = NewProductScorer.of(customers, 40, List.of());
-    CustomerHistory h = new CustomerHistory();
-    customers.get(0).train().forEach(h::add);
-    int[] best = scorer.best(h, 40);
-    assertEquals(40 - 12, best.length);
-    for (int i : best) {
-      assertEquals(false, h.contains(i));
-    }
-  }
-
-  @Test
-  void best_descriptionWordsShared_rankThatProductFirst() {
-    List<List<String>> words = new java.util.ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      words.add(i == 7 || i == 20 ? List.of("RETROSPOT", "BAG") : List.of("WORD" + i));
-    }
-    // No co-purchase or similar customer: only the description relates 7 to the customer's 20.
-    List<CustomerLog> customers = List.of(new CustomerLog(1, List.of(basket(0, 20)), List.of()),
-        new CustomerLog(2, List.of(basket(0, 7)), List.of()), new CustomerLog(3, List.of(basket(0, 9)), List.of()));
-    NewProductScorer scorer = NewProductScorer.of(customers, 40, words);
-    CustomerHistory h = new CustomerHistory();
-    customers.get(0).train().forEach(h::add);
-    assertEquals(7, scorer.best(h, 1)[0]);
   }
 }
