@@ -206,7 +206,7 @@ public class SimulateCommand implements Callable<Integer> {
       ClusterFederation federation = new ClusterFederation(vertx, found, regions);
       System.out.printf("cluster: %d workers %s, %d regions; this process is %s%n", found.size(), found, regions,
           options.self());
-      SimulationResult r = new Simulation(s, System.out)
+      SimulationResult r = new Simulation(s, System.out).withProductWords(productWords(s, logFormat, fd))
           .withFleet(new ClusterFleet(federation, fd.catalogue().size(), s.coPurchase(),
               s.secureAggregation().enabled() ? s.secureAggregation().clipOrDefault() : null)).run(fd);
       int code = write(r, out);
@@ -249,7 +249,8 @@ public class SimulateCommand implements Callable<Integer> {
   }
 
   static int run(Scenario s, Path out, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
-    SimulationResult r = new Simulation(s, System.out).run(load(s, logFormat));
+    FederationData fd = load(s, logFormat);
+    SimulationResult r = new Simulation(s, System.out).withProductWords(productWords(s, logFormat, fd)).run(fd);
     return write(r, out);
   }
 
@@ -295,6 +296,17 @@ public class SimulateCommand implements Callable<Integer> {
     FederationData fd = FederationData.of(log.lines(), log.report(), partitioner, holdout, declaredCatalogue(s));
     System.out.printf("loaded in %.1f s: %s%n", (System.nanoTime() - t0) / 1e9, fd.report());
     return fd;
+  }
+
+  /**
+   * The catalogue's description words (federated-explore's new-product order): read from a retail log's
+   * Description column, a product attribute rather than a customer's; an event log has none.
+   */
+  static List<List<String>> productWords(Scenario s, org.hedgerow.edge.data.LogFormat logFormat, FederationData fd) {
+    if (!(logFormat instanceof org.hedgerow.edge.data.RetailLogLoader)) {
+      return List.of();
+    }
+    return ProductWords.load(Home.resolve(s.data())).byIndex(fd.catalogue());
   }
 
   /** The scenario's declared catalogue, or null when it declares none. */

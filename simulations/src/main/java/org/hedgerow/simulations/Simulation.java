@@ -40,6 +40,7 @@ import org.hedgerow.coordinator.store.RoundRecord;
 import org.hedgerow.edge.client.CoordinatorClient;
 import org.hedgerow.edge.client.EdgeClient;
 import org.hedgerow.edge.eval.ExploreSlotsRanker;
+import org.hedgerow.edge.eval.NewProductScorer;
 import org.hedgerow.edge.eval.ModelRanker;
 import org.hedgerow.edge.eval.PopularityRanker;
 import org.hedgerow.edge.eval.RepeatRanker;
@@ -73,6 +74,11 @@ public final class Simulation {
    * (ExploreSlotsRanker.fixed; the slot count measured against others in docs/preferences.md).
    */
   static final int EXPLORE_SLOTS = 1;
+  /**
+   * Description words per catalogue index for the explore policy's new-product order (public
+   * catalogue data; empty: the order uses co-purchase and similar customers only).
+   */
+  private List<List<String>> productWords = List.of();
   /** The federated model's final ranking under the explore policy, once the plain federation has run. */
   private MethodResult federatedExplore;
   /** Trains the silos elsewhere (null: one edge client per silo in this process). */
@@ -95,6 +101,12 @@ public final class Simulation {
    */
   public Simulation withFleet(SiloFleet fleet) {
     this.fleet = fleet;
+    return this;
+  }
+
+  /** The catalogue's description words by catalogue index, for {@code federated-explore}'s new-product order. */
+  public Simulation withProductWords(List<List<String>> words) {
+    this.productWords = List.copyOf(words);
     return this;
   }
 
@@ -703,9 +715,11 @@ public final class Simulation {
       }
       lastGlobalModel = tracker.lastModel;
       if (mode == Mode.PLAIN && !secure && tracker.last != null) {
-        // The explore/exploit policy on the final global model.
+        // The explore/exploit policy on the final global model; its new products are ordered by
+        // silo-local statistics over other customers, so only here, never in a DP method.
         federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.fixed(
-            new ModelRanker(tracker.evalModel, featuresOf(silos, siloData)), EXPLORE_SLOTS));
+            new ModelRanker(tracker.evalModel, featuresOf(silos, siloData)), EXPLORE_SLOTS,
+            NewProductScorer.of(siloData.customers(), data.catalogue().size(), productWords)));
       }
       if (rows.size() < scenario.rounds()) {
         out.printf("%s finished after %d of %d rounds: %s%n", label, rows.size(), scenario.rounds(), finishReason);

@@ -21,21 +21,29 @@ import org.hedgerow.edge.task.Basket;
  * rounded), so customers who keep trying new things get more new products and staple re-orderers
  * keep their list.
  *
+ * <p>With a {@link NewProductScorer} ({@link #fixed(Ranker, int, NewProductScorer)}) the model still
+ * decides how many repeats the top K holds (its own top-K repeats, at most K − s of them), and the
+ * scorer decides <em>which</em> new products fill the rest of it, in the scorer's order; also when
+ * the model's own top K already holds s or more new products (s = 0 then only re-orders the new
+ * products the model would show). Below the top K the model's order stands.
+ *
  * <p>Keeps the last customer's scores between {@code personalItems} and {@code historyScores}:
  * one evaluation at a time per instance (not thread-safe).
  */
 public final class ExploreSlotsRanker implements Ranker {
   private final Ranker model;
   private final ToIntFunction<CustomerHistory> slots;
+  private final NewProductScorer newOrder;
   private final float[] unseen;
   private final int[] unseenDescending;
   private final float top;
   private CustomerHistory cachedFor;
   private Map<Integer, Float> cached;
 
-  private ExploreSlotsRanker(Ranker model, ToIntFunction<CustomerHistory> slots) {
+  private ExploreSlotsRanker(Ranker model, ToIntFunction<CustomerHistory> slots, NewProductScorer newOrder) {
     this.model = model;
     this.slots = slots;
+    this.newOrder = newOrder;
     this.unseen = model.unseenScores();
     unseenDescending = java.util.stream.IntStream.range(0, unseen.length).boxed()
         .sorted((a, b) -> unseen[a] != unseen[b] ? Float.compare(unseen[b], unseen[a]) : Integer.compare(a, b))
@@ -49,10 +57,23 @@ public final class ExploreSlotsRanker implements Ranker {
 
   /** At least {@code slots} new products in every top K. */
   public static ExploreSlotsRanker fixed(Ranker model, int slots) {
+    checkSlots(slots);
+    return new ExploreSlotsRanker(model, h -> slots, null);
+  }
+
+  /** At least {@code slots} new products in every top K, the new products of the top K chosen by {@code newOrder}. */
+  public static ExploreSlotsRanker fixed(Ranker model, int slots, NewProductScorer newOrder) {
+    checkSlots(slots);
+    if (newOrder == null) {
+      throw new IllegalArgumentException("newOrder must not be null");
+    }
+    return new ExploreSlotsRanker(model, h -> slots, newOrder);
+  }
+
+  private static void checkSlots(int slots) {
     if (slots < 0 || slots > Evaluator.K) {
       throw new IllegalArgumentException("explore slots must be in [0, " + Evaluator.K + "]. Provided value: " + slots);
     }
-    return new ExploreSlotsRanker(model, h -> slots);
   }
 
   /**
@@ -63,7 +84,8 @@ public final class ExploreSlotsRanker implements Ranker {
     if (!(scale >= 0 && Double.isFinite(scale))) {
       throw new IllegalArgumentException("explore scale must be >= 0 and finite. Provided value: " + scale);
     }
-    return new ExploreSlotsRanker(model, h -> (int) Math.min(Evaluator.K, Math.round(Evaluator.K * scale * newShare(h))));
+    return new ExploreSlotsRanker(model, h -> (int) Math.min(Evaluator.K, Math.round(Evaluator.K * scale * newShare(h))),
+        null);
   }
 
   /** Share of products in the customer's baskets after the first that were new to them then (0 with one basket). */
@@ -105,7 +127,7 @@ public final class ExploreSlotsRanker implements Ranker {
       out.put(items[k], scores[k]);
     }
     int want = slots.applyAsInt(history);
-    if (want > 0) {
+    if (want > 0 || newOrder != null) {
       promote(history, out, want);
     }
     cachedFor = history;
@@ -146,7 +168,14 @@ public final class ExploreSlotsRanker implements Ranker {
       }
     }
     long newInTop = ranking.stream().filter(i -> !history.contains(i)).count();
-    if (newInTop >= want) {
+    if (newOrder != null) {
+      // The model's count of repeats (at most K - want), the scorer's choice of new products.
+      want = (int) Math.max(want, newInTop);
+      bestNew.clear();
+      for (int i : newOrder.best(history, want)) {
+        bestNew.add(i);
+      }
+    } else if (newInTop >= want) {
       return; // the model's top K already explores enough: its order stands
     }
     // The model's best K - want repeats, then its best new products, each in the model's order.

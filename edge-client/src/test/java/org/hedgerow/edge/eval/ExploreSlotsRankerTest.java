@@ -37,7 +37,7 @@ class ExploreSlotsRankerTest {
     }
   }
 
-  private static Basket basket(int day, int... items) {
+  static Basket basket(int day, int... items) {
     int[] q = new int[items.length];
     java.util.Arrays.fill(q, 1);
     return new Basket("i" + day, 1, LocalDateTime.of(2011, 1, 1, 0, 0).plusDays(day), items, q);
@@ -79,5 +79,34 @@ class ExploreSlotsRankerTest {
   @Test
   void fixed_moreSlotsThanK_failsNamingTheRange() {
     assertThrows(IllegalArgumentException.class, () -> ExploreSlotsRanker.fixed(new RepeatsFirstFake(), 11));
+  }
+
+  /**
+   * Customer 1 bought 20..31; customers 2 and 3 bought 30, 31 and the new product 5 (so 5 relates to
+   * the customer's products), customer 4 bought 0 (the model's best new product, related to nothing).
+   */
+  static java.util.List<CustomerLog> siloWithNeighbours() {
+    List<CustomerLog> out = new java.util.ArrayList<>(silo().customers());
+    out.add(new CustomerLog(2, List.of(basket(0, 5, 30, 31)), List.of()));
+    out.add(new CustomerLog(3, List.of(basket(0, 5, 30, 31)), List.of()));
+    out.add(new CustomerLog(4, List.of(basket(0, 0)), List.of()));
+    return out;
+  }
+
+  @Test
+  void fixed_oneSlotWithScorer_theScorersBestNewProductTakesTheTenthPlace() {
+    List<CustomerLog> customers = siloWithNeighbours();
+    NewProductScorer scorer = NewProductScorer.of(customers, 40, List.of());
+    CustomerHistory h = new CustomerHistory();
+    customers.get(0).train().forEach(h::add);
+    assertEquals(5, scorer.best(h, 1)[0]);
+    // The test basket holds 5 instead of 0: the scorer finds it, the model's own order (0 first) does not.
+    SiloData s = new SiloData("s", List.of(new CustomerLog(1, customers.get(0).train(), List.of(basket(2, 5, 29)))));
+    Metrics plain = Evaluator.evaluate(s, ExploreSlotsRanker.fixed(new RepeatsFirstFake(), 1)).metrics();
+    Metrics scored = Evaluator.evaluate(s, ExploreSlotsRanker.fixed(new RepeatsFirstFake(), 1, scorer)).metrics();
+    assertEquals(0.0, plain.recall10Explore(), 1e-12);
+    assertEquals(1.0, scored.recall10Explore(), 1e-12);
+    assertEquals(0.9, scored.repeatShare10(), 1e-12);
+    assertEquals(0.0, scored.recall10Repeat(), 1e-12); // 29 was the model's tenth and gave way, as without a scorer
   }
 }

@@ -86,6 +86,15 @@ public final class ProductWords {
     return byCode.getOrDefault(stockCode, List.of());
   }
 
+  /** The words of every product of {@code catalogue}, by catalogue index (empty lists for products without). */
+  public List<List<String>> byIndex(org.hedgerow.edge.task.Catalogue catalogue) {
+    List<List<String>> out = new java.util.ArrayList<>(catalogue.size());
+    for (int i = 0; i < catalogue.size(); i++) {
+      out.add(of(catalogue.code(i)));
+    }
+    return out;
+  }
+
   public boolean isEmpty() {
     return byCode.isEmpty();
   }
