@@ -248,6 +248,8 @@ public class SimulateCommand implements Callable<Integer> {
   }
 
   static int run(Scenario s, Path out, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
+    // Loading the log takes one core for seconds; the ML backend starts on the other meanwhile.
+    org.hedgerow.edge.model.BackendWarmUp.start(s.modelSpec());
     SimulationResult r = new Simulation(s, System.out).run(load(s, logFormat));
     return write(r, out);
   }
