@@ -249,6 +249,8 @@ public class SimulateCommand implements Callable<Integer> {
   }
 
   static int run(Scenario s, Path out, org.hedgerow.edge.data.LogFormat logFormat) throws Exception {
+    // Loading the log takes one core for seconds; the ML backend starts on the other meanwhile.
+    org.hedgerow.edge.model.BackendWarmUp.start(s.modelSpec());
     FederationData fd = load(s, logFormat);
     SimulationResult r = new Simulation(s, System.out).withProductWords(productWords(s, logFormat, fd)).run(fd);
     return write(r, out);

@@ -151,15 +151,11 @@ public final class Simulation {
     out.printf("%d silos (%d with training examples), %,d training examples, catalogue %,d products%n", silos.size(),
         training.size(), training.stream().mapToLong(s -> s.examples().size()).sum(), data.catalogue().size());
 
-    Map<String, MethodResult> methods = new LinkedHashMap<>();
-    long te = System.nanoTime();
-    methods.put("popularity", Evaluation.evaluate(data, s -> new PopularityRanker(data.pooledStats())));
-    methods.put("repeat", Evaluation.evaluate(data, s -> new RepeatRanker(data.pooledStats())));
-    methods.put("tifu-knn", TifuKnnBaselines.pooled(data, TifuKnnSettings.defaultGrid(), out));
-    methods.put("tifu-knn-local", TifuKnnBaselines.local(data, TifuKnnSettings.defaultGrid(), out));
-    double evalSeconds = (System.nanoTime() - te) / 1e9;
-
+    // popularity, repeat and TIFU-KNN alongside the federation (UntrainedBaselines says why).
+    UntrainedBaselines untrained = UntrainedBaselines.start(data);
     FederatedOutcome fed = federated(data, spec, silos, training, Mode.PLAIN);
+    Map<String, MethodResult> methods = new LinkedHashMap<>(untrained.join(out));
+    double evalSeconds = untrained.seconds();
     methods.put("federated", fed.result());
     if (federatedExplore != null) {
       methods.put("federated-explore", federatedExplore);

@@ -1,8 +1,6 @@
 package org.hedgerow.edge.eval;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.hedgerow.edge.features.CustomerHistory;
 import org.hedgerow.edge.task.Basket;
 import org.hedgerow.edge.task.CustomerLog;
@@ -38,17 +36,15 @@ public final class Evaluator {
       c.train().forEach(h::add);
       int[] own = ranker.personalItems(h);
       float[] ownScores = ranker.historyScores(h, own);
-      Map<Integer, Float> personal = new HashMap<>(own.length * 2);
-      for (int k = 0; k < own.length; k++) {
-        personal.put(own[k], ownScores[k]);
-      }
+      PersonalScores personal = new PersonalScores(own, ownScores);
+      PersonalCounts counts = new PersonalCounts(unseen, sorted, own, ownScores);
       int[] past = h.items();
       for (int i : past) {
         bought[i] = true;
       }
-      double share = repeatShareOfTop(bought, unseen, sorted, own, ownScores);
+      double share = repeatShareOfTop(bought, own, ownScores, counts);
       for (Basket b : c.test()) {
-        score(b, bought, unseen, sorted, own, ownScores, personal, sums);
+        score(b, bought, unseen, personal, counts, sums);
         sums.repeatShare += share;
       }
       for (int i : past) {
@@ -58,8 +54,8 @@ public final class Evaluator {
     return sums;
   }
 
-  private static void score(Basket b, boolean[] bought, float[] unseen, float[] sorted, int[] own, float[] ownScores,
-      Map<Integer, Float> personal, MetricSums sums) {
+  private static void score(Basket b, boolean[] bought, float[] unseen, PersonalScores personal, PersonalCounts counts,
+      MetricSums sums) {
     int basketSize = b.items().length;
     int known = 0;
     for (int i : b.items()) {
@@ -73,8 +69,7 @@ public final class Evaluator {
     for (int i : b.items()) {
       if (i >= 0) {
         pos[k] = i;
-        Float p = personal.get(i);
-        posScore[k++] = p != null ? p : unseen[i];
+        posScore[k++] = personal.scoreOr(i, unseen[i]);
       }
     }
     int n = unseen.length;
@@ -85,7 +80,7 @@ public final class Evaluator {
     double aucSum = 0;
     for (int a = 0; a < known; a++) {
       float s = posScore[a];
-      long[] at = aboveAndTied(s, unseen, sorted, own, ownScores);
+      long[] at = counts.aboveAndTied(s);
       long above = at[0];
       long tied = at[1];
       double position = above + tied / 2.0;
@@ -142,14 +137,13 @@ public final class Evaluator {
    * The share of the customer's top {@link #K} that are products they bought before: each own
    * product's position is computed as for a target (ties split), and those above K are counted.
    */
-  private static double repeatShareOfTop(boolean[] bought, float[] unseen, float[] sorted, int[] own,
-      float[] ownScores) {
+  private static double repeatShareOfTop(boolean[] bought, int[] own, float[] ownScores, PersonalCounts counts) {
     double inTop = 0;
     for (int a = 0; a < own.length; a++) {
       if (!bought[own[a]]) {
         continue; // a personal score for a new product: it takes a place, but not a repeat's
       }
-      long[] at = aboveAndTied(ownScores[a], unseen, sorted, own, ownScores);
+      long[] at = counts.aboveAndTied(ownScores[a]);
       long above = at[0];
       long tied = at[1];
       // Within the top K the item takes a share of the tied places that fall inside it.
@@ -162,63 +156,7 @@ public final class Evaluator {
     return Math.min(K, inTop) / K;
   }
 
-  /**
-   * How many candidates score strictly above {@code s} and how many tie with it (the item itself
-   * not counted), over the customer's view of the catalogue: unseen scores, except that products
-   * with a personal score for the customer (their own, and any new ones the ranker names) carry it.
-   */
-  private static long[] aboveAndTied(float s, float[] unseen, float[] sorted, int[] own, float[] ownScores) {
-    int upper = upperBound(sorted, s);
-    long above = unseen.length - upper;
-    long tied = upper - lowerBound(sorted, s);
-    for (int j = 0; j < own.length; j++) {
-      float u = unseen[own[j]];
-      if (u > s) {
-        above--;
-      } else if (u == s) {
-        tied--;
-      }
-      float p = ownScores[j];
-      if (p > s) {
-        above++;
-      } else if (p == s) {
-        tied++;
-      }
-    }
-    return new long[] {above, tied - 1};
-  }
-
   private static double log2(double x) {
     return Math.log(x) / Math.log(2);
-  }
-
-  /** First index with sorted[i] > s. */
-  static int upperBound(float[] sorted, float s) {
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] > s) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return lo;
-  }
-
-  /** First index with sorted[i] >= s. */
-  static int lowerBound(float[] sorted, float s) {
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] >= s) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return lo;
   }
 }

@@ -234,9 +234,19 @@ public final class PreferenceModel {
     }
   }
 
-  /** Draws row indices with probability proportional to non-negative weights. */
+  /**
+   * Draws row indices with probability proportional to non-negative weights.
+   *
+   * <p>Each draw is the first index whose cumulative weight exceeds a uniform u. A guide table (the
+   * answer's range per slice of [0, total)) narrows the binary search to a few rows instead of all
+   * of them, whose cumulative array (3.5 MB for the pooled examples) missed the cache at every step
+   * (profiled: the largest Java frame of training). The range is checked against u before it is
+   * used and the whole array searched if it does not hold, so every draw is the plain search's.
+   */
   static final class WeightedSampler {
     private final double[] cumulative;
+    /** guide[b]: the first index whose cumulative weight exceeds b × total / (guide.length − 1). */
+    private final int[] guide;
 
     WeightedSampler(float[] weights) {
       cumulative = new double[weights.length];
@@ -251,6 +261,16 @@ public final class PreferenceModel {
       if (!(sum > 0)) {
         throw new IllegalArgumentException("example weights must not all be zero");
       }
+      int buckets = weights.length;
+      guide = new int[buckets + 1];
+      int i = 0;
+      for (int b = 0; b <= buckets; b++) {
+        double edge = sum * b / buckets;
+        while (i < cumulative.length - 1 && cumulative[i] <= edge) {
+          i++;
+        }
+        guide[b] = i;
+      }
     }
 
     int[] draw(int count, java.util.SplittableRandom rnd) {
@@ -258,8 +278,15 @@ public final class PreferenceModel {
       int[] out = new int[count];
       for (int k = 0; k < count; k++) {
         double u = rnd.nextDouble() * total;
-        int lo = 0;
-        int hi = cumulative.length - 1;
+        int b = Math.min(guide.length - 2, (int) (u / total * (guide.length - 1)));
+        int lo = guide[b];
+        int hi = guide[b + 1];
+        // The answer lies in [lo, hi] when every row before lo is at most u and row hi exceeds it;
+        // rounding at a slice's edge can break that, and then the whole array is searched.
+        if ((lo > 0 && cumulative[lo - 1] > u) || !(cumulative[hi] > u)) {
+          lo = 0;
+          hi = cumulative.length - 1;
+        }
         while (lo < hi) { // first index whose cumulative weight exceeds u: zero weights never win
           int mid = (lo + hi) >>> 1;
           if (cumulative[mid] > u) {

@@ -47,4 +47,43 @@ class WeightedSamplerTest {
         () -> new PreferenceModel.WeightedSampler(new float[] {0f, 0f}));
     assertEquals("example weights must not all be zero", e.getMessage());
   }
+
+  /** The first index whose cumulative weight exceeds u, by a search over every row: the draw without a guide table. */
+  private static int plainSearch(double[] cumulative, double u) {
+    int lo = 0;
+    int hi = cumulative.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cumulative[mid] > u) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  @Test
+  void draw_skewedWeightsWithZeroRuns_sameRowsAsPlainSearch() {
+    SplittableRandom make = new SplittableRandom(3);
+    for (int trial = 0; trial < 50; trial++) {
+      float[] w = new float[1 + make.nextInt(2_000)];
+      for (int i = 0; i < w.length; i++) {
+        int kind = make.nextInt(4);
+        w[i] = kind == 0 ? 0f : kind == 1 ? (float) make.nextDouble() * 1e-6f : (float) make.nextDouble() * 50f;
+      }
+      w[make.nextInt(w.length)] = 1f; // at least one positive weight
+      double[] cumulative = new double[w.length];
+      double sum = 0;
+      for (int i = 0; i < w.length; i++) {
+        sum += w[i];
+        cumulative[i] = sum;
+      }
+      int[] drawn = new PreferenceModel.WeightedSampler(w).draw(5_000, new SplittableRandom(trial));
+      SplittableRandom replay = new SplittableRandom(trial);
+      for (int k = 0; k < drawn.length; k++) {
+        assertEquals(plainSearch(cumulative, replay.nextDouble() * sum), drawn[k], "trial " + trial + ", draw " + k);
+      }
+    }
+  }
 }
