@@ -1,9 +1,12 @@
 package org.hedgerow.cluster;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.hedgerow.aggregation.secagg.ClientRoster;
 import org.hedgerow.aggregation.secagg.IdentityCertification;
 import org.hedgerow.aggregation.secagg.KeyDirectory;
@@ -108,19 +111,19 @@ final class SiloMasking {
     return p;
   }
 
-  private List<byte[]> each(Iterable<String> silos, java.util.function.Function<Part, byte[]> step) {
-    List<byte[]> out = new java.util.ArrayList<>();
+  private List<byte[]> each(Iterable<String> silos, Function<Part, byte[]> step) {
+    List<byte[]> out = new ArrayList<>();
     for (String s : silos) {
       out.add(step.apply(part(s)));
     }
     return out;
   }
 
-  private List<byte[]> each(List<String> silos, List<byte[]> in, java.util.function.BiFunction<Part, byte[], byte[]> step) {
+  private List<byte[]> each(List<String> silos, List<byte[]> in, BiFunction<Part, byte[], byte[]> step) {
     if (in.size() != silos.size()) {
       throw new IllegalStateException(in.size() + " messages relayed for " + silos.size() + " silos");
     }
-    List<byte[]> out = new java.util.ArrayList<>();
+    List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < silos.size(); i++) {
       out.add(step.apply(part(silos.get(i)), in.get(i)));
     }

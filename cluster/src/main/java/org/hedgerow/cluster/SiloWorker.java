@@ -324,14 +324,16 @@ public final class SiloWorker extends VerticleBase {
       return SiloUpdate.declined(silo, refusal.get());
     }
     dp.chargeRound(task.round());
+    // The DP customer count (post-processing of the release): the trainer's denominator and the FedAvg weight.
+    double customers = dp.customerCount(h.silo().examples().customers());
     UserLevelDpTrainer.Result r = new UserLevelDpTrainer(dp.config(), new ModelGradients(h.dpModel(),
-        h.silo().examples()), dp.customerCount(h.silo().examples().customers())).train(global);
+        h.silo().examples()), customers).train(global);
     float[] local = r.parameters();
     float[] delta = new float[local.length];
     for (int i = 0; i < local.length; i++) {
       delta[i] = local[i] - global[i];
     }
-    long weight = Math.max(1, Math.round(dp.customerCount(h.silo().examples().customers())));
+    long weight = Math.max(1, Math.round(customers));
     return new SiloUpdate(silo, weight, Double.NaN, 0, delta);
   }
 
