@@ -301,10 +301,14 @@ public class SimulateCommand implements Callable<Integer> {
   }
 
   /**
-   * The catalogue's description words (federated-explore's new-product order): read from a retail log's
-   * Description column, a product attribute rather than a customer's; an event log has none.
+   * The catalogue's description words (federated-explore's new-product order): the declared catalogue's
+   * descriptions when it carries them, else a retail log's Description column (a product attribute
+   * rather than a customer's); an event log has none.
    */
   static List<List<String>> productWords(Scenario s, org.hedgerow.edge.data.LogFormat logFormat, FederationData fd) {
+    if (fd.catalogue().hasDescriptions()) {
+      return fd.catalogue().descriptionWords();
+    }
     if (!(logFormat instanceof org.hedgerow.edge.data.RetailLogLoader)) {
       return List.of();
     }

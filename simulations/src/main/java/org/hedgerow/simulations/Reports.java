@@ -232,9 +232,11 @@ public final class Reports {
       out.printf("*** %s (seed %d) ***%n", org.hedgerow.privacy.noise.NoiseSource.WARNING,
           r.scenario().deterministicNoise());
     }
-    out.printf("%-19s %8s %10s %8s %8s %17s %18s %16s%n", "method", "hr@10", "recall@10", "ndcg@10", "auc",
+    // The method column fits the longest name (19 characters for the classic set).
+    String col = "%-" + Math.max(19, r.methods().keySet().stream().mapToInt(String::length).max().orElse(0)) + "s";
+    out.printf(col + " %8s %10s %8s %8s %17s %18s %16s%n", "method", "hr@10", "recall@10", "ndcg@10", "auc",
         "recall@10-repeat", "recall@10-explore", "repeat-share@10");
-    r.methods().forEach((name, m) -> out.printf("%-19s %8.4f %10.4f %8.4f %8.4f %17.4f %18.4f %16.4f%n", name,
+    r.methods().forEach((name, m) -> out.printf(col + " %8.4f %10.4f %8.4f %8.4f %17.4f %18.4f %16.4f%n", name,
         m.overall().hr10(), m.overall().recall10(), m.overall().ndcg10(), m.overall().auc(),
         m.overall().recall10Repeat(), m.overall().recall10Explore(), m.overall().repeatShare10()));
     MethodResult fed = r.methods().get("federated");

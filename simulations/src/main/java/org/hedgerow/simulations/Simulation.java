@@ -81,6 +81,11 @@ public final class Simulation {
   private List<List<String>> productWords = List.of();
   /** The federated model's final ranking under the explore policy, once the plain federation has run. */
   private MethodResult federatedExplore;
+  /**
+   * The local-DP federation's final model under the same policy, its new products ordered by the
+   * declared catalogue's descriptions and each silo's DP release only (null without either).
+   */
+  private MethodResult federatedDpExplore;
   /** Trains the silos elsewhere (null: one edge client per silo in this process). */
   private SiloFleet fleet;
   /** Per federation run so far, the digest of its final global model. */
@@ -168,6 +173,9 @@ public final class Simulation {
       if (dp.result() != null) {
         methods.put("federated-dp", dp.result());
       }
+      if (federatedDpExplore != null) {
+        methods.put("federated-dp-explore", federatedDpExplore);
+      }
       evalSeconds += dp.evaluationSeconds();
     }
     if (scenario.secureAggregation().enabled()) {
@@ -221,7 +229,7 @@ public final class Simulation {
 
     Map<String, MethodResult> ordered = new LinkedHashMap<>();
     for (String k : List.of("popularity", "repeat", "tifu-knn", "tifu-knn-local", "local-only", "centralized",
-        "federated", "federated-explore", "federated-dp",
+        "federated", "federated-explore", "federated-dp", "federated-dp-explore",
         "federated-secagg", "federated-dp-secagg", "federated-ddp-secagg")) {
       if (methods.containsKey(k)) {
         ordered.put(k, methods.get(k));
@@ -716,6 +724,16 @@ public final class Simulation {
         federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.fixed(
             new ModelRanker(tracker.evalModel, featuresOf(silos, siloData)), EXPLORE_SLOTS,
             NewProductScorer.of(siloData.customers(), data.catalogue().size(), productWords)));
+      }
+      if (mode == Mode.LOCAL && !secure && fleet == null && tracker.last != null && data.catalogue().hasDescriptions()) {
+        // The same policy for DP silos, post-processing only: the customer's own history, the DP model,
+        // the silo's DP item release and the declared (public) catalogue's descriptions.
+        List<List<String>> publicWords = data.catalogue().descriptionWords();
+        federatedDpExplore = Evaluation.evaluate(data, siloData -> {
+          FeatureExtractor fx = featuresOf(silos, siloData);
+          return ExploreSlotsRanker.fixed(new ModelRanker(tracker.evalModel, fx), EXPLORE_SLOTS,
+              NewProductScorer.publicDescriptions(data.catalogue().size(), fx.stats().popularityFeature(), publicWords));
+        });
       }
       if (rows.size() < scenario.rounds()) {
         out.printf("%s finished after %d of %d rounds: %s%n", label, rows.size(), scenario.rounds(), finishReason);

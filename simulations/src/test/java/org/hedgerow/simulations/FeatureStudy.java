@@ -37,7 +37,8 @@ public final class FeatureStudy {
         Holdout.parse(s.holdout()), Catalogue.load(home.resolve(s.catalogue())));
     List<CustomerLog> all = new ArrayList<>();
     data.silos().forEach(x -> all.addAll(x.customers()));
-    FeatureExtractor fx = new FeatureExtractor(data.pooledStats());
+    FeatureExtractor fx = new FeatureExtractor(data.pooledStats(), s.coPurchase()
+        ? org.hedgerow.edge.features.CoPurchase.of(all, data.catalogue().size()) : null);
     TrainingSet ts = new TrainingSetBuilder(s.targetsPerCustomer(), s.examplesPerKind()).build(all, fx, s.seed());
     ModelSpec spec = s.modelSpec();
     PreferenceModel m = new PreferenceModel(spec, s.seed());

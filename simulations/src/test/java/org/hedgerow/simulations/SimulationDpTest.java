@@ -30,12 +30,36 @@ class SimulationDpTest {
   }
 
   @Test
+  void run_localDpWithDescribedCatalogue_federatedDpExploreGivesANewProductAPlaceAtNoExtraSpend() throws Exception {
+    ObjectNode o = new ObjectMapper().createObjectNode();
+    o.put("privacy", "local").put("epsilon_cap", 3.0).put("delta", 1e-5);
+    Scenario s = SmallFederation.scenario().with(o, "test");
+    SimulationResult r = new Simulation(s, new PrintStream(new ByteArrayOutputStream()))
+        .run(SmallFederation.withDeclaredCatalogue());
+    var dp = r.methods().get("federated-dp").overall();
+    var explore = r.methods().get("federated-dp-explore").overall();
+    assertEquals(dp.baskets(), explore.baskets());
+    // One of the top 10 is always a product new to the customer: at most 9 of 10 are repeats.
+    assertTrue(explore.repeatShare10() <= 0.9 + 1e-9, "repeat share " + explore.repeatShare10());
+    assertTrue(dp.repeatShare10() > explore.repeatShare10(), dp.repeatShare10() + " vs " + explore.repeatShare10());
+    // Post-processing: the privacy report has the same releases and rounds as without the policy.
+    r.privacy().holders().forEach((silo, h) -> {
+      assertTrue(h.epsilon() <= 3.0, silo + " spent " + h.epsilon());
+      assertEquals(2, h.rounds(), silo);
+    });
+    Reports.write(r, out);
+    assertEquals(1 + 3 * 4, Files.readAllLines(out.resolve(Reports.PRIVACY)).size());
+  }
+
+  @Test
   void run_localDpWithCap_everySiloWithinCapByAccountantAndLedgerWritten() throws Exception {
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("privacy", "local").put("epsilon_cap", 3.0).put("delta", 1e-5);
     SimulationResult r = run(o);
     assertTrue(r.methods().containsKey("federated-dp"));
     assertTrue(r.methods().containsKey("federated"));
+    assertTrue(!r.methods().containsKey("federated-dp-explore"),
+        "a catalogue without public descriptions gives a DP silo no order for new products");
     PrivacyReport p = r.privacy();
     assertNotNull(p);
     assertEquals(2, r.dpRounds().size());

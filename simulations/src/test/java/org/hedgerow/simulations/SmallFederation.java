@@ -26,6 +26,15 @@ final class SmallFederation {
     return FederationData.of(subset, loaded.report(), RegionPartitioner.bundled(1), new Holdout.LastInvoice());
   }
 
+  /** The same subset ranked over the bundled declared catalogue (codes and descriptions), as DP scenarios declare it. */
+  static FederationData withDeclaredCatalogue() {
+    data(); // loads the log once
+    List<PurchaseLine> subset = loaded.lines().stream()
+        .filter(l -> Set.of("Germany", "France", "Spain", "Portugal").contains(l.country())).toList();
+    return FederationData.of(subset, loaded.report(), RegionPartitioner.bundled(1), new Holdout.LastInvoice(),
+        org.hedgerow.edge.task.Catalogue.load(Path.of("../data/online-retail/catalogue.csv")));
+  }
+
   /** Three clients, two short rounds, a smaller model: seconds, not minutes. */
   static Scenario scenario() {
     ObjectNode o = new ObjectMapper().createObjectNode();

@@ -27,9 +27,11 @@ import org.hedgerow.edge.task.CustomerLog;
  * </ul>
  *
  * <p><b>Privacy.</b> All three read other customers' purchases in the silo (counts, sets, buyers), so
- * the order is a function of the whole silo's data: it is for non-private ranking only ({@code
- * federated-explore}), never for a DP silo, whose guarantee covers only its accounted releases
- * (docs/privacy.md). Nothing here is trained or sent; it changes no model update.
+ * the order of {@link #of} is a function of the whole silo's data: it is for non-private ranking only
+ * ({@code federated-explore}), never for a DP silo, whose guarantee covers only its accounted releases
+ * (docs/privacy.md). A DP silo uses {@link #publicDescriptions} instead ({@code federated-dp-explore}):
+ * the description term over public descriptions and its DP item release. Nothing here is trained or
+ * sent; it changes no model update.
  */
 public final class NewProductScorer {
   /** Related products kept per product. */
@@ -49,6 +51,24 @@ public final class NewProductScorer {
 
   private NewProductScorer(int size, float[] buyers, int[][] relatedItems, float[][] relatedCosine,
       Map<Integer, int[]> itemsOf, int[][] buyersOf, int[][] itemWords, double[] idf) {
+    this(size, buyers, relatedItems, relatedCosine, itemsOf, buyersOf, itemWords, idf, logOnePlus(buyers));
+  }
+
+  private static double[] logOnePlus(float[] buyers) {
+    double[] out = new double[buyers.length];
+    for (int i = 0; i < buyers.length; i++) {
+      out[i] = Math.log(1 + buyers[i]);
+    }
+    return out;
+  }
+
+  /**
+   * @param buyers ties are broken by it (and, for the full scorer, it is the silo's buyer count)
+   * @param popularity the factor of each product's description score: log(1 + silo buyers), or its
+   *     DP counterpart
+   */
+  private NewProductScorer(int size, float[] buyers, int[][] relatedItems, float[][] relatedCosine,
+      Map<Integer, int[]> itemsOf, int[][] buyersOf, int[][] itemWords, double[] idf, double[] popularity) {
     this.size = size;
     this.buyers = buyers;
     this.relatedItems = relatedItems;
@@ -68,7 +88,7 @@ public final class NewProductScorer {
         with.get(w).add(i);
         norm += idf[w] * idf[w];
       }
-      descriptionScale[i] = norm == 0 ? 0 : Math.log(1 + buyers[i]) / Math.sqrt(norm);
+      descriptionScale[i] = norm == 0 ? 0 : popularity[i] / Math.sqrt(norm);
     }
     itemsWithWord = with.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
   }
@@ -140,13 +160,62 @@ public final class NewProductScorer {
     for (int i = 0; i < size; i++) {
       buyersOf[i] = buyerLists.get(i).stream().mapToInt(Integer::intValue).toArray();
     }
+    int[][] itemWords = wordIndices(size, words);
+    return new NewProductScorer(size, buyers, related, cosine, itemsOf, buyersOf, itemWords, idf(size, itemWords));
+  }
+
+  /**
+   * The description term alone, for a silo under user-level DP: a product the customer never bought
+   * scores the tf-idf cosine between its description words and those of the customer's own products,
+   * times {@code popularity[i]}, ties by {@code popularity}. Its inputs are the customer's own history,
+   * the public catalogue's descriptions and {@code popularity} — which a DP silo takes from its
+   * accounted item-statistics release ({@link org.hedgerow.edge.features.ItemStats#popularityFeature}) —
+   * so no other customer's purchases reach the order except through that release: post-processing,
+   * no new ε (docs/privacy.md).
+   *
+   * @param popularity per catalogue index, ≥ 0 (e.g. the DP release's {@code item_popularity}, a
+   *     monotone transform of log(1 + noisy buyers))
+   * @param words description words per catalogue index, from the declared catalogue
+   * @throws IllegalArgumentException if the lengths differ from {@code size} or a popularity is negative or not finite
+   */
+  public static NewProductScorer publicDescriptions(int size, float[] popularity, List<List<String>> words) {
+    if (popularity.length != size || words.size() != size) {
+      throw new IllegalArgumentException("popularity (" + popularity.length + ") and words (" + words.size()
+          + ") must both cover the catalogue of " + size + " products");
+    }
+    double[] pop = new double[size];
+    for (int i = 0; i < size; i++) {
+      if (!(popularity[i] >= 0 && Float.isFinite(popularity[i]))) {
+        throw new IllegalArgumentException("popularity of product " + i + " must be >= 0 and finite. Provided value: "
+            + popularity[i]);
+      }
+      pop[i] = popularity[i];
+    }
+    int[][] none = new int[size][0];
+    float[][] noCosine = new float[size][0];
+    int[][] itemWords = wordIndices(size, words);
+    return new NewProductScorer(size, popularity.clone(), none, noCosine, Map.of(), none, itemWords,
+        idf(size, itemWords), pop);
+  }
+
+  private static int[][] wordIndices(int size, List<List<String>> words) {
     Map<String, Integer> wordIndex = new HashMap<>();
     int[][] itemWords = new int[size][];
     for (int i = 0; i < size; i++) {
       List<String> w = i < words.size() ? words.get(i) : List.of();
       itemWords[i] = w.stream().mapToInt(x -> wordIndex.computeIfAbsent(x, y -> wordIndex.size())).distinct().toArray();
     }
-    double[] idf = new double[wordIndex.size()];
+    return itemWords;
+  }
+
+  private static double[] idf(int size, int[][] itemWords) {
+    int words = 0;
+    for (int[] ws : itemWords) {
+      for (int w : ws) {
+        words = Math.max(words, w + 1);
+      }
+    }
+    double[] idf = new double[words];
     for (int[] ws : itemWords) {
       for (int w : ws) {
         idf[w]++;
@@ -155,7 +224,7 @@ public final class NewProductScorer {
     for (int w = 0; w < idf.length; w++) {
       idf[w] = Math.log((double) size / idf[w]);
     }
-    return new NewProductScorer(size, buyers, related, cosine, itemsOf, buyersOf, itemWords, idf);
+    return idf;
   }
 
   /** Catalogue size. */

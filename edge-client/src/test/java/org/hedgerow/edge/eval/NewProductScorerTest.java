@@ -50,4 +50,30 @@ class NewProductScorerTest {
     customers.get(0).train().forEach(h::add);
     assertEquals(List.of(9, 8, 0), java.util.Arrays.stream(scorer.best(h, 3)).boxed().toList());
   }
+
+  @Test
+  void publicDescriptions_sharedWordsThenPopularity_orderNewProductsFromPublicInputsOnly() {
+    List<List<String>> words = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      words.add(i == 2 || i == 5 || i == 9 ? List.of("RETROSPOT", "BAG") : List.of("WORD" + i));
+    }
+    float[] popularity = new float[12];
+    popularity[5] = 0.9f; // shares the words and is popular: first
+    popularity[9] = 0.3f; // shares the words: second
+    popularity[11] = 1.0f; // most popular, no shared word: first of the rest
+    NewProductScorer scorer = NewProductScorer.publicDescriptions(12, popularity, words);
+    CustomerHistory h = new CustomerHistory();
+    h.add(ExploreSlotsRankerTest.basket(0, 2));
+    assertEquals(List.of(5, 9, 11), java.util.Arrays.stream(scorer.best(h, 3)).boxed().toList());
+  }
+
+  @Test
+  void publicDescriptions_badPopularity_refusedNamingProduct() {
+    List<List<String>> words = java.util.Collections.nCopies(3, List.of());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> NewProductScorer.publicDescriptions(3, new float[] {0f, Float.NaN, 1f}, words));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("popularity of product 1"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> NewProductScorer.publicDescriptions(4, new float[3], words));
+  }
 }

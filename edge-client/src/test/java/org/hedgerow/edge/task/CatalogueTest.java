@@ -1,6 +1,7 @@
 package org.hedgerow.edge.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,43 @@ class CatalogueTest {
   }
 
   @Test
+  void load_descriptionColumn_descriptionsByIndexWithQuotedCommas() throws Exception {
+    Path f = dir.resolve("d.csv");
+    Files.writeString(f, "stock_code,description\n85123A,\"HEART, WHITE \"\"T-LIGHT\"\" HOLDER\"\n22423,REGENCY CAKESTAND\n"
+        + "POST9\n");
+    Catalogue c = Catalogue.load(f);
+    assertTrue(c.hasDescriptions());
+    assertEquals("REGENCY CAKESTAND", c.description(c.indexOf("22423")));
+    assertEquals("HEART, WHITE \"T-LIGHT\" HOLDER", c.description(c.indexOf("85123A")));
+    assertEquals("", c.description(c.indexOf("POST9")));
+    assertEquals(List.of("HEART", "WHITE", "LIGHT", "HOLDER"), c.descriptionWords().get(c.indexOf("85123A")));
+    Path back = dir.resolve("back.csv");
+    c.write(back);
+    Catalogue again = Catalogue.load(back);
+    assertEquals(c.codes(), again.codes());
+    for (int i = 0; i < c.size(); i++) {
+      assertEquals(c.description(i), again.description(i));
+    }
+  }
+
+  @Test
+  void load_codesOnly_noDescriptionsAndEmptyWords() throws Exception {
+    Path f = dir.resolve("e.csv");
+    Files.writeString(f, "stock_code\n22423\n");
+    Catalogue c = Catalogue.load(f);
+    assertFalse(c.hasDescriptions());
+    assertEquals(List.of(List.of()), c.descriptionWords());
+  }
+
+  @Test
+  void load_openQuoteInDescription_refusedNamingLineAndProduct() throws Exception {
+    Path f = dir.resolve("q.csv");
+    Files.writeString(f, "stock_code,description\n22423,\"REGENCY CAKESTAND\n");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Catalogue.load(f)).getMessage()
+        .contains("line 2: a quote is left open in the description of product 22423"));
+  }
+
+  @Test
   void load_badFiles_refusedNamingFileAndLine() throws Exception {
     Path noHeader = dir.resolve("a.csv");
     Files.writeString(noHeader, "22423\n");
@@ -55,5 +93,7 @@ class CatalogueTest {
     assertEquals(3659, c.size());
     assertTrue(c.indexOf("85123A") >= 0);
     assertEquals(-1, c.indexOf("POST"), "non-product codes are not in the catalogue");
+    assertTrue(c.hasDescriptions());
+    assertEquals("WHITE HANGING HEART T-LIGHT HOLDER", c.description(c.indexOf("85123A")));
   }
 }

@@ -9,13 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.hedgerow.edge.data.CsvLine;
+import org.hedgerow.edge.task.DescriptionWords;
 
 /**
  * The words of each product's description, standing in for a category (the Online Retail log has no
@@ -23,10 +22,6 @@ import org.hedgerow.edge.data.CsvLine;
  * product, not the customer, so they are public catalogue data.
  */
 public final class ProductWords {
-  /** Words that carry no category. */
-  private static final Set<String> STOP = Set.of("AND", "THE", "FOR", "WITH", "SET", "OF", "IN", "SMALL",
-      "LARGE", "MINI", "DESIGN");
-
   private final Map<String, List<String>> byCode;
 
   private ProductWords(Map<String, List<String>> byCode) {
@@ -38,15 +33,9 @@ public final class ProductWords {
     return new ProductWords(Map.of());
   }
 
-  /** Words of {@code description}: upper-case letter runs of 3 or more, stop words removed, each once. */
+  /** Words of {@code description} ({@link DescriptionWords#of}). */
   static List<String> words(String description) {
-    Set<String> out = new LinkedHashSet<>();
-    for (String w : description.toUpperCase(Locale.ROOT).split("[^A-Z]+")) {
-      if (w.length() >= 3 && !STOP.contains(w)) {
-        out.add(w);
-      }
-    }
-    return List.copyOf(out);
+    return DescriptionWords.of(description);
   }
 
   /**
