@@ -51,6 +51,13 @@ final class ClusterFleet implements SiloFleet {
       throw new IllegalArgumentException("--cluster cannot run distributed DP yet: the discrete Gaussian shares are "
           + "calibrated per silo at one level, not across regional sums (docs/cluster.md)");
     }
+    if (s.deterministicNoise() != null && (s.privacyEnabled() || s.secureAggregation().enabled())) {
+      // The seed would scope this process's noise sources only: the workers' DP noise, samplers and
+      // rounders stay on SecureRandom, so the run could not be replayed although its outputs said so.
+      throw new IllegalArgumentException("--cluster cannot replay noise: --deterministic-noise reaches this process "
+          + "but not the workers, which draw DP noise, sampling and rounding from SecureRandom; run without it, or "
+          + "on one JVM (docs/cluster.md)");
+    }
     if (s.secureAggregation().enabled() && regions < SECURE_MIN_REGIONS) {
       throw new IllegalArgumentException("--cluster with secure aggregation needs --regions >= " + SECURE_MIN_REGIONS
           + ": the coordinator's secure sum over fewer regions would reveal each region's sum to the others "

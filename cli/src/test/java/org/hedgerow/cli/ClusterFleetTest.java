@@ -41,4 +41,18 @@ class ClusterFleetTest {
     var o = new ObjectMapper().createObjectNode().put("privacy", "local");
     assertDoesNotThrow(() -> ClusterFleet.check(Scenario.bundledDefault().with(o, "test"), 2));
   }
+
+  @Test
+  void check_deterministicNoiseWithLocalDp_refusedNamingTheWorkers() {
+    var o = new ObjectMapper().createObjectNode().put("privacy", "local").put("deterministic_noise", 5);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> ClusterFleet.check(Scenario.bundledDefault().with(o, "test"), 2));
+    assertTrue(e.getMessage().contains("--deterministic-noise") && e.getMessage().contains("workers"), e.getMessage());
+  }
+
+  @Test
+  void check_deterministicNoiseWithoutDpOrSecureAggregation_accepted() {
+    var o = new ObjectMapper().createObjectNode().put("deterministic_noise", 5);
+    assertDoesNotThrow(() -> ClusterFleet.check(Scenario.bundledDefault().with(o, "test"), 2));
+  }
 }
