@@ -86,6 +86,8 @@ public final class Simulation {
    * declared catalogue's descriptions and each silo's DP release only (null without either).
    */
   private MethodResult federatedDpExplore;
+  /** Whether federations evaluate the explore rows too: for the full comparison only, not per sweep point. */
+  private boolean exploreRows;
   /** Trains the silos elsewhere (null: one edge client per silo in this process). */
   private SiloFleet fleet;
   /** Per federation run so far, the digest of its final global model. */
@@ -141,6 +143,7 @@ public final class Simulation {
 
   private SimulationResult crossSilo(FederationData data) throws Exception {
     long t0 = System.nanoTime();
+    exploreRows = true;
     ModelSpec spec = modelSpec();
     if (scenario.privacy().equals("local")) {
       localDpConfig(); // a calibration that cannot meet the cap fails now, not after the plain federation
@@ -718,14 +721,15 @@ public final class Simulation {
         modelDigests.put(label, ModelDigest.sha256(tracker.lastModel));
       }
       lastGlobalModel = tracker.lastModel;
-      if (mode == Mode.PLAIN && !secure && tracker.last != null) {
+      if (exploreRows && mode == Mode.PLAIN && !secure && tracker.last != null) {
         // The explore/exploit policy on the final global model; its new products are ordered by
         // silo-local statistics over other customers, so only here, never in a DP method.
         federatedExplore = Evaluation.evaluate(data, siloData -> ExploreSlotsRanker.fixed(
             new ModelRanker(tracker.evalModel, featuresOf(silos, siloData)), EXPLORE_SLOTS,
             NewProductScorer.of(siloData.customers(), data.catalogue().size(), productWords)));
       }
-      if (mode == Mode.LOCAL && !secure && fleet == null && tracker.last != null && data.catalogue().hasDescriptions()) {
+      if (exploreRows && mode == Mode.LOCAL && !secure && fleet == null && tracker.last != null
+          && data.catalogue().hasDescriptions()) {
         // The same policy for DP silos, post-processing only: the customer's own history, the DP model,
         // the silo's DP item release and the declared (public) catalogue's descriptions.
         List<List<String>> publicWords = data.catalogue().descriptionWords();
