@@ -53,7 +53,10 @@ class PartitionCommandTest {
     int code = Hedgerow.commandLine().execute("partition", "--data", log.toString(), "--out", out.toString(),
         "--catalogue", declared.toString());
     assertEquals(0, code);
-    assertEquals(List.of("10001", "20002"), org.hedgerow.edge.task.Catalogue.load(out.resolve("catalogue.csv")).codes());
+    org.hedgerow.edge.task.Catalogue copied = org.hedgerow.edge.task.Catalogue.load(out.resolve("catalogue.csv"));
+    assertEquals(List.of("10001", "20002"), copied.codes());
+    // The descriptions travel with it: DP silos order new products by them (federated-dp-explore).
+    assertEquals("B", copied.description(copied.indexOf("20002")));
   }
 
   @Test
