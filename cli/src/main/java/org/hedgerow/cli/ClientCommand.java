@@ -283,6 +283,21 @@ public class ClientCommand implements Callable<Integer> {
     System.out.printf("%s: %d rounds done; final global model on the local holdout: hr@10 %.4f, recall@10 %.4f, "
         + "ndcg@10 %.4f, auc %.4f (%d test baskets)%n", silo, client.roundsDone(), metrics.hr10(), metrics.recall10(),
         metrics.ndcg10(), metrics.auc(), metrics.baskets());
+    if (catalogue.hasDescriptions() && metrics.baskets() > 0) {
+      // The explore policy a shop could serve (docs/preferences.md): one of the top 10 kept for a product new
+      // to the customer. Under DP its order comes from public descriptions and the DP release only.
+      org.hedgerow.edge.eval.NewProductScorer order = dp != null
+          ? org.hedgerow.edge.eval.NewProductScorer.publicDescriptions(catalogue.size(), fx.stats().popularityFeature(),
+              catalogue.descriptionWords())
+          : org.hedgerow.edge.eval.NewProductScorer.of(local.customers(), catalogue.size(), catalogue.descriptionWords());
+      Metrics explore = Evaluator.evaluate(local, org.hedgerow.edge.eval.ExploreSlotsRanker.fixed(new ModelRanker(m, fx),
+          1, order)).metrics();
+      System.out.printf("%s: with one of the top 10 kept for a new product (ordered by %s): hr@10 %.4f, "
+          + "recall@10-explore %.4f (model alone %.4f), recall@10-repeat %.4f (model alone %.4f)%n", silo,
+          dp != null ? "catalogue descriptions x the DP release" : "co-purchase, similar customers, descriptions",
+          explore.hr10(), explore.recall10Explore(), metrics.recall10Explore(), explore.recall10Repeat(),
+          metrics.recall10Repeat());
+    }
     if (json) {
       var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
       o.put("silo", silo);
