@@ -188,5 +188,9 @@ class SiloCrashCliTest {
         "the restarted silo trains on the saved release");
     assertEquals(4, maxRound, "the restarted silo finished the federation");
     assertTrue(out("silo-2").contains("resumed from " + creds), out("silo-2"));
+    // The catalogue partition wrote carries descriptions, so the DP silo also reports the explore policy,
+    // ordered from them and its DP release only.
+    assertTrue(out("silo-2").contains("with one of the top 10 kept for a new product (ordered by catalogue "
+        + "descriptions x the DP release)"), out("silo-2"));
   }
 }
