@@ -129,6 +129,11 @@ public class ClientCommand implements Callable<Integer> {
       + "a coordinator that skips round numbers can choose from (0: the default, "
       + org.hedgerow.edge.client.SecureAggregationPolicy.DEFAULT_MAX_ROUND + ").")
   int maxRound;
+  @Option(names = "--max-sybils", defaultValue = "0", description = "With --require-secure-aggregation: assume up to "
+      + "S colluding silos (Sybils) among this silo's neighbours and refuse a session unless its threshold t > (k + S)/2 "
+      + "for its k neighbours, so that no split of the honest ones gives the coordinator both of this silo's secrets "
+      + "(0: no assumption; docs/security.md).")
+  int maxSybils;
 
   /** Exit status when the silo refused a round under its secure-aggregation policy. */
   static final int EXIT_POLICY_REFUSED = 3;
@@ -151,7 +156,7 @@ public class ClientCommand implements Callable<Integer> {
     org.hedgerow.edge.client.SecureAggregationPolicy policy;
     try {
       policy = new org.hedgerow.edge.client.SecureAggregationPolicy(requireSecureAggregation, minSecAggClients,
-          minThreshold, minBits, maxRound);
+          minThreshold, minBits, maxRound, maxSybils);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
     }

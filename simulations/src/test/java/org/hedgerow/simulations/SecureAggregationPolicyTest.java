@@ -155,4 +155,62 @@ class SecureAggregationPolicyTest {
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new SecureAggregationPolicy(true, 0, 0, 0, -1));
   }
+
+  @Test
+  void sybilExposure_thresholdAtOrBelowHalfOfDegreePlusSybils_refusedNamingTheNeededThreshold() {
+    SecureAggregationPolicy p = new SecureAggregationPolicy(true, 0, 0, 0, 0, 2);
+    // k = 8, S = 2: an attack needs honest + 2 x Sybil neighbours >= 2t, so t = 5 (10 <= 10) is exposed...
+    String why = p.sybilExposure(1, 8, 5).orElseThrow();
+    assertTrue(why.contains("t = 5") && why.contains("k = 8") && why.contains("--max-sybils 2")
+        && why.contains("t >= 6"), why);
+    // ...and t = 6 (12 > 10) is not: the same bound as MaliciousServerTest's n = 9, t = 7 vs t = 5 pair.
+    assertEquals(Optional.empty(), p.sybilExposure(1, 8, 6));
+    assertEquals(Optional.empty(), new SecureAggregationPolicy(true, 0, 0, 0).sybilExposure(1, 8, 5),
+        "without an assumption only t > k/2 (enforced by the protocol) applies");
+    assertTrue(new SecureAggregationPolicy(true, 0, 0, 0, 0, 5).sybilExposure(1, 4, 4).orElseThrow()
+        .contains("no threshold suffices"), "t >= 5 is more than k = 4");
+  }
+
+  @Test
+  void policy_maxSybilsWithoutRequireOrNegative_refused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SecureAggregationPolicy(false, 0, 0, 0, 0, 1));
+    assertTrue(e.getMessage().contains("--max-sybils") && e.getMessage().contains("--require-secure-aggregation"),
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new SecureAggregationPolicy(true, 0, 0, 0, 0, -1));
+  }
+
+  @Test
+  void maxSybils_sessionThresholdTooLowForTheAssumption_thatSiloDeclinesBeforeSendingTheOthersComplete()
+      throws Exception {
+    // Four silos, classic SecAgg (k = n - 1 = 3) at the default t = 3: safe for S <= 2 (6 > 5), not for S = 3.
+    URI uri = start(FederationConfig.plain(SPEC, 1, 1, new FitConfig(1, 8, 1), AggregatorSpec.DEFAULT)
+        .withSecureAggregation(SecureAggregationOptions.of("secagg+", 30_000).withDeadlines(30_000, 5_000)), 4);
+    List<EdgeClient> silos = new ArrayList<>();
+    silos.add(silo("wary", uri, new SecureAggregationPolicy(true, 0, 0, 0, 0, 3)));
+    for (int i = 0; i < 3; i++) {
+      silos.add(silo("silo-" + i, uri, new SecureAggregationPolicy(true, 0, 0, 0, 0, 2)));
+    }
+    List<CompletableFuture<Void>> runs = new ArrayList<>();
+    for (EdgeClient c : silos) {
+      runs.add(CompletableFuture.runAsync(() -> {
+        try {
+          c.run();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    for (CompletableFuture<Void> f : runs) {
+      f.get(90, TimeUnit.SECONDS);
+    }
+    EdgeClient wary = silos.get(0);
+    assertTrue(wary.refusedByPolicy());
+    assertTrue(wary.declineReason().contains("--max-sybils 3") && wary.declineReason().contains("k = 3"),
+        wary.declineReason());
+    for (EdgeClient c : silos.subList(1, 4)) {
+      assertFalse(c.refusedByPolicy(), String.valueOf(c.declineReason()));
+      assertEquals(1, c.roundsDone());
+    }
+  }
 }

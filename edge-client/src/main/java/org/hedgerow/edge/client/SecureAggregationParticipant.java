@@ -222,6 +222,11 @@ public final class SecureAggregationParticipant {
     SecAggConfig config = SecAggConfig.builder(n, dimension).roundId(protocolRound).graphRound(round)
         .neighbours(terms.neighbours()).threshold(terms.threshold())
         .modulusBits(session.modulusBits()).build();
+    // Checked on the degree and threshold this client's own run will use (defaults applied).
+    java.util.Optional<String> exposed = policy.sybilExposure(round, config.neighbours(), config.threshold());
+    if (exposed.isPresent()) {
+      throw new SecureAggregationPolicy.RefusedException(exposed.get());
+    }
     SecureSumEncoding encoding = new SecureSumEncoding(terms.clip(), terms.bits(), terms.weightCap());
     if (config.modulusBits() != SecureSumEncoding.MODULUS_BITS) {
       throw new IllegalStateException("coordinator asks for a ring of 2^" + config.modulusBits() + "; this client encodes in 2^32");

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * What a silo insists on before its update leaves ({@code hedgerow client --require-secure-aggregation
- * --min-clients N --min-threshold T --min-bits B --max-round R}). Checked twice: on the round state before training,
+ * --min-clients N --min-threshold T --min-bits B --max-round R --max-sybils S}). Checked twice: on the round state before training,
  * and on the session the coordinator actually serves at advertise-keys (the roster size and the
  * parameters this silo's own protocol run will use), so a coordinator cannot announce one thing and
  * run another.
@@ -20,7 +20,8 @@ import java.util.Optional;
  *     without {@code required}: set it to the rounds the federation agreed (plus slack for aborted ones)
  *     for a tighter cap, or higher for a federation of more rounds
  */
-public record SecureAggregationPolicy(boolean required, int minClients, int minThreshold, int minBits, int maxRound) {
+public record SecureAggregationPolicy(boolean required, int minClients, int minThreshold, int minBits, int maxRound,
+    int maxSybils) {
   /**
    * The bound on round numbers a silo aggregates securely when its operator sets none: at most this
    * many neighbour graphs for a coordinator to choose among (about 7·10⁻⁴ for a chosen victim at
@@ -29,22 +30,36 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
   public static final int DEFAULT_MAX_ROUND = 1000;
 
   /** No requirement: the silo takes part however the coordinator aggregates (secure rounds up to the default bound). */
-  public static final SecureAggregationPolicy NONE = new SecureAggregationPolicy(false, 0, 0, 0, 0);
+  public static final SecureAggregationPolicy NONE = new SecureAggregationPolicy(false, 0, 0, 0, 0, 0);
 
+  /**
+   * @param maxSybils S, the most colluding silos (Sybils: enrolled identities the coordinator controls
+   *     or bribes) this silo assumes among its graph neighbours; 0: no assumption beyond honest
+   *     neighbours. With S &gt; 0 it refuses a session unless 2t &gt; k + S for the session's degree k and
+   *     threshold t: each honest neighbour reveals only one of this silo's two secrets, a Sybil neighbour
+   *     both, so t shares of both need (honest + 2·Sybil) ≥ 2t, i.e. k + S ≥ 2t (docs/security.md, "What
+   *     the consistency round buys")
+   */
   public SecureAggregationPolicy {
-    if (minClients < 0 || minThreshold < 0 || minBits < 0 || maxRound < 0) {
-      throw new IllegalArgumentException("secure-aggregation minimums and --max-round must be >= 0. Provided values: "
-          + "clients " + minClients + ", threshold " + minThreshold + ", bits " + minBits + ", max round " + maxRound);
+    if (minClients < 0 || minThreshold < 0 || minBits < 0 || maxRound < 0 || maxSybils < 0) {
+      throw new IllegalArgumentException("secure-aggregation minimums, --max-round and --max-sybils must be >= 0. "
+          + "Provided values: clients " + minClients + ", threshold " + minThreshold + ", bits " + minBits
+          + ", max round " + maxRound + ", max Sybils " + maxSybils);
     }
-    if (!required && (minClients > 0 || minThreshold > 0 || minBits > 0)) {
-      throw new IllegalArgumentException("--min-clients, --min-threshold and --min-bits apply only with "
+    if (!required && (minClients > 0 || minThreshold > 0 || minBits > 0 || maxSybils > 0)) {
+      throw new IllegalArgumentException("--min-clients, --min-threshold, --min-bits and --max-sybils apply only with "
           + "--require-secure-aggregation");
     }
   }
 
+  /** Without a Sybil assumption. */
+  public SecureAggregationPolicy(boolean required, int minClients, int minThreshold, int minBits, int maxRound) {
+    this(required, minClients, minThreshold, minBits, maxRound, 0);
+  }
+
   /** Without a round bound. */
   public SecureAggregationPolicy(boolean required, int minClients, int minThreshold, int minBits) {
-    this(required, minClients, minThreshold, minBits, 0);
+    this(required, minClients, minThreshold, minBits, 0, 0);
   }
 
   /** The highest round this silo aggregates securely ({@code maxRound}, or the default). */
@@ -80,6 +95,24 @@ public record SecureAggregationPolicy(boolean required, int minClients, int minT
       return Optional.of(refused(round, bits + " quantisation bits", "--min-bits " + minBits));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Why this silo refuses a session whose graph gives it {@code neighbours} neighbours (k) at threshold
+   * {@code threshold} (t) under its Sybil assumption, or empty: refused when {@code maxSybils > 0} and
+   * 2t ≤ k + S, where S Sybil neighbours and a split of the honest ones would hand the coordinator t shares
+   * of both this silo's self-mask seed and its mask key, and so its update.
+   */
+  public Optional<String> sybilExposure(int round, int neighbours, int threshold) {
+    if (maxSybils == 0 || 2 * threshold > neighbours + maxSybils) {
+      return Optional.empty();
+    }
+    int needed = (neighbours + maxSybils) / 2 + 1;
+    return Optional.of("round " + round + "'s secure aggregation has threshold t = " + threshold + " over k = "
+        + neighbours + " neighbours: with up to " + maxSybils + " Sybil neighbours (--max-sybils " + maxSybils
+        + ") the coordinator could collect t shares of both of this silo's secrets, which needs t > (k + S)/2, "
+        + "i.e. t >= " + needed + (needed > neighbours ? " (more than k: no threshold suffices at this degree; "
+        + "the coordinator must use more neighbours)" : "") + ": refusing to send its update");
   }
 
   /** Secure rounds numbered above the bound are refused, required or not: each would be one more graph draw. */
