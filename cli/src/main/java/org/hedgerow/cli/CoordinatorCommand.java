@@ -69,7 +69,8 @@ public class CoordinatorCommand implements Runnable {
         + "masking graph (default: the smallest even k >= 2 log2 n).")
     Integer neighbours;
     @Option(names = "--threshold", description = "With --secure-aggregation: t, Shamir shares needed to unmask "
-        + "(default: ceil(k/2) + 1); a round with fewer survivors aborts and reveals nothing.")
+        + "(default: ceil(k/2) + 1); a round with fewer survivors aborts and reveals nothing. Silos that assume up to "
+        + "S colluding silos (client --max-sybils S) need t > (k + S)/2.")
     Integer threshold;
     @Option(names = "--bits", description = "With --secure-aggregation: quantisation bits per coordinate "
         + "(default: the most that cannot overflow for n silos).")
