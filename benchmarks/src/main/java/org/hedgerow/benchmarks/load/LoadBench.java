@@ -26,10 +26,12 @@ import org.hedgerow.aggregation.wire.ParameterCodec;
  * clients do; {@code coordinator-noid}, {@code coordinator-tls-noid} and {@code coordinator-open-noid}
  * send none (the bench before session 8), and {@code --no-upload-id} makes the plain names send none
  * too. With both variants of a target in one run the summary also gives with-id ÷ without-id.
+ * {@code --alternate-order} runs the targets in reverse order in every other rep (warm-ups included), so
+ * that no target always runs right after the same other one.
  *
  * <pre>
  * bin/loadbench [--clients 100,1000] [--reps 3 | 5,2] [--warmup 1 | 1,0] [--targets bare,coordinator,bare-tls,coordinator-tls,bare-durable,coordinator-noid]
- *               [--max-connections 1000] [--dim 262144] [--no-upload-id]
+ *               [--max-connections 1000] [--dim 262144] [--no-upload-id] [--alternate-order]
  * </pre>
  */
 public final class LoadBench {
@@ -45,6 +47,7 @@ public final class LoadBench {
     int dim = Integer.parseInt(a.getOrDefault("dim", "262144"));
     List<String> targetNames = List.of(a.getOrDefault("targets", "bare,coordinator,bare-tls,coordinator-tls").split(","));
     boolean uploadIds = !a.containsKey("no-upload-id");
+    boolean alternate = a.containsKey("alternate-order");
 
     // 1023 inputs → 256 outputs: 1023·256 + 256 = 262,144 parameters = 1 MiB of float32.
     int outputs = 256;
@@ -87,8 +90,8 @@ public final class LoadBench {
     Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
     LoadDriver driver = new LoadDriver(clientVertx, threadOf(serverVertx), threadOf(clientVertx), maxConnections);
     System.out.printf(Locale.ROOT, "# loadbench: body %d bytes (%d float32), clients %s, reps %s (+%s warm-up), max connections %d, "
-            + "targets %s, JVM %s, %d CPUs, max heap %d MiB%n", bytes.length, delta.length, Arrays.toString(clientCounts), Arrays.toString(repsPerN), Arrays.toString(warmupPerN),
-        maxConnections, targets.stream().map(LoadTarget::name).toList(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+            + "targets %s%s, JVM %s, %d CPUs, max heap %d MiB%n", bytes.length, delta.length, Arrays.toString(clientCounts), Arrays.toString(repsPerN), Arrays.toString(warmupPerN),
+        maxConnections, targets.stream().map(LoadTarget::name).toList(), alternate ? " (reversed every other rep)" : "", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
     System.out.println("target\tclients\trep\twall_s\tuploads_per_s\tMiB_per_s\tp50_ms\tp99_ms\tmax_ms\ttail_ms\tserver_cpu_s\tdriver_cpu_s\tprocess_cpu_s\tstore_writer_cpu_s\tworker_cpu_s\tgc_jit_vm_cpu_s");
     Map<String, List<WaveResult>> all = new LinkedHashMap<>();
@@ -98,7 +101,12 @@ public final class LoadBench {
       int warmup = warmupPerN[c];
       System.out.println("# /proc/loadavg before N=" + n + ": " + loadAverage());
       for (int rep = -warmup; rep < reps; rep++) {
-        for (LoadTarget t : targets) {
+        List<LoadTarget> order = targets;
+        if (alternate && Math.floorMod(rep, 2) == 1) {
+          order = new ArrayList<>(targets);
+          java.util.Collections.reverse(order);
+        }
+        for (LoadTarget t : order) {
           WaveResult w;
           try {
             w = runWave(t, serverVertx, driver, n, bytes, body);
@@ -265,8 +273,8 @@ public final class LoadBench {
   private static Map<String, String> parse(String[] args) {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--no-upload-id")) { // a flag, no value
-        m.put("no-upload-id", "true");
+      if (args[i].equals("--no-upload-id") || args[i].equals("--alternate-order")) { // flags, no value
+        m.put(args[i].substring(2), "true");
         continue;
       }
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
