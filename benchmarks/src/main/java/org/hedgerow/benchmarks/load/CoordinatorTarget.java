@@ -41,7 +41,8 @@ import org.hedgerow.coordinator.store.StoreLocation;
  * The Hedgerow coordinator verticle, FedAvg, one round with exactly {@code clients} expected, each
  * wave on a fresh SQLite store ({@code synchronous=FULL}, in a temporary directory on the local disk).
  * Untimed set-up brings every simulated silo to the point where it only has to upload; the timed
- * wave is one {@code PUT /v1/rounds/1/update} per silo. Three ways to run it:
+ * wave is one {@code PUT /v1/rounds/1/update} per silo, by default with its own upload id as real
+ * clients send it (see {@link #CoordinatorTarget(ModelSpec, Mode, boolean)}). Three ways to run it:
  * <ul>
  *   <li>{@link Mode#OPEN}: in-process open registration ({@code POST /v1/clients} with a silo name,
  *       bearer token back), as {@code hedgerow demo} and {@code simulate} without a state directory.</li>
@@ -58,8 +59,18 @@ public final class CoordinatorTarget implements LoadTarget {
   /** How the coordinator lets silos in. */
   public enum Mode { OPEN, SERVICE, SERVICE_TLS }
 
+  /**
+   * What the simulated silo's training reports with each update, as {@code CoordinatorClient} sends it
+   * ({@code X-Hedgerow-Train-Seconds}, {@code X-Hedgerow-Train-Loss}): fixed values, the bench trains nothing.
+   */
+  static final double TRAIN_SECONDS = 1.0;
+  static final double TRAIN_LOSS = 0.6931471805599453;
+
   private final ModelSpec spec;
   private final Mode mode;
+  /** Whether each upload carries its own upload id (and the training headers), as a real client's does. */
+  private final boolean uploadIds;
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
   /** One CA and operator token for every wave (fresh stores make the enrolments per wave). */
   private Path stateDir;
   private String operatorToken;
@@ -72,18 +83,31 @@ public final class CoordinatorTarget implements LoadTarget {
   private Vertx vertx;
   private CountDownLatch roundClosed;
 
+  /** Uploads as real clients send them: each with its own upload id. */
   public CoordinatorTarget(ModelSpec spec, Mode mode) {
+    this(spec, mode, true);
+  }
+
+  /**
+   * @param uploadIds true: each upload carries a fresh random upload id ({@code X-Hedgerow-Upload-Id}, 16
+   *     random bytes in hex) and the training headers, exactly as {@code CoordinatorClient.upload} sends
+   *     them, so the coordinator binds the id to the upload (SHA-256 of round, headers and body); false:
+   *     neither, as the bench sent before session 8 (the name gets "-noid")
+   */
+  public CoordinatorTarget(ModelSpec spec, Mode mode, boolean uploadIds) {
     this.spec = spec;
     this.mode = mode;
+    this.uploadIds = uploadIds;
   }
 
   @Override
   public String name() {
-    return switch (mode) {
+    String base = switch (mode) {
       case OPEN -> "coordinator-open";
       case SERVICE -> "coordinator";
       case SERVICE_TLS -> "coordinator-tls";
     };
+    return uploadIds ? base : base + "-noid";
   }
 
   @Override
@@ -166,6 +190,14 @@ public final class CoordinatorTarget implements LoadTarget {
         .add(Wire.HEADER_MODEL_VERSION, "0")
         .add(Wire.HEADER_SPEC_HASH, spec.hash())
         .add(Wire.HEADER_EXAMPLES, "1");
+    if (uploadIds) {
+      // As CoordinatorClient.upload: one random id per update (kept across its retries; the bench never retries).
+      byte[] id = new byte[16];
+      random.nextBytes(id);
+      h.add(Wire.HEADER_UPLOAD_ID, java.util.HexFormat.of().formatHex(id))
+          .add(Wire.HEADER_TRAIN_SECONDS, Double.toString(TRAIN_SECONDS))
+          .add(Wire.HEADER_TRAIN_LOSS, Double.toString(TRAIN_LOSS));
+    }
     if (authorization != null) {
       h.add("Authorization", authorization);
     }

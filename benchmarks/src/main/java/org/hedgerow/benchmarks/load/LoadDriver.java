@@ -126,6 +126,7 @@ public final class LoadDriver {
     double clientCpu = (threads.getThreadCpuTime(clientThread) - clientCpu0) / 1e9;
     double processCpu = (os.getProcessCpuTime() - processCpu0) / 1e9;
     double writerCpu = 0;
+    double workerCpu = 0;
     double javaCpu = 0;
     for (java.util.Map.Entry<Long, Long> e : threadCpuTimes().entrySet()) {
       double d = (e.getValue() - threadCpu0.getOrDefault(e.getKey(), 0L)) / 1e9;
@@ -133,11 +134,13 @@ public final class LoadDriver {
       java.lang.management.ThreadInfo info = threads.getThreadInfo(e.getKey());
       if (info != null && info.getThreadName().startsWith("hedgerow-store-")) {
         writerCpu += d;
+      } else if (info != null && info.getThreadName().startsWith("vert.x-worker-thread-")) {
+        workerCpu += d;
       }
     }
     // What no Java thread accounts for: GC, JIT and other VM threads (threads that ended mid-wave are lost).
     double vmCpu = Math.max(0, processCpu - javaCpu);
     return new WaveResult(target, n, body.length(), WaveResult.sorted(latencies), wall, serverCpu, clientCpu, processCpu,
-        writerCpu, vmCpu);
+        writerCpu, workerCpu, vmCpu);
   }
 }

@@ -10,12 +10,14 @@ import java.util.Arrays;
  * @param serverCpuSeconds CPU time of the server's event-loop thread during the wave
  * @param clientCpuSeconds CPU time of the driver's event-loop thread during the wave
  * @param processCpuSeconds CPU time of the whole JVM during the wave (includes GC and JIT)
- * @param storeWriterCpuSeconds CPU time of the coordinator store's writer thread (SQLite) during the wave
+ * @param storeWriterCpuSeconds CPU time of the coordinator store's threads (SQLite writer, body appends) during the wave
+ * @param workerCpuSeconds CPU time of Vert.x worker threads during the wave: in practice the server's (the
+ *     coordinator's upload-id hashes and body reads ahead); the driver runs nothing on its workers
  * @param vmCpuSeconds process CPU that no Java thread accounts for: GC, JIT and other VM threads
  */
 public record WaveResult(String target, int clients, long bodyBytes, double[] latenciesMillis, double wallSeconds,
     double serverCpuSeconds, double clientCpuSeconds, double processCpuSeconds, double storeWriterCpuSeconds,
-    double vmCpuSeconds) {
+    double workerCpuSeconds, double vmCpuSeconds) {
   public double uploadsPerSecond() {
     return clients / wallSeconds;
   }
