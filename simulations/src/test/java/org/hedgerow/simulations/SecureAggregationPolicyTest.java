@@ -85,19 +85,7 @@ class SecureAggregationPolicyTest {
     for (int i = 0; i < 3; i++) {
       silos.add(silo("silo-" + i, uri, new SecureAggregationPolicy(true, 3, 0, 0)));
     }
-    List<CompletableFuture<Void>> runs = new ArrayList<>();
-    for (EdgeClient c : silos) {
-      runs.add(CompletableFuture.runAsync(() -> {
-        try {
-          c.run();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      }));
-    }
-    for (CompletableFuture<Void> f : runs) {
-      f.get(90, TimeUnit.SECONDS);
-    }
+    runAll(silos);
     EdgeClient picky = silos.get(0);
     assertTrue(picky.refusedByPolicy());
     assertTrue(picky.declineReason().contains("--min-clients 5") && picky.declineReason().contains("4 silos"),
@@ -191,6 +179,19 @@ class SecureAggregationPolicyTest {
     for (int i = 0; i < 3; i++) {
       silos.add(silo("silo-" + i, uri, new SecureAggregationPolicy(true, 0, 0, 0, 0, 2)));
     }
+    runAll(silos);
+    EdgeClient wary = silos.get(0);
+    assertTrue(wary.refusedByPolicy());
+    assertTrue(wary.declineReason().contains("--max-sybils 3") && wary.declineReason().contains("k = 3"),
+        wary.declineReason());
+    for (EdgeClient c : silos.subList(1, 4)) {
+      assertFalse(c.refusedByPolicy(), String.valueOf(c.declineReason()));
+      assertEquals(1, c.roundsDone());
+    }
+  }
+
+  /** Runs every silo to the end of the federation, concurrently. */
+  private static void runAll(List<EdgeClient> silos) throws Exception {
     List<CompletableFuture<Void>> runs = new ArrayList<>();
     for (EdgeClient c : silos) {
       runs.add(CompletableFuture.runAsync(() -> {
@@ -203,14 +204,6 @@ class SecureAggregationPolicyTest {
     }
     for (CompletableFuture<Void> f : runs) {
       f.get(90, TimeUnit.SECONDS);
-    }
-    EdgeClient wary = silos.get(0);
-    assertTrue(wary.refusedByPolicy());
-    assertTrue(wary.declineReason().contains("--max-sybils 3") && wary.declineReason().contains("k = 3"),
-        wary.declineReason());
-    for (EdgeClient c : silos.subList(1, 4)) {
-      assertFalse(c.refusedByPolicy(), String.valueOf(c.declineReason()));
-      assertEquals(1, c.roundsDone());
     }
   }
 }
