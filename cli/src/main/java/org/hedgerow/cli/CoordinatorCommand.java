@@ -72,6 +72,10 @@ public class CoordinatorCommand implements Runnable {
         + "(default: ceil(k/2) + 1); a round with fewer survivors aborts and reveals nothing. Silos that assume up to "
         + "S colluding silos (client --max-sybils S) need t > (k + S)/2.")
     Integer threshold;
+    @Option(names = "--assume-sybils", description = "With --secure-aggregation: raise each session's threshold to "
+        + "t > (k + S)/2, so that up to S colluding silos among a silo's k neighbours cannot give the coordinator both "
+        + "of its secrets (capped at k; silos can require it with client --max-sybils S).")
+    Integer assumeSybils;
     @Option(names = "--bits", description = "With --secure-aggregation: quantisation bits per coordinate "
         + "(default: the most that cannot overflow for n silos).")
     Integer bits;
@@ -163,9 +167,10 @@ public class CoordinatorCommand implements Runnable {
           config = config.withFit(new FitConfig(config.fit().localEpochs(), batchSize, config.fit().seed()));
         }
         SecureAggregationOptions sa = config.secureAggregation();
-        if (sa == null && (neighbours != null || threshold != null || bits != null || stageDeadlineSeconds != null)) {
-          throw new IllegalArgumentException("--neighbours, --threshold, --bits and --stage-deadline-seconds need "
-              + "--secure-aggregation secagg or secagg+");
+        if (sa == null && (neighbours != null || threshold != null || bits != null || stageDeadlineSeconds != null
+            || assumeSybils != null)) {
+          throw new IllegalArgumentException("--neighbours, --threshold, --assume-sybils, --bits and "
+              + "--stage-deadline-seconds need --secure-aggregation secagg or secagg+");
         }
         if (sa != null) {
           // Stage 0 (advertise-keys) covers local training, so it gets the round deadline.
@@ -173,6 +178,9 @@ public class CoordinatorCommand implements Runnable {
               neighbours != null ? neighbours : sa.neighbours(), threshold != null ? threshold : sa.threshold(),
               bits != null ? bits : sa.bits(), sa.clip(), sa.weightCap(), deadlineSeconds * 1000,
               stageDeadlineSeconds != null ? stageDeadlineSeconds * 1000 : sa.stageDeadlineMillis()));
+          if (assumeSybils != null) {
+            config = config.withSecureAggregation(config.secureAggregation().withAssumedSybils(assumeSybils));
+          }
         }
         if (distributedDp != null || ddpLearningRate != null) {
           if (config.secureAggregation() == null || distributedDp == null) {
@@ -249,10 +257,11 @@ public class CoordinatorCommand implements Runnable {
           storeSpec == null ? "temporary" : storeSpec.replaceAll("//[^@/]*@", "//***@"));
       if (config.secureAggregation() != null) {
         SecureAggregationOptions sa = config.secureAggregation();
-        System.out.printf("secure aggregation %s: updates only as masked sums; k %s, t %s, bits %s, stage deadline %d s "
+        System.out.printf("secure aggregation %s: updates only as masked sums; k %s, t %s%s, bits %s, stage deadline %d s "
             + "(advertise-keys: the round deadline)%n", sa.mode(), sa.neighbours() == null ? "default" : sa.neighbours(),
-            sa.threshold() == null ? "default" : sa.threshold(), sa.bits() == null ? "default" : sa.bits(),
-            sa.stageDeadlineMillis() / 1000);
+            sa.threshold() == null ? "default" : sa.threshold(),
+            sa.assumedSybils() > 0 ? " (at least floor((k + " + sa.assumedSybils() + ")/2) + 1, up to k)" : "",
+            sa.bits() == null ? "default" : sa.bits(), sa.stageDeadlineMillis() / 1000);
         if (sa.distributedDp() != null) {
           var d = sa.distributedDp();
           System.out.printf(java.util.Locale.ROOT, "distributed DP: every silo's run calibrated to epsilon %s at delta %s"

@@ -190,6 +190,27 @@ class SecureAggregationPolicyTest {
     }
   }
 
+  @Test
+  void maxSybils_coordinatorSizesTheThresholdForTheSameAssumption_everySiloTakesPart() throws Exception {
+    // Five silos, complete graph k = 4: the default t = 3 fails 2t > k + 2 (6 > 6), the sized t = 4 passes.
+    var unsized = SecureAggregationOptions.of("secagg+", 30_000).configFor(1, 5, 16);
+    assertEquals(4, unsized.neighbours());
+    assertTrue(new SecureAggregationPolicy(true, 0, 0, 0, 0, 2).sybilExposure(1, 4, unsized.threshold()).isPresent(),
+        "without the coordinator's sizing these silos would refuse");
+    URI uri = start(FederationConfig.plain(SPEC, 1, 1, new FitConfig(1, 8, 1), AggregatorSpec.DEFAULT)
+        .withSecureAggregation(SecureAggregationOptions.of("secagg+", 30_000).withDeadlines(30_000, 5_000)
+            .withAssumedSybils(2)), 5);
+    List<EdgeClient> silos = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      silos.add(silo("silo-" + i, uri, new SecureAggregationPolicy(true, 0, 0, 0, 0, 2)));
+    }
+    runAll(silos);
+    for (EdgeClient c : silos) {
+      assertFalse(c.refusedByPolicy(), String.valueOf(c.declineReason()));
+      assertEquals(1, c.roundsDone());
+    }
+  }
+
   /** Runs every silo to the end of the federation, concurrently. */
   private static void runAll(List<EdgeClient> silos) throws Exception {
     List<CompletableFuture<Void>> runs = new ArrayList<>();

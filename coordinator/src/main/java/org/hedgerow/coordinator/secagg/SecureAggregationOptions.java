@@ -20,9 +20,14 @@ import org.hedgerow.aggregation.wire.SecureAggregationTerms;
  * @param stageDeadlineMillis deadline of each later stage (they need no training, only crypto and I/O)
  * @param distributedDp distributed DP (each silo adds a share of discrete Gaussian noise before
  *     masking), or null: silos send their updates as {@link SecureSumEncoding} encodes them
+ * @param assumedSybils S, colluding silos the threshold must withstand among a silo's k neighbours: each
+ *     session's t is raised to at least ⌊(k + S)/2⌋ + 1, so that 2t &gt; k + S (docs/security.md, "What the
+ *     consistency round buys"); capped at k when a session has too few neighbours for it (silos that
+ *     assume as many, {@code client --max-sybils S}, then refuse that session). 0: no assumption
  */
 public record SecureAggregationOptions(String mode, Integer neighbours, Integer threshold, Integer bits, double clip,
-    Long weightCap, long advertiseDeadlineMillis, long stageDeadlineMillis, DistributedDpOptions distributedDp) {
+    Long weightCap, long advertiseDeadlineMillis, long stageDeadlineMillis, DistributedDpOptions distributedDp,
+    int assumedSybils) {
   public static final long DEFAULT_STAGE_DEADLINE_MILLIS = 60_000;
 
   public SecureAggregationOptions {
@@ -38,6 +43,16 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
     if (advertiseDeadlineMillis < 1 || stageDeadlineMillis < 1) {
       throw new IllegalArgumentException("stage deadlines must be >= 1 ms");
     }
+    if (assumedSybils < 0) {
+      throw new IllegalArgumentException("assumed Sybils must be >= 0. Provided value: " + assumedSybils);
+    }
+  }
+
+  /** Without a Sybil assumption. */
+  public SecureAggregationOptions(String mode, Integer neighbours, Integer threshold, Integer bits, double clip,
+      Long weightCap, long advertiseDeadlineMillis, long stageDeadlineMillis, DistributedDpOptions distributedDp) {
+    this(mode, neighbours, threshold, bits, clip, weightCap, advertiseDeadlineMillis, stageDeadlineMillis, distributedDp,
+        0);
   }
 
   /** Without distributed DP. */
@@ -49,7 +64,13 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
   /** These settings with distributed DP ({@code null}: none). */
   public SecureAggregationOptions withDistributedDp(DistributedDpOptions ddp) {
     return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseDeadlineMillis,
-        stageDeadlineMillis, ddp);
+        stageDeadlineMillis, ddp, assumedSybils);
+  }
+
+  /** These settings with every session's threshold sized against {@code sybils} colluding neighbours. */
+  public SecureAggregationOptions withAssumedSybils(int sybils) {
+    return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseDeadlineMillis,
+        stageDeadlineMillis, distributedDp, sybils);
   }
 
   /** Defaults for {@code mode}; the advertise deadline is the round deadline. */
@@ -60,12 +81,12 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
 
   public SecureAggregationOptions withDeadlines(long advertiseMillis, long stageMillis) {
     return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseMillis, stageMillis,
-        distributedDp);
+        distributedDp, assumedSybils);
   }
 
   public SecureAggregationOptions withGraph(Integer neighbours, Integer threshold) {
     return new SecureAggregationOptions(mode, neighbours, threshold, bits, clip, weightCap, advertiseDeadlineMillis,
-        stageDeadlineMillis, distributedDp);
+        stageDeadlineMillis, distributedDp, assumedSybils);
   }
 
   /** The degree for {@code n} clients. */
@@ -97,8 +118,14 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
   public SecAggConfig configForProtocolRound(long roundId, int round, int n, int dimension) {
     int k = neighboursFor(n);
     SecAggConfig.Builder b = SecAggConfig.builder(n, dimension).roundId(roundId).graphRound(round).neighbours(k);
-    if (threshold != null) {
-      b.threshold(Math.min(threshold, k));
+    Integer t = threshold == null ? null : Math.min(threshold, k);
+    if (assumedSybils > 0) {
+      // 2t > k + S: honest neighbours reveal one of a silo's two secrets, Sybil neighbours both.
+      int configured = t != null ? t : SecAggConfig.defaultThreshold(k);
+      t = Math.min(k, Math.max(configured, (k + assumedSybils) / 2 + 1));
+    }
+    if (t != null) {
+      b.threshold(t);
     }
     return b.build();
   }
