@@ -292,7 +292,7 @@ public class ClientCommand implements Callable<Integer> {
       // The explore policy a shop could serve (docs/preferences.md): one of the top 10 kept for a product new
       // to the customer. Under DP its order comes from public descriptions and the DP release only.
       org.hedgerow.edge.eval.NewProductScorer order = dp != null
-          ? org.hedgerow.edge.eval.NewProductScorer.publicDescriptions(catalogue.size(), fx.stats().popularityFeature(),
+          ? org.hedgerow.edge.eval.NewProductScorer.publicDescriptions(catalogue.size(), fx.itemPopularity(),
               catalogue.descriptionWords())
           : org.hedgerow.edge.eval.NewProductScorer.of(local.customers(), catalogue.size(), catalogue.descriptionWords());
       Metrics explore = Evaluator.evaluate(local, org.hedgerow.edge.eval.ExploreSlotsRanker.fixed(new ModelRanker(m, fx),

@@ -736,7 +736,7 @@ public final class Simulation {
         federatedDpExplore = Evaluation.evaluate(data, siloData -> {
           FeatureExtractor fx = featuresOf(silos, siloData);
           return ExploreSlotsRanker.fixed(new ModelRanker(tracker.evalModel, fx), EXPLORE_SLOTS,
-              NewProductScorer.publicDescriptions(data.catalogue().size(), fx.stats().popularityFeature(), publicWords));
+              NewProductScorer.publicDescriptions(data.catalogue().size(), fx.itemPopularity(), publicWords));
         });
       }
       if (rows.size() < scenario.rounds()) {

@@ -17,22 +17,23 @@ final class SmallFederation {
 
   private SmallFederation() {}
 
-  static synchronized FederationData data() {
-    if (loaded == null) {
-      loaded = new RetailLogLoader().load(DATA);
-    }
-    Set<String> countries = Set.of("Germany", "France", "Spain", "Portugal");
-    List<PurchaseLine> subset = loaded.lines().stream().filter(l -> countries.contains(l.country())).toList();
-    return FederationData.of(subset, loaded.report(), RegionPartitioner.bundled(1), new Holdout.LastInvoice());
+  static FederationData data() {
+    return FederationData.of(subset(), loaded.report(), RegionPartitioner.bundled(1), new Holdout.LastInvoice());
   }
 
   /** The same subset ranked over the bundled declared catalogue (codes and descriptions), as DP scenarios declare it. */
   static FederationData withDeclaredCatalogue() {
-    data(); // loads the log once
-    List<PurchaseLine> subset = loaded.lines().stream()
-        .filter(l -> Set.of("Germany", "France", "Spain", "Portugal").contains(l.country())).toList();
-    return FederationData.of(subset, loaded.report(), RegionPartitioner.bundled(1), new Holdout.LastInvoice(),
+    return FederationData.of(subset(), loaded.report(), RegionPartitioner.bundled(1), new Holdout.LastInvoice(),
         org.hedgerow.edge.task.Catalogue.load(Path.of("../data/online-retail/catalogue.csv")));
+  }
+
+  /** The lines of a few countries' customers (the log is loaded once). */
+  private static synchronized List<PurchaseLine> subset() {
+    if (loaded == null) {
+      loaded = new RetailLogLoader().load(DATA);
+    }
+    Set<String> countries = Set.of("Germany", "France", "Spain", "Portugal");
+    return loaded.lines().stream().filter(l -> countries.contains(l.country())).toList();
   }
 
   /** Three clients, two short rounds, a smaller model: seconds, not minutes. */

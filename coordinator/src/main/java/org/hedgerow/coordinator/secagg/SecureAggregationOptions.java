@@ -44,7 +44,7 @@ public record SecureAggregationOptions(String mode, Integer neighbours, Integer 
       throw new IllegalArgumentException("stage deadlines must be >= 1 ms");
     }
     if (assumedSybils < 0) {
-      throw new IllegalArgumentException("assumed Sybils must be >= 0. Provided value: " + assumedSybils);
+      throw new IllegalArgumentException("assumed Sybils (--assume-sybils) must be >= 0. Provided value: " + assumedSybils);
     }
   }
 

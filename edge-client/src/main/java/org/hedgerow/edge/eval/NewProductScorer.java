@@ -169,7 +169,7 @@ public final class NewProductScorer {
    * scores the tf-idf cosine between its description words and those of the customer's own products,
    * times {@code popularity[i]}, ties by {@code popularity}. Its inputs are the customer's own history,
    * the public catalogue's descriptions and {@code popularity} — which a DP silo takes from its
-   * accounted item-statistics release ({@link org.hedgerow.edge.features.ItemStats#popularityFeature}) —
+   * accounted item-statistics release ({@link org.hedgerow.edge.features.FeatureExtractor#itemPopularity}) —
    * so no other customer's purchases reach the order except through that release: post-processing,
    * no new ε (docs/privacy.md).
    *

@@ -124,6 +124,20 @@ public final class FeatureExtractor {
     out[o + 2] = candidate ? 1f : 0f;
   }
 
+  /**
+   * The {@code item_popularity} feature of every product, as the model sees it: from the exact counts,
+   * or for privatised statistics from the noisy release alone.
+   */
+  public float[] itemPopularity() {
+    float[] row = new float[ITEM_FEATURES];
+    float[] out = new float[stats.size()];
+    for (int i = 0; i < out.length; i++) {
+      writeItem(i, row, 0);
+      out[i] = row[0];
+    }
+    return out;
+  }
+
   /** The features of {@code item} for a customer who never bought it. */
   public void writeUnseen(int item, float[] out, int offset) {
     write(null, item, out, offset);

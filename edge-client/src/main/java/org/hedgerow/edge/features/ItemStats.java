@@ -124,19 +124,6 @@ public final class ItemStats {
     return size;
   }
 
-  /**
-   * The {@code item_popularity} feature of every product: log(1 + buyers) / log(1 + max buyers), from
-   * the exact counts, or for {@link #privatised} statistics from the noisy release alone.
-   */
-  public float[] popularityFeature() {
-    float[] out = new float[size];
-    for (int i = 0; i < size; i++) {
-      out[i] = released != null ? released[i * FeatureExtractor.ITEM_FEATURES]
-          : logMaxCustomers == 0 ? 0f : (float) Math.log1p(customers[i]) / logMaxCustomers;
-    }
-    return out;
-  }
-
   /** Whether these are DP statistics ({@link #privatised}): only the item features are available. */
   public boolean isPrivatised() {
     return released != null;

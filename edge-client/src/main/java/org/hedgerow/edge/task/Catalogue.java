@@ -37,11 +37,6 @@ public final class Catalogue {
     }
   }
 
-  /** The same codes with a description per code (codes without one get ""). */
-  public Catalogue withDescriptions(Map<String, String> descriptionByCode) {
-    return new Catalogue(codes, java.util.Objects.requireNonNull(descriptionByCode, "descriptionByCode"));
-  }
-
   /** Whether the catalogue carries descriptions (a {@code description} column when loaded). */
   public boolean hasDescriptions() {
     return descriptions != null;

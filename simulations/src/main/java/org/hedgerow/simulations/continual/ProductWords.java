@@ -33,11 +33,6 @@ public final class ProductWords {
     return new ProductWords(Map.of());
   }
 
-  /** Words of {@code description} ({@link DescriptionWords#of}). */
-  static List<String> words(String description) {
-    return DescriptionWords.of(description);
-  }
-
   /**
    * Reads the {@code StockCode} and {@code Description} columns of an Online Retail style CSV (optionally
    * gzipped); a product's first non-blank description is kept.
@@ -62,7 +57,7 @@ public final class ProductWords {
         if (f.size() <= Math.max(code, description) || f.get(description).isBlank()) {
           continue;
         }
-        byCode.putIfAbsent(f.get(code).strip().toUpperCase(Locale.ROOT), words(f.get(description)));
+        byCode.putIfAbsent(f.get(code).strip().toUpperCase(Locale.ROOT), DescriptionWords.of(f.get(description)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read product descriptions from " + log, e);
